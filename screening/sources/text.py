@@ -14,6 +14,10 @@ _BREAKS = re.compile(
     r"<\s*(?:br|hr)\b[^>]*>|<\s*/\s*(?:p|div|li|h[1-6]|blockquote|pre|tr|td|th|dd|dt)\s*>",
     re.IGNORECASE,
 )
+# Elements whose content is not text a reader sees; an <iframe .../> written as if it closed
+# itself swallows everything after it as raw text, so it is closed first.
+_HIDDEN = {"script", "style", "iframe", "noembed", "noframes", "template", "xmp", "object"}
+_SELF_CLOSED = re.compile(r"<\s*(iframe|object|noembed|noframes|xmp)\b([^>]*?)/\s*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -22,8 +26,8 @@ def html_to_text(markup: str) -> str:
     """Strip every tag (dropping script and style content) and decode entities."""
     if "<" not in markup and "&" not in markup:
         return normalise_space(markup)
-    marked = _BREAKS.sub("\n", markup)
-    cleaned = nh3.clean(marked, tags=set(), clean_content_tags={"script", "style"})
+    marked = _BREAKS.sub("\n", _SELF_CLOSED.sub(r"<\1\2></\1>", markup))
+    cleaned = nh3.clean(marked, tags=set(), clean_content_tags=_HIDDEN)
     return normalise_space(html.unescape(cleaned))
 
 
