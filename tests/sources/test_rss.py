@@ -73,7 +73,10 @@ def feed(item_body: str, prolog: str = '<?xml version="1.0" encoding="utf-8"?>')
 
 
 def test_scripts_and_styles_are_dropped(server: RecordedServer, guarded: GuardedClient) -> None:
-    html = "&lt;p&gt;Hello&lt;script&gt;alert(1)&lt;/script&gt;&lt;style&gt;p{}&lt;/style&gt; world&lt;/p&gt;"
+    html = (
+        "&lt;p&gt;Hello&lt;script&gt;alert(1)&lt;/script&gt;"
+        "&lt;style&gt;p{}&lt;/style&gt; world&lt;/p&gt;"
+    )
     body = feed(f"{ITEM}{DATE}<description>{html}</description></item>")
     [post] = fetch(guarded, server.serve("/f", body, "application/rss+xml"))
     assert post.text == "t\n\nHello world"
