@@ -13,7 +13,7 @@ from screening.sources.posts import Post, SourceKind
 from screening.sources.text import normalise_space
 
 _ASSIGNMENT = re.compile(rb"^\s*window\.YTD\.[A-Za-z0-9_]+\.part\d+\s*=\s*")
-_LANG = re.compile(r"^[a-z]{2,3}$")
+_LANG = re.compile(r"^[a-z]{2}$")  # X also writes und, zxx, qme, art...
 TWEET_TIME = "%a %b %d %H:%M:%S %z %Y"
 
 
