@@ -38,6 +38,11 @@ class RecordedServer:
             timeout = 10
             protocol_version = "HTTP/1.1"
 
+            def setup(self) -> None:
+                super().setup()
+                # Headers and body are two writes: avoid Nagle's delay on each response.
+                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 outer.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 handler = outer.routes.get(self.path) or outer.routes.get(self.path.split("?")[0])
