@@ -24,8 +24,11 @@ FEED_TYPES = "application/atom+xml, application/rss+xml, application/xml;q=0.9, 
 def fetch(
     client: GuardedClient, account: str, window: Window, base_url: str | None = None
 ) -> Iterator[Post]:
-    """Fetch the feed at `account` (its URL) and yield its entries inside `window`."""
-    fetched = client.get(base_url or account, accept=FEED_TYPES)
+    """Fetch the feed at `account` (its URL) and yield its entries inside `window`.
+
+    `base_url` is accepted for the common connector signature; a feed's URL is its account.
+    """
+    fetched = client.get(account, accept=FEED_TYPES)
     posts = parse_feed(fetched.content, account, fetched.content_type)
     return within_window([sorted(posts, key=lambda p: p.published, reverse=True)], window)
 

@@ -163,3 +163,27 @@ def test_charset_from_the_content_type_is_used(
 def test_undated_entries_are_left_out(server: RecordedServer, guarded: GuardedClient) -> None:
     body = feed(f"{ITEM}</item>{ITEM}{DATE}</item>")
     assert len(fetch(guarded, server.serve("/u", body, "application/rss+xml"))) == 1
+
+
+MASTODON_RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:webfeeds="http://webfeeds.org/rss/1.0"
+ xmlns:media="http://search.yahoo.com/mrss/">
+<channel><title>Jan</title><description>Public posts from @jan@social.example</description>
+<link>https://social.example/@jan</link>
+<item><guid isPermaLink="true">https://social.example/@jan/111</guid>
+<link>https://social.example/@jan/111</link><pubDate>Sat, 11 Nov 2023 10:00:00 +0000</pubDate>
+<description>&lt;p&gt;Nieuwe &lt;a href="https://social.example/tags/python"
+ class="mention hashtag"&gt;#&lt;span&gt;python&lt;/span&gt;&lt;/a&gt; release&lt;/p&gt;</description>
+<media:content url="https://files.social.example/a.png" type="image/png"/>
+<category>python</category></item>
+</channel></rss>"""
+
+
+def test_mastodon_profile_feed_without_titles(
+    server: RecordedServer, guarded: GuardedClient
+) -> None:
+    url = server.serve("/@jan.rss", MASTODON_RSS.encode(), "application/rss+xml; charset=utf-8")
+    [post] = fetch(guarded, url)
+    assert post.text == "Nieuwe #python release"
+    assert post.url == "https://social.example/@jan/111"
+    assert post.published == datetime(2023, 11, 11, 10, tzinfo=UTC)
