@@ -173,7 +173,8 @@ MASTODON_RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <item><guid isPermaLink="true">https://social.example/@jan/111</guid>
 <link>https://social.example/@jan/111</link><pubDate>Sat, 11 Nov 2023 10:00:00 +0000</pubDate>
 <description>&lt;p&gt;Nieuwe &lt;a href="https://social.example/tags/python"
- class="mention hashtag"&gt;#&lt;span&gt;python&lt;/span&gt;&lt;/a&gt; release&lt;/p&gt;</description>
+ class="mention hashtag"&gt;#&lt;span&gt;python&lt;/span&gt;&lt;/a&gt; release&lt;/p&gt;
+</description>
 <media:content url="https://files.social.example/a.png" type="image/png"/>
 <category>python</category></item>
 </channel></rss>"""
