@@ -10,6 +10,7 @@ from screening.sources.addresses import (
     AddressPolicy,
     checked_addresses,
     is_denied,
+    system_resolver,
 )
 from screening.sources.errors import Failure, SourceError
 
@@ -133,3 +134,11 @@ def test_address_literal_is_checked_without_resolving() -> None:
 
     with pytest.raises(SourceError):
         checked_addresses("[::ffff:169.254.169.254]", 80, AddressPolicy(), resolver)
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f000001", "127.1", "017700000001", "localhost"])
+def test_odd_spellings_of_loopback_resolve_to_a_refusal(host: str) -> None:
+    # getaddrinfo reads these numerically (no DNS query): the check sees the real address.
+    with pytest.raises(SourceError) as caught:
+        checked_addresses(host, 80, AddressPolicy(), system_resolver)
+    assert caught.value.failure is Failure.BLOCKED
