@@ -119,7 +119,6 @@ class GuardedClient:
         """GET `url`, retrying 429/5xx politely; raise SourceError unless it ends in 2xx."""
         url = str(httpx.URL(self.check_url(url)).copy_merge_params(params or {}))
         for attempt in range(self.settings.max_retries + 1):
-            self._limiter.wait(_host(url))
             fetched = self._follow(url, accept)
             retryable = is_rate_limited(fetched.status, fetched.headers) or fetched.status >= 500
             if not retryable or attempt == self.settings.max_retries:
@@ -150,21 +149,28 @@ class GuardedClient:
         return url
 
     def _follow(self, url: str, accept: str) -> Fetched:
-        """Follow redirects ourselves so each hop's URL is checked before connecting."""
-        for _hop in range(self.settings.max_redirects + 1):
-            fetched = self._exchange(url, accept)
-            if fetched.status not in REDIRECTS:
-                return fetched
-            location = fetched.headers.get("location")
-            if not location:
-                raise SourceError(
-                    Failure.HTTP_ERROR, f"redirect without Location from {_host(url)}"
-                )
-            url = self.check_url(urljoin(url, location))
+        """Follow redirects ourselves so each hop's URL is checked before connecting.
+
+        The total timeout covers the whole chain of hops, not each one.
+        """
+        token = deadline.set(time.monotonic() + self.settings.total_timeout)
+        try:
+            for _hop in range(self.settings.max_redirects + 1):
+                self._limiter.wait(_host(url))
+                fetched = self._exchange(url, accept)
+                if fetched.status not in REDIRECTS:
+                    return fetched
+                location = fetched.headers.get("location")
+                if not location:
+                    raise SourceError(
+                        Failure.HTTP_ERROR, f"redirect without Location from {_host(url)}"
+                    )
+                url = self.check_url(urljoin(url, location))
+        finally:
+            deadline.reset(token)
         raise SourceError(Failure.HTTP_ERROR, f"more than {self.settings.max_redirects} redirects")
 
     def _exchange(self, url: str, accept: str) -> Fetched:
-        token = deadline.set(time.monotonic() + self.settings.total_timeout)
         try:
             with self._http.stream("GET", url, headers={"Accept": accept}) as response:
                 self._note_limits(url, response.headers)
@@ -176,8 +182,6 @@ class GuardedClient:
             raise SourceError(Failure.GARBAGE, f"undecodable body from {_host(url)}") from exc
         except httpx.HTTPError as exc:
             raise SourceError(Failure.NETWORK, f"cannot reach {_host(url)}") from exc
-        finally:
-            deadline.reset(token)
 
     def _read_capped(self, response: httpx.Response) -> bytes:
         limit = self.settings.max_bytes

@@ -18,6 +18,7 @@ CASES = [
     ("\U0001d5ea\U0001d5db\U0001d5d4\U0001d5e7 plain", "WHAT plain"),
     ("<a href='javascript:x'>link text</a>", "link text"),
     ("unclosed <b>bold", "unclosed bold"),
+    ("<p>lone \ud800 surrogate</p>", "lone \ufffd surrogate"),
 ]
 
 
