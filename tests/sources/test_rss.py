@@ -121,8 +121,9 @@ def test_entity_declarations_are_refused(
         (b'{"not": "a feed"}', "application/json"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "image/png"),
         (b"", "application/rss+xml"),
+        (b"<!doctype html><html><body><h1>Blog</h1><p>Hi</p></body></html>", "text/html"),
     ],
-    ids=["json", "png", "empty"],
+    ids=["json", "png", "empty", "html-page"],
 )
 def test_non_feeds_are_garbage(
     server: RecordedServer, guarded: GuardedClient, body: bytes, content_type: str
