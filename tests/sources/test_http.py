@@ -80,28 +80,29 @@ def test_redirect_to_metadata_address_is_refused_before_connecting(
     assert connects == [("127.0.0.1", server.port)]
 
 
-def test_redirect_from_ipv4_to_ipv6_loopback_is_refused(
-    server: RecordedServer, server6: RecordedServer, sleeps: list[float], connects: list
+@pytest.mark.parametrize(
+    ("start", "allowed", "address"),
+    [("server", "127.0.0.1/32", "127.0.0.1"), ("server6", "::1/128", "::1")],
+    ids=["ipv4-to-ipv6", "ipv6-to-ipv4"],
+)
+def test_redirect_to_the_other_loopback_is_refused(
+    request: pytest.FixtureRequest,
+    sleeps: list[float],
+    connects: list,
+    start: str,
+    allowed: str,
+    address: str,
 ) -> None:
-    only_v4 = AddressPolicy(allowed=(ipaddress.ip_network("127.0.0.1/32"),), allow_http=True)
-    url = server.route("/r", redirect(server6.url("/ok")))
-    server6.serve("/ok", b"{}", JSON)
-    with GuardedClient(FAST, policy=only_v4, sleep=sleeps.append) as client:
+    # Only the first server's own address is allowed, as a public host would be in production.
+    origin = request.getfixturevalue(start)
+    target = request.getfixturevalue("server6" if start == "server" else "server")
+    policy = AddressPolicy(allowed=(ipaddress.ip_network(allowed),), allow_http=True)
+    url = origin.route("/r", redirect(target.url("/ok")))
+    target.serve("/ok", b"{}", JSON)
+    with GuardedClient(FAST, policy=policy, sleep=sleeps.append) as client:
         assert failure_of(client, url) is Failure.BLOCKED
-    assert connects == [("127.0.0.1", server.port)]
-    assert server6.requests == []
-
-
-def test_redirect_from_ipv6_to_ipv4_loopback_is_refused(
-    server: RecordedServer, server6: RecordedServer, sleeps: list[float], connects: list
-) -> None:
-    only_v6 = AddressPolicy(allowed=(ipaddress.ip_network("::1/128"),), allow_http=True)
-    url = server6.route("/r", redirect(server.url("/ok")))
-    server.serve("/ok", b"{}", JSON)
-    with GuardedClient(FAST, policy=only_v6, sleep=sleeps.append) as client:
-        assert failure_of(client, url) is Failure.BLOCKED
-    assert connects == [("::1", server6.port)]
-    assert server.requests == []
+    assert connects == [(address, origin.port)]
+    assert target.requests == []
 
 
 def test_three_redirects_are_followed_and_a_fourth_is_not(
