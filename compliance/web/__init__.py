@@ -1,7 +1,13 @@
 """Web plumbing every page shares: login, CSRF, languages, rate limits, headers, errors."""
 
 from flask import (
-    Flask, current_app, g, has_request_context, render_template, request, session,
+    Flask,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
 )
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l

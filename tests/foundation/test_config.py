@@ -91,7 +91,7 @@ def test_demo_password_logs_in(tmp_path):
     env = clean_env(instance)
     assert flask(["init"], env).returncode == 0
     out = flask(["demo"], env).stdout
-    line = next(l for l in out.splitlines() if "recruiter@demo" in l)
+    line = next(row for row in out.splitlines() if "recruiter@demo" in row)
     password = line.split()[-1]
     app = create_app({"TESTING": True, "SECRET_KEY": json.loads(
         (instance / "secrets.json").read_text())["SECRET_KEY"],

@@ -5,12 +5,12 @@ import uuid
 
 import pytest
 import redis
+from huey import RedisHuey, SqliteHuey
 from sqlalchemy import func, select
 
 from compliance import queue
 from compliance.accounts import User
 from compliance.db import db as _db
-from huey import RedisHuey, SqliteHuey
 
 REDIS_URL = os.environ.get("FAIRSCREEN_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
