@@ -15,9 +15,9 @@ class SourceKind(enum.StrEnum):
     ACTIVITYPUB = "activitypub"
     GITHUB = "github"
     BLUESKY = "bluesky"
-    X_ARCHIVE = "x_archive"
-    LINKEDIN_EXPORT = "linkedin_export"
-    MASTODON_ARCHIVE = "mastodon_archive"
+    X_ARCHIVE = "x-archive"
+    LINKEDIN_EXPORT = "linkedin-export"
+    MASTODON_ARCHIVE = "mastodon-archive"
 
 
 @dataclass(frozen=True, slots=True)

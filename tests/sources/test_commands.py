@@ -97,7 +97,7 @@ def test_import_export_prints_json_lines(runner) -> None:
     result = runner.invoke(args=["screening", "import-export", str(path)])
     assert result.exit_code == 0, result.output
     posts = lines(result.stdout)
-    assert len(posts) == 49 and {p["source"] for p in posts} == {"mastodon_archive"}
+    assert len(posts) == 49 and {p["source"] for p in posts} == {"mastodon-archive"}
 
 
 def test_import_export_refuses_a_hostile_zip(runner, tmp_path: Path) -> None:
