@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,7 @@ def test_concurrent_processes_never_fork_the_chain(app, db, database_url):
     stored = events(db)
     assert [e.seq for e in stored] == list(range(1, workers * per_worker + 1))
     assert len({e.prev_hash for e in stored}) == len(stored)  # no two events share a parent
-    switches = sum(a.objects["worker"] != b.objects["worker"] for a, b in zip(stored, stored[1:]))
+    switches = sum(a.objects["worker"] != b.objects["worker"] for a, b in pairwise(stored))
     assert switches > workers, "the workers did not overlap, so the test proved nothing"
     assert sorted((e.objects["worker"], e.objects["i"]) for e in stored) == sorted(
         (w, i) for w in range(workers) for i in range(per_worker))
