@@ -1,6 +1,7 @@
 """Verification: recompute the chain and check every signature, from the database or a file."""
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from compliance.db import db
 # (canonical JSON text), prev_hash, hash. A redacted event (in an export) carries its content
 # digest in place of its content: (seq, None, None, None, None, None, content_hash, prev, hash).
 Row = tuple
+HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass
@@ -43,7 +45,7 @@ def verify_rows(rows: Iterable[Row], checkpoints: Iterable[dict], public_key: by
     """Check seq order, links and hashes of `rows`, and every checkpoint against them."""
     report = Report()
     try:
-        pending = _checkpoints_by_seq(checkpoints, report)
+        pending = _checkpoints_by_seq(checkpoints, public_key, report)
         if report.problem:
             return report
         return _walk(rows, pending, report, first_seq, first_prev)
@@ -82,29 +84,20 @@ def _walk(rows: Iterable[Row], pending: dict[int, list[dict]], report: Report,
     return report
 
 
-def _checkpoints_by_seq(checkpoints: Iterable[dict], report: Report) -> dict[int, list[dict]]:
-    """Check each checkpoint's signature; index the valid ones by the event they cover."""
+def _checkpoints_by_seq(checkpoints: Iterable[dict], public_key: bytes,
+                        report: Report) -> dict[int, list[dict]]:
+    """Check each checkpoint's key and signature; index them by the event they cover."""
     by_seq: dict[int, list[dict]] = {}
-    for checkpoint in checkpoints:
-        if not chain.signature_valid(_public_key(checkpoint), checkpoint["seq"],
-                                     checkpoint["hash"], checkpoint["at"],
-                                     checkpoint["signature"]):
-            report.fail(checkpoint["seq"], "a checkpoint's signature is not valid")
-            return {}
-        by_seq.setdefault(checkpoint["seq"], []).append(checkpoint)
-    return by_seq
-
-
-def _public_key(checkpoint: dict) -> bytes:
-    return checkpoint["_public_key"]
-
-
-def with_key(checkpoints: Iterable[dict], public_key: bytes) -> Iterator[dict]:
-    """Attach the trusted public key; a checkpoint naming another key fails its signature."""
     trusted = chain.key_id(public_key)
     for checkpoint in checkpoints:
-        key = public_key if checkpoint.get("key_id") == trusted else b"\0" * 32
-        yield {**checkpoint, "_public_key": key}
+        seq = _int(checkpoint["seq"])
+        if checkpoint["key_id"] != trusted or not chain.signature_valid(
+            public_key, seq, checkpoint["hash"], checkpoint["at"], checkpoint["signature"]
+        ):
+            report.fail(seq, "a checkpoint's key or signature is not valid")
+            return {}
+        by_seq.setdefault(seq, []).append(checkpoint)
+    return by_seq
 
 
 def database_rows(batch: int = 5000) -> Iterator[Row]:
@@ -116,8 +109,11 @@ def database_rows(batch: int = 5000) -> Iterator[Row]:
         select(*columns).order_by(AuditEvent.seq).execution_options(yield_per=batch)
     )
     fmt = chain.format_at
-    for seq, at, *rest in result:
-        yield (seq, fmt(at), *rest)
+    try:
+        for seq, at, *rest in result:
+            yield (seq, fmt(at), *rest)
+    finally:
+        result.close()  # a verification that stops early must not leave a server cursor open
 
 
 def database_checkpoints() -> list[dict]:
@@ -128,19 +124,41 @@ def database_checkpoints() -> list[dict]:
 
 def verify_database(public_key: bytes) -> Report:
     """Verify the whole stored chain from its first event, and every stored checkpoint."""
-    return verify_rows(database_rows(), with_key(database_checkpoints(), public_key), public_key)
+    rows = database_rows()
+    try:
+        return verify_rows(rows, database_checkpoints(), public_key)
+    finally:
+        rows.close()
 
 
 def export_rows(events: list[dict[str, Any]]) -> Iterator[Row]:
     """Turn exported events (full or redacted) into rows; malformed entries raise ValueError."""
     canonical = chain.canonical_json
     for event in events:
-        if event.get("redacted"):
-            yield (event["seq"], None, None, None, None, None, event["content_hash"],
-                   event["prev_hash"], event["hash"])
-        else:
-            if not isinstance(event["objects"], dict) or not isinstance(event["details"], dict):
-                raise ValueError(f"event {event.get('seq')}: objects and details must be maps")
-            yield (event["seq"], event["at"], event["actor"], event["action"],
-                   event["subject"], canonical(event["objects"]), canonical(event["details"]),
-                   event["prev_hash"], event["hash"])
+        seq, prev_hash, stored = _int(event["seq"]), _hex(event["prev_hash"]), _hex(event["hash"])
+        if event.get("redacted") is True:
+            yield (seq, None, None, None, None, None, _hex(event["content_hash"]), prev_hash,
+                   stored)
+            continue
+        if not isinstance(event["objects"], dict) or not isinstance(event["details"], dict):
+            raise ValueError(f"event {seq}: objects and details must be maps")
+        texts = [event[k] for k in ("at", "actor", "action")]
+        subject = event["subject"]
+        if not all(isinstance(t, str) for t in texts) or not (
+            subject is None or isinstance(subject, str)
+        ):
+            raise ValueError(f"event {seq}: a text field is not text")
+        yield (seq, *texts, subject, canonical(event["objects"]), canonical(event["details"]),
+               prev_hash, stored)
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise ValueError("a sequence number is not a whole number")
+    return value
+
+
+def _hex(value: Any) -> str:
+    if not isinstance(value, str) or not HEX64.fullmatch(value):
+        raise ValueError("a hash is not 64 lower-case hex digits")
+    return value
