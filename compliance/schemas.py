@@ -1,0 +1,48 @@
+"""Schemas for accounts and settings, shared by the pages and the API."""
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+from compliance.accounts import Role
+from compliance.organisation import LANGUAGES
+from compliance.validation import REQUIRED, choice, email, integer, text
+
+MIN_PASSWORD = 12
+
+
+class LoginSchema(Schema):
+    email = text(254)
+    password = text(1024)
+
+
+class UserCreateSchema(Schema):
+    email = email()
+    name = text(120)
+    role = choice(Role)
+    password = fields.String(
+        required=True,
+        validate=validate.Length(min=MIN_PASSWORD, max=1024,
+                                 error=_l("Use {min} to {max} characters.")),
+        error_messages={"required": REQUIRED},
+    )
+
+
+class UserUpdateSchema(Schema):
+    role = choice(Role)
+    active = fields.Boolean(load_default=False)
+
+
+class PreferencesSchema(Schema):
+    language = choice(LANGUAGES)
+
+
+class SettingsSchema(Schema):
+    controller_name = text(200)
+    controller_address = text(1000)
+    dpo_contact = text(254)
+    default_retention_days = integer(1, 365)
+    default_lookback_years = integer(1, 10)
+    default_languages = fields.List(
+        fields.String(validate=validate.OneOf(LANGUAGES, error=_l("Choose one of the options."))),
+        validate=validate.Length(min=1, error=_l("Choose at least one language.")),
+    )

@@ -1,0 +1,111 @@
+"""Web plumbing every page shares: login, CSRF, languages, rate limits, headers, errors."""
+
+from flask import Flask, current_app, g, render_template, request, session
+from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from compliance.accounts import User
+from compliance.db import db, utcnow
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please log in to see this page.")
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+ERROR_TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You may not do this"),
+    404: _l("Not found"),
+    405: _l("This action is not allowed here"),
+    413: _l("The upload is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+
+
+def init_app(app: Flask) -> None:
+    """Attach the shared web extensions and hooks to the app."""
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(app.root_path + "/translations"))
+    limiter.init_app(app)
+    app.before_request(enforce_idle_timeout)
+    app.after_request(add_security_headers)
+    app.context_processor(lambda: {"current_locale": select_locale()})
+    for code in ERROR_TITLES:
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(CSRFError, render_csrf_error)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def select_locale() -> str:
+    """Use the user's own setting, else the browser's preference, else English."""
+    languages = ["en", "nl"]
+    if getattr(g, "locale_override", None) in languages:
+        return g.locale_override
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def enforce_idle_timeout() -> None:
+    """Log out a session that has been idle longer than IDLE_TIMEOUT_MINUTES."""
+    if request.endpoint == "static":
+        return
+    now = int(utcnow().timestamp())
+    last_seen = session.get("last_seen")
+    limit = 60 * int(current_app.config["IDLE_TIMEOUT_MINUTES"])
+    if current_user.is_authenticated and last_seen is not None and now - last_seen > limit:
+        logout_user()
+        session.clear()
+    if current_user.is_authenticated:
+        session.permanent = True
+        session["last_seen"] = now
+
+
+def add_security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if current_user and current_user.is_authenticated:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def render_error(error):
+    code = getattr(error, "code", 500) or 500
+    message = None
+    if code == 429:
+        message = _l("Too many attempts. Wait a minute, then try again.")
+    return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code),
+                           message=message), code
+
+
+def render_csrf_error(error: CSRFError):
+    message = _l("This form has expired or was already sent. Go back, reload the page and "
+                 "try again.")
+    return render_template("errors/error.html", code=400, title=ERROR_TITLES[400],
+                           message=message), 400

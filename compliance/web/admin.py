@@ -1,0 +1,91 @@
+"""The administrator's pages: users and organisation settings."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from compliance import audit
+from compliance.accounts import Role, User, create_user, find_user, update_user
+from compliance.audit import AuditAction
+from compliance.db import db
+from compliance.organisation import get_settings, update_settings
+from compliance.schemas import SettingsSchema, UserCreateSchema, UserUpdateSchema
+from compliance.validation import load_form
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def admins_only():
+    if current_user.role != Role.ADMIN:
+        audit.record(AuditAction.ACCESS_DENIED, actor=current_user, objects={"page": 0})
+        db.session.commit()
+        abort(403)
+
+
+@bp.get("/users")
+def users():
+    rows = db.session.scalars(db.select(User).order_by(User.name)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    errors, values = {}, {"role": Role.RECRUITER.value}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        values.pop("password", None)
+        data, errors = load_form(UserCreateSchema(), request.form)
+        if data and find_user(data["email"]):
+            errors = {"email": _("A user with this e-mail address exists already.")}
+        elif data:
+            create_user(data["email"], data["name"], data["password"], Role(data["role"]),
+                        actor=current_user)
+            db.session.commit()
+            flash(_("The user is added."))
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_new.html", errors=errors, values=values,
+                           roles=list(Role)), 422 if errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    errors = {}
+    values = {"role": user.role.value, "active": user.active}
+    if request.method == "POST":
+        data, errors = load_form(UserUpdateSchema(), request.form, checkboxes=("active",))
+        if data and user.id == current_user.id and (
+            data["role"] != Role.ADMIN.value or not data["active"]
+        ):
+            errors = {"role": _("You cannot remove your own administrator access.")}
+        elif data:
+            update_user(user, actor=current_user, role=Role(data["role"]), active=data["active"])
+            db.session.commit()
+            flash(_("The user is saved."))
+            return redirect(url_for("admin.users"))
+        values = {"role": request.form.get("role"), "active": "active" in request.form}
+    return render_template("admin/user_edit.html", user=user, errors=errors, values=values,
+                           roles=list(Role)), 422 if errors else 200
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    current = get_settings()
+    errors = {}
+    values = {k: getattr(current, k) for k in SettingsSchema().fields}
+    values["default_languages"] = current.languages
+    if request.method == "POST":
+        data, errors = load_form(SettingsSchema(), request.form, lists=("default_languages",))
+        if data:
+            update_settings(data, actor=current_user)
+            db.session.commit()
+            flash(_("The settings are saved."))
+            return redirect(url_for("admin.settings"))
+        values = request.form.to_dict()
+        values["default_languages"] = request.form.getlist("default_languages")
+    return render_template("admin/settings.html", errors=errors, values=values,
+                           languages=[("nl", _("Dutch")), ("en", _("English"))]), (
+        422 if errors else 200
+    )

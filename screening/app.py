@@ -1,0 +1,60 @@
+"""The composition root: one factory that assembles config, extensions, pages and commands."""
+
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import Migrate
+
+from compliance import queue
+from compliance.db import db
+from screening.config import instance_path, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build a Fairscreen app; `test_config` overrides everything else."""
+    app = Flask(
+        "fairscreen",
+        instance_path=instance_path(),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        root_path=str(ROOT),
+    )
+    load_config(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from compliance import web
+
+    db.init_app(app)
+    Migrate(app, db, directory=str(ROOT / "migrations"))
+    web.init_app(app)
+    queue.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from compliance.web import admin, auth
+    from screening.web import recruiter
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(recruiter.bp)
+
+
+def register_commands(app: Flask) -> None:
+    from compliance.commands import users_cli
+    from screening.cli import screening_cli
+    from screening.setup_commands import demo_command, init_command, worker_command
+
+    app.cli.add_command(init_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(screening_cli)

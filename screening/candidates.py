@@ -1,0 +1,65 @@
+"""Operations on candidates and their case: adding, editing, deciding."""
+
+from datetime import timedelta
+
+from compliance import audit
+from compliance.accounts import User
+from compliance.audit import AuditAction
+from compliance.db import db, utcnow
+from compliance.subjects import create_subject
+from screening.models import Candidate, CaseState, Decision, Vacancy, VacancyStatus
+
+# A decision can follow a screening or end a case that never got that far.
+DECIDABLE = {CaseState.ADDED, CaseState.CONSENT_REQUESTED, CaseState.CONSENTED,
+             CaseState.DECLINED, CaseState.EXPIRED, CaseState.SCREENED}
+
+
+class CaseError(ValueError):
+    """The case's state does not allow the operation; the message is for the user."""
+
+
+def add_candidate(vacancy: Vacancy, values: dict, *, actor: User) -> Candidate:
+    """Add a candidate to an open vacancy, under a new data subject."""
+    if vacancy.status != VacancyStatus.OPEN:
+        raise CaseError("closed")
+    candidate = Candidate(vacancy=vacancy, subject=create_subject(), name=values["name"].strip(),
+                          email=values["email"].strip(), language=values["language"])
+    db.session.add(candidate)
+    db.session.flush()
+    audit.record(AuditAction.CANDIDATE_CREATED, actor=actor, subject=candidate.subject,
+                 objects={"candidate": candidate.id, "vacancy": vacancy.id})
+    return candidate
+
+
+def update_candidate(candidate: Candidate, values: dict, *, actor: User) -> Candidate:
+    """Correct a candidate's details; the audit names the fields, never their values."""
+    changed = [k for k in ("name", "email", "language") if getattr(candidate, k) != values[k]]
+    for key in changed:
+        setattr(candidate, key, values[key])
+    if changed:
+        audit.record(AuditAction.CANDIDATE_UPDATED, actor=actor, subject=candidate.subject,
+                     objects={"candidate": candidate.id}, fields=changed)
+    return candidate
+
+
+def decide(candidate: Candidate, decision: Decision, *, actor: User) -> Candidate:
+    """Record the decision; it starts the retention clock."""
+    if candidate.state not in DECIDABLE:
+        raise CaseError("state")
+    candidate.decision = decision
+    candidate.decided_at = utcnow()
+    candidate.state = CaseState.DECIDED
+    audit.record(AuditAction.CANDIDATE_DECIDED, actor=actor, subject=candidate.subject,
+                 objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
+                 decision=decision.value)
+    return candidate
+
+
+def erase_after(candidate: Candidate):
+    """Return when the candidate's data is due for erasure, if a decision started the clock."""
+    if candidate.decided_at is None:
+        return None
+    return candidate.decided_at + timedelta(days=candidate.vacancy.retention_days)
+
+
+NEEDS_ATTENTION = {CaseState.ADDED, CaseState.SCREENED, CaseState.CONSENTED}

@@ -1,0 +1,96 @@
+"""Configuration: defaults, then the instance's generated secrets, then FAIRSCREEN_* variables."""
+
+import json
+import os
+import secrets
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+PREFIX = "FAIRSCREEN"
+SECRETS_FILE = "secrets.json"
+# Secrets that have no safe default: the app refuses to start without them.
+REQUIRED_SECRETS = ("SECRET_KEY",)
+
+DEFAULTS = {
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "fairscreen_session",
+    "IDLE_TIMEOUT_MINUTES": 30,
+    "LOGIN_RATE_LIMIT": "5 per minute",
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LANGUAGES": ["en", "nl"],
+    "HUEY_IMMEDIATE": False,
+    "WORKERS": 2,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the app; the message says what to set."""
+
+
+def instance_path() -> str:
+    """Return the absolute instance folder from FAIRSCREEN_INSTANCE_PATH (default ./instance)."""
+    return str(Path(os.environ.get(f"{PREFIX}_INSTANCE_PATH", "instance")).resolve())
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config in order: defaults, instance secrets, environment, test mapping."""
+    app.config.update(DEFAULTS)
+    app.config.from_file(SECRETS_FILE, load=json.load, silent=True)
+    app.config.from_prefixed_env(PREFIX)
+    if test_config:
+        app.config.update(test_config)
+    _derive(app)
+    missing = [name for name in REQUIRED_SECRETS if not app.config.get(name)]
+    if missing and not app.testing and not _running_init():
+        raise ConfigError(
+            f"{PREFIX}_{missing[0]} is not set. Set it in the environment, or run "
+            f"`flask --app wsgi init` to generate the secrets into "
+            f"{Path(app.instance_path) / SECRETS_FILE}."
+        )
+
+
+def _derive(app: Flask) -> None:
+    """Turn the short public names into the settings the extensions read."""
+    config = app.config
+    database_url = config.get("DATABASE_URL") or (
+        f"sqlite:///{Path(app.instance_path) / 'fairscreen.db'}"
+    )
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    config.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
+    config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(config["IDLE_TIMEOUT_MINUTES"]))
+
+
+def _running_init() -> bool:
+    """Tell whether this process is `flask ... init`, the one command that creates the secrets."""
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        return False
+    args = iter(sys.argv[1:])
+    for arg in args:
+        if arg in ("--app", "-A", "--env-file", "-e"):
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg == "init"
+    return False
+
+
+def write_secrets(path: Path) -> list[str]:
+    """Generate any missing secret into the instance's secrets file (mode 0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existing = json.loads(path.read_text()) if path.exists() else {}
+    created = [name for name in REQUIRED_SECRETS if not existing.get(name)]
+    for name in created:
+        existing[name] = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(existing, handle, indent=2)
+    os.chmod(path, 0o600)
+    return created

@@ -1,0 +1,57 @@
+"""Schemas for vacancies, candidates and decisions, shared by the pages and the API."""
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate
+
+from compliance.organisation import LANGUAGES
+from compliance.validation import NOT_CHOICE, REQUIRED, choice, email, integer, text
+from screening.models import Decision, SourceKind, VacancyStatus
+
+
+def criteria_terms(terms: list[str]) -> None:
+    """Require at least one criterion, each short and distinct."""
+    if not terms:
+        raise ValidationError(_l("Add at least one job-relevant criterion."))
+    if any(len(term) > 100 for term in terms):
+        raise ValidationError(_l("Keep each criterion under 100 characters."))
+    if len({term.casefold() for term in terms}) != len(terms):
+        raise ValidationError(_l("Each criterion may appear only once."))
+    if len(terms) > 100:
+        raise ValidationError(_l("Use at most 100 criteria."))
+
+
+class VacancySchema(Schema):
+    title = text(200)
+    description = text(5000, required=False)
+    language = choice(LANGUAGES)
+    criteria = fields.List(fields.String(), required=True, validate=criteria_terms,
+                           error_messages={"required": REQUIRED})
+    allowed_sources = fields.List(
+        fields.String(validate=validate.OneOf([k.value for k in SourceKind], error=NOT_CHOICE)),
+        required=True,
+        validate=validate.Length(min=1, error=_l("Allow at least one source.")),
+        error_messages={"required": REQUIRED},
+    )
+    lookback_years = integer(1, 10, default=3)
+    retention_days = integer(1, 365, default=28)
+    comment_window_days = integer(0, 30, default=3)
+    status = choice(VacancyStatus, default=VacancyStatus.OPEN.value)
+    assignee_ids = fields.List(fields.Integer(error_messages={"invalid": NOT_CHOICE}),
+                               load_default=list)
+    purpose = text(5000)
+    necessity = text(5000)
+    alternatives = text(5000)
+    balancing = text(5000)
+
+
+ASSESSMENT_FIELDS = ("purpose", "necessity", "alternatives", "balancing")
+
+
+class CandidateSchema(Schema):
+    name = text(200)
+    email = email()
+    language = choice(LANGUAGES)
+
+
+class DecisionSchema(Schema):
+    decision = choice(Decision)

@@ -1,0 +1,116 @@
+"""Commands that set an instance up, seed the demo and run the background worker."""
+
+import base64
+import hashlib
+import hmac
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from compliance.accounts import Role, User, create_user, find_user
+from compliance.db import db
+from compliance.organisation import get_settings, update_settings
+from screening.candidates import add_candidate
+from screening.config import SECRETS_FILE, write_secrets
+from screening.models import Candidate, Vacancy
+from screening.vacancies import create_vacancy
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+DEMO_USERS = [
+    ("admin@demo.fairscreen.test", "Ada Admin", Role.ADMIN),
+    ("legal@demo.fairscreen.test", "Lars Legal", Role.LEGAL),
+    ("recruiter@demo.fairscreen.test", "Rita Recruiter", Role.RECRUITER),
+]
+DEMO_VACANCY = {
+    "title": "Backend developer (Python)",
+    "description": "Build and run the Python services behind our customer platform.",
+    "language": "en",
+    "criteria": ["Python", "Django", "Flask", "PostgreSQL", "REST APIs", "Docker", "testing"],
+    "allowed_sources": ["rss", "mastodon", "github", "bluesky"],
+    "lookback_years": 3, "retention_days": 28, "comment_window_days": 3, "status": "open",
+    "assignee_ids": [],
+    "purpose": "Check the public professional work a candidate points us to, such as code and "
+               "technical writing, against the skills this role needs.",
+    "necessity": "The role is judged on published engineering work that a CV does not show.",
+    "alternatives": "A technical interview alone; used as well, the public work adds evidence "
+                    "the candidate chose to publish.",
+    "balancing": "Only accounts the candidate confirms, only job-relevant posts, special "
+                 "categories never shown, data erased four weeks after the decision.",
+}
+DEMO_CANDIDATES = [
+    {"name": "Noor de Vries", "email": "noor.devries@example.org", "language": "nl"},
+    {"name": "Sam Okafor", "email": "sam.okafor@example.org", "language": "en"},
+]
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create the instance folder with generated secrets and migrate the database."""
+    instance = Path(current_app.instance_path)
+    created = write_secrets(instance / SECRETS_FILE)
+    for name in created:
+        click.echo(f"Generated {name} into {instance / SECRETS_FILE} (mode 0600).")
+    upgrade(directory=MIGRATIONS)
+    click.echo(f"Database migrated: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def demo_password(email: str) -> str:
+    """Derive a demo password from the instance secret, so re-running prints the same one."""
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo:{email}".encode(),
+                      hashlib.sha256).digest()
+    return base64.b32encode(digest).decode()[:20].lower()
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Seed demo users, a vacancy and candidates; running it again changes nothing."""
+    users = {}
+    for email, name, role in DEMO_USERS:
+        users[role] = find_user(email) or create_user(email, name, demo_password(email), role,
+                                                      actor="system")
+    settings = get_settings()
+    if not settings.controller_name:
+        update_settings({"controller_name": "Demo Werving B.V.",
+                         "controller_address": "Stationsplein 1, 3511 ED Utrecht",
+                         "dpo_contact": "privacy@demo.fairscreen.test"}, actor="system")
+    vacancy = db.session.scalar(select(Vacancy).where(Vacancy.title == DEMO_VACANCY["title"]))
+    if vacancy is None:
+        vacancy = create_vacancy(DEMO_VACANCY, owner=users[Role.RECRUITER])
+    if not db.session.scalar(select(Candidate.id).where(Candidate.vacancy_id == vacancy.id)):
+        for values in DEMO_CANDIDATES:
+            add_candidate(vacancy, values, actor=users[Role.RECRUITER])
+    db.session.commit()
+    click.echo("Demo data is in place. Log in at http://127.0.0.1:5000 with:")
+    for email, _name, role in DEMO_USERS:
+        note = "" if _has_demo_password(email) else "  (password changed since the demo set it)"
+        click.echo(f"  {role.value:<10} {email:<34} {demo_password(email)}{note}")
+
+
+def _has_demo_password(email: str) -> bool:
+    from argon2 import PasswordHasher
+    from argon2.exceptions import VerificationError
+
+    user: User | None = find_user(email)
+    try:
+        return user is not None and PasswordHasher().verify(user.password_hash,
+                                                           demo_password(email))
+    except VerificationError:
+        return False
+
+
+@click.command("worker")
+@click.option("--workers", "-w", type=int, default=None, help="Worker threads.")
+@with_appcontext
+def worker_command(workers: int | None) -> None:
+    """Run the background task consumer (screening runs, e-mail, retention sweeps)."""
+    huey = current_app.extensions["huey"]
+    count = workers or int(current_app.config["WORKERS"])
+    click.echo(f"Consuming tasks from {type(huey).__name__} with {count} workers.")
+    huey.create_consumer(workers=count, worker_type="thread").run()

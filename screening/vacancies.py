@@ -1,0 +1,96 @@
+"""Operations on vacancies; pages, the API and the CLI all call these."""
+
+from sqlalchemy import select
+
+from compliance import audit
+from compliance.accounts import Role, User
+from compliance.audit import AuditAction
+from compliance.db import db
+from compliance.organisation import get_settings
+from screening.models import Assessment, Vacancy, VacancyStatus
+from screening.schemas import ASSESSMENT_FIELDS
+
+_PLAIN_FIELDS = ("title", "description", "language", "criteria", "allowed_sources",
+                 "lookback_years", "retention_days", "comment_window_days")
+
+
+class AssigneeError(ValueError):
+    """An assignee is not an active recruiter; carries the field name for the form."""
+
+    field = "assignee_ids"
+
+
+def recruiters() -> list[User]:
+    """Return the active recruiters a vacancy can be assigned to."""
+    return list(db.session.scalars(
+        select(User).where(User.role == Role.RECRUITER, User.active).order_by(User.name)
+    ))
+
+
+def _assignees(ids: list[int], owner: User) -> list[User]:
+    wanted = set(ids) - {owner.id}
+    users = [u for u in recruiters() if u.id in wanted]
+    if len(users) != len(wanted):
+        raise AssigneeError("assignee is not an active recruiter")
+    return users
+
+
+def new_vacancy_defaults() -> dict:
+    """Return the organisation's defaults for a new vacancy form."""
+    settings = get_settings()
+    return {"lookback_years": settings.default_lookback_years,
+            "retention_days": settings.default_retention_days, "comment_window_days": 3,
+            "language": settings.languages[0] if settings.languages else "en",
+            "status": VacancyStatus.OPEN.value, "allowed_sources": [], "criteria": []}
+
+
+def create_vacancy(values: dict, *, owner: User) -> Vacancy:
+    """Create a vacancy with its first legitimate-interest assessment."""
+    vacancy = Vacancy(owner=owner, status=VacancyStatus(values["status"]),
+                      **{k: values[k] for k in _PLAIN_FIELDS})
+    vacancy.assignees = _assignees(values.get("assignee_ids", []), owner)
+    db.session.add(vacancy)
+    _add_assessment(vacancy, values, owner)
+    db.session.flush()
+    audit.record(AuditAction.VACANCY_CREATED, actor=owner, objects={"vacancy": vacancy.id},
+                 assessment_version=1, sources=sorted(vacancy.allowed_sources))
+    return vacancy
+
+
+def update_vacancy(vacancy: Vacancy, values: dict, *, actor: User) -> Vacancy:
+    """Change a vacancy; a changed assessment becomes a new version, the old one is kept."""
+    changed = [k for k in _PLAIN_FIELDS if getattr(vacancy, k) != values[k]]
+    for key in changed:
+        setattr(vacancy, key, values[key])
+    if vacancy.status != VacancyStatus(values["status"]):
+        vacancy.status = VacancyStatus(values["status"])
+        changed.append("status")
+    assignees = _assignees(values.get("assignee_ids", []), vacancy.owner)
+    if {u.id for u in assignees} != {u.id for u in vacancy.assignees}:
+        vacancy.assignees = assignees
+        changed.append("assignees")
+    current = vacancy.assessment
+    if current is None or current.fields() != {k: values[k] for k in ASSESSMENT_FIELDS}:
+        _add_assessment(vacancy, values, actor)
+        changed.append("assessment")
+    db.session.flush()
+    if changed:
+        audit.record(AuditAction.VACANCY_UPDATED, actor=actor, objects={"vacancy": vacancy.id},
+                     fields=changed, assessment_version=vacancy.assessment.version)
+    return vacancy
+
+
+def _add_assessment(vacancy: Vacancy, values: dict, actor: User) -> None:
+    version = (vacancy.assessment.version + 1) if vacancy.assessment else 1
+    vacancy.assessments.append(Assessment(
+        version=version, created_by=actor.id, **{k: values[k] for k in ASSESSMENT_FIELDS}
+    ))
+
+
+def vacancy_form_values(vacancy: Vacancy) -> dict:
+    """Return a vacancy's current values in the shape of the form."""
+    values = {k: getattr(vacancy, k) for k in _PLAIN_FIELDS}
+    values["status"] = vacancy.status.value
+    values["assignee_ids"] = [u.id for u in vacancy.assignees]
+    values.update(vacancy.assessment.fields() if vacancy.assessment else {})
+    return values

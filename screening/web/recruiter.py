@@ -1,0 +1,196 @@
+"""The recruiter's pages: dashboard, vacancies and candidates (legal sees them read-only)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from compliance.accounts import Role
+from compliance.db import db
+from compliance.validation import load_form
+from screening import access
+from screening.candidates import (
+    NEEDS_ATTENTION,
+    CaseError,
+    add_candidate,
+    decide,
+    erase_after,
+    update_candidate,
+)
+from screening.labels import case_state_label, decision_label, source_label
+from screening.models import Candidate, Decision, SourceKind, Vacancy
+from screening.schemas import CandidateSchema, DecisionSchema, VacancySchema
+from screening.vacancies import (
+    AssigneeError,
+    create_vacancy,
+    new_vacancy_defaults,
+    recruiters,
+    update_vacancy,
+    vacancy_form_values,
+)
+
+bp = Blueprint("recruiter", __name__)
+
+VACANCY_FORM = {"lists": ("allowed_sources", "assignee_ids"), "lines": ("criteria",)}
+
+
+@bp.before_request
+@login_required
+def staff_only():
+    if current_user.role == Role.ADMIN:
+        access.require_role(current_user, Role.RECRUITER, Role.LEGAL)
+
+
+@bp.get("/dashboard")
+def dashboard():
+    vacancies = db.session.scalars(
+        access.visible_vacancies(current_user).order_by(Vacancy.status, Vacancy.title)
+    ).all()
+    attention = [c for v in vacancies for c in v.candidates if c.state in NEEDS_ATTENTION]
+    return render_template("recruiter/dashboard.html", vacancies=vacancies,
+                           attention=attention, state_label=case_state_label,
+                           can_change=access.can_change(current_user))
+
+
+def _vacancy_form(template_values: dict, errors: dict, vacancy: Vacancy | None):
+    return render_template(
+        "recruiter/vacancy_form.html", values=template_values, errors=errors, vacancy=vacancy,
+        sources=[(k.value, source_label(k)) for k in SourceKind],
+        recruiters=[(u.id, u.name) for u in recruiters() if u.id != current_user.id],
+        languages=[("nl", _("Dutch")), ("en", _("English"))],
+    ), 422 if errors else 200
+
+
+def _submitted_vacancy_values() -> dict:
+    values = request.form.to_dict()
+    values["criteria"] = [t.strip() for t in request.form.get("criteria", "").splitlines()
+                          if t.strip()]
+    values["allowed_sources"] = request.form.getlist("allowed_sources")
+    values["assignee_ids"] = [int(i) for i in request.form.getlist("assignee_ids") if i.isdigit()]
+    return values
+
+
+@bp.route("/vacancies/new", methods=["GET", "POST"])
+def new_vacancy():
+    if not access.can_change(current_user):
+        access.deny(current_user, "page", 0)
+    if request.method == "GET":
+        return _vacancy_form(new_vacancy_defaults(), {}, None)
+    data, errors = load_form(VacancySchema(), request.form, **VACANCY_FORM)
+    if data:
+        try:
+            vacancy = create_vacancy(data, owner=current_user)
+        except AssigneeError:
+            db.session.rollback()
+            errors = {"assignee_ids": _("Choose active recruiters only.")}
+        else:
+            db.session.commit()
+            flash(_("The vacancy is created."))
+            return redirect(url_for("recruiter.vacancy", vacancy_id=vacancy.id))
+    return _vacancy_form(_submitted_vacancy_values(), errors, None)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
+def edit_vacancy(vacancy_id: int):
+    vacancy = access.get_vacancy(current_user, vacancy_id, change=True)
+    if request.method == "GET":
+        return _vacancy_form(vacancy_form_values(vacancy), {}, vacancy)
+    data, errors = load_form(VacancySchema(), request.form, **VACANCY_FORM)
+    if data:
+        try:
+            update_vacancy(vacancy, data, actor=current_user)
+        except AssigneeError:
+            db.session.rollback()
+            errors = {"assignee_ids": _("Choose active recruiters only.")}
+        else:
+            db.session.commit()
+            flash(_("The vacancy is saved."))
+            return redirect(url_for("recruiter.vacancy", vacancy_id=vacancy.id))
+    return _vacancy_form(_submitted_vacancy_values(), errors, vacancy)
+
+
+@bp.get("/vacancies/<int:vacancy_id>")
+def vacancy(vacancy_id: int):
+    vacancy = access.get_vacancy(current_user, vacancy_id)
+    candidates = db.session.scalars(
+        select(Candidate).where(Candidate.vacancy_id == vacancy.id).order_by(Candidate.id)
+    ).all()
+    return render_template("recruiter/vacancy.html", vacancy=vacancy, candidates=candidates,
+                           state_label=case_state_label, source_label=source_label,
+                           can_change=access.can_change(current_user))
+
+
+def _candidate_form(vacancy: Vacancy, values: dict, errors: dict, candidate=None):
+    return render_template(
+        "recruiter/candidate_form.html", vacancy=vacancy, candidate=candidate, values=values,
+        errors=errors, languages=[("nl", _("Dutch")), ("en", _("English"))],
+    ), 422 if errors else 200
+
+
+@bp.route("/vacancies/<int:vacancy_id>/candidates/new", methods=["GET", "POST"])
+def new_candidate(vacancy_id: int):
+    vacancy = access.get_vacancy(current_user, vacancy_id, change=True)
+    if request.method == "GET":
+        return _candidate_form(vacancy, {"language": vacancy.language}, {})
+    data, errors = load_form(CandidateSchema(), request.form)
+    if data:
+        try:
+            candidate = add_candidate(vacancy, data, actor=current_user)
+        except CaseError:
+            db.session.rollback()
+            errors = {"form": _("This vacancy is closed: open it again to add candidates.")}
+        else:
+            db.session.commit()
+            flash(_("The candidate is added."))
+            return redirect(url_for("recruiter.candidate", candidate_id=candidate.id))
+    return _candidate_form(vacancy, request.form.to_dict(), errors)
+
+
+@bp.route("/candidates/<int:candidate_id>/edit", methods=["GET", "POST"])
+def edit_candidate(candidate_id: int):
+    candidate = access.get_candidate(current_user, candidate_id, change=True)
+    if request.method == "GET":
+        values = {k: getattr(candidate, k) for k in ("name", "email", "language")}
+        return _candidate_form(candidate.vacancy, values, {}, candidate)
+    data, errors = load_form(CandidateSchema(), request.form)
+    if data:
+        update_candidate(candidate, data, actor=current_user)
+        db.session.commit()
+        flash(_("The candidate is saved."))
+        return redirect(url_for("recruiter.candidate", candidate_id=candidate.id))
+    return _candidate_form(candidate.vacancy, request.form.to_dict(), errors, candidate)
+
+
+@bp.get("/candidates/<int:candidate_id>")
+def candidate(candidate_id: int):
+    candidate = access.get_candidate(current_user, candidate_id)
+    return render_template(
+        "recruiter/candidate.html", candidate=candidate, errors={},
+        state_label=case_state_label, decision_label=decision_label,
+        decisions=[(d.value, decision_label(d)) for d in Decision],
+        erase_after=erase_after(candidate), can_change=access.can_change(current_user),
+    )
+
+
+@bp.post("/candidates/<int:candidate_id>/decision")
+def decision(candidate_id: int):
+    candidate = access.get_candidate(current_user, candidate_id, change=True)
+    data, errors = load_form(DecisionSchema(), request.form)
+    if data:
+        try:
+            decide(candidate, Decision(data["decision"]), actor=current_user)
+        except CaseError:
+            db.session.rollback()
+            errors = {"decision": _("A decision was already recorded for this candidate.")}
+        else:
+            db.session.commit()
+            flash(_("The decision is recorded."))
+            return redirect(url_for("recruiter.candidate", candidate_id=candidate.id))
+    if not errors:
+        abort(400)
+    return render_template(
+        "recruiter/candidate.html", candidate=candidate, errors=errors,
+        state_label=case_state_label, decision_label=decision_label,
+        decisions=[(d.value, decision_label(d)) for d in Decision],
+        erase_after=erase_after(candidate), can_change=True,
+    ), 422

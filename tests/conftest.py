@@ -1,0 +1,217 @@
+"""Shared fixtures: an app on each real database, clients, and factories for test data."""
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from compliance.accounts import Role, create_user
+from compliance.db import db as _db
+from screening.app import create_app
+from screening.candidates import add_candidate
+from screening.setup_commands import MIGRATIONS
+from screening.vacancies import create_vacancy
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+PG_SERVER = os.environ.get("FAIRSCREEN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PASSWORD = "correct horse battery staple"
+
+
+def base_config(database_url: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url,
+        "HUEY_IMMEDIATE": True,
+        "WTF_CSRF_ENABLED": False,
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "SESSION_COOKIE_SECURE": False,
+        "PASSWORD_HASHING": "cheapest",
+    }
+    config.update(overrides)
+    return config
+
+
+def _postgres_reason() -> str | None:
+    try:
+        engine = create_engine(PG_SERVER, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:  # any failure means: no server to test against
+        return f"PostgreSQL at {PG_SERVER} does not answer ({type(error).__name__})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """Migrate one SQLite database per session; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.db"
+    app = create_app(base_config(f"sqlite:///{path}", HUEY_SQLITE_PATH=str(folder / "h.db")))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        _db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(tmp_path_factory):
+    """Migrate a private schema on the PostgreSQL server once per session, then drop it."""
+    reason = _postgres_reason()
+    if reason:
+        print(f"\nSkipping the PostgreSQL runs: {reason}")
+        yield None, reason
+        return
+    schema = f"fs_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_SERVER)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
+    folder = tmp_path_factory.mktemp("pg-template")
+    app = create_app(base_config(url, HUEY_SQLITE_PATH=str(folder / "h.db")))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        _db.engine.dispose()
+    yield url, None
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _reset_postgres(url: str) -> None:
+    """Empty every table but Alembic's; the test role may bypass the audit triggers."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename <> 'alembic_version'"
+        )).scalars().all()
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        if tables:
+            names = ", ".join(f'"{t}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """A freshly migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "fairscreen.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url, reason = request.getfixturevalue("postgres_schema")
+    if reason:
+        pytest.skip(reason)
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override to change the configuration of the `app` fixture in a module."""
+    return {}
+
+
+class IsolatedClient(FlaskClient):
+    """Give every request its own app context (session, g), as a real server does."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(database_url, tmp_path, monkeypatch, app_config):
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("FAIRSCREEN_INSTANCE_PATH", str(instance))
+    app = create_app(base_config(database_url, **app_config))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role = Role.RECRUITER, **overrides):
+        n = next(counter)
+        values = {"email": f"{role.value}{n}@example.test", "name": f"{role.value.title()} {n}",
+                  "password": PASSWORD, "role": role}
+        values.update(overrides)
+        user = create_user(values["email"], values["name"], values["password"], values["role"],
+                           actor="system")
+        db.session.commit()
+        return user
+
+    return make
+
+
+def vacancy_values(**overrides) -> dict:
+    values = {
+        "title": "Backend developer", "description": "Python services.", "language": "en",
+        "criteria": ["Python", "PostgreSQL"], "allowed_sources": ["rss", "github"],
+        "lookback_years": 3, "retention_days": 28, "comment_window_days": 3, "status": "open",
+        "assignee_ids": [], "purpose": "Check published work.", "necessity": "Needed.",
+        "alternatives": "Interview only.", "balancing": "Minimal data.",
+    }
+    values.update(overrides)
+    return values
+
+
+@pytest.fixture
+def make_vacancy(db, make_user):
+    def make(owner=None, **overrides):
+        vacancy = create_vacancy(vacancy_values(**overrides), owner=owner or make_user())
+        db.session.commit()
+        return vacancy
+
+    return make
+
+
+@pytest.fixture
+def make_candidate(db, make_vacancy):
+    def make(vacancy=None, **overrides):
+        vacancy = vacancy or make_vacancy()
+        values = {"name": "Jamie Jansen", "email": "jamie@example.org", "language": "en"}
+        values.update(overrides)
+        candidate = add_candidate(vacancy, values, actor=vacancy.owner)
+        db.session.commit()
+        return candidate
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def log_in(user, password: str = PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return log_in
