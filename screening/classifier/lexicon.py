@@ -1,0 +1,117 @@
+"""Load the lexicon data files that legal counsel reviews (see lexicons/README.md).
+
+A special-category file holds two blocks: `withhold` (the words reveal the category by
+themselves) and `when_personal` (they do only when a personal word is near). Each block has
+`terms` (words and phrases), `prefixes` and `suffixes` (parts of compound words) and
+`patterns` (word sequences, see `compile_pattern`), every entry mapped to its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+TIERS = ("withhold", "when_personal")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One tier of one category file."""
+
+    terms: dict[str, str | None] = field(default_factory=dict)
+    prefixes: dict[str, str | None] = field(default_factory=dict)
+    suffixes: dict[str, str | None] = field(default_factory=dict)
+    patterns: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CategoryLexicon:
+    """The words revealing one special category in one language."""
+
+    category: str
+    language: str
+    blocks: dict[str, Block]
+    partners: dict[str, str] = field(default_factory=dict)
+
+
+def _block(data: dict | None) -> Block:
+    data = data or {}
+    return Block(**{key: dict(data.get(key) or {}) for key in Block.__dataclass_fields__})
+
+
+@cache
+def load_special(directory: Path = LEXICON_DIR) -> tuple[CategoryLexicon, ...]:
+    """Read every `special/<category>.<lang>.yaml` file."""
+    lexicons = []
+    for path in sorted((directory / "special").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        lexicons.append(
+            CategoryLexicon(
+                category=data["category"],
+                language=data["language"],
+                blocks={tier: _block(data.get(tier)) for tier in TIERS},
+                partners=dict(data.get("partners") or {}),
+            )
+        )
+    return tuple(lexicons)
+
+
+@cache
+def load_word_list(name: str, directory: Path = LEXICON_DIR) -> dict[str, str | None]:
+    """Read a flat `word: reason` file such as `context/personal.en.yaml`."""
+    data = yaml.safe_load((directory / name).read_text(encoding="utf-8"))
+    return dict(data.get("words") or {})
+
+
+@cache
+def load_mapping(name: str, directory: Path = LEXICON_DIR) -> dict:
+    """Read a structured lexicon file as it is."""
+    return yaml.safe_load((directory / name).read_text(encoding="utf-8"))
+
+
+def compile_pattern(text: str) -> list[dict]:
+    """Turn 'sober|clean for NUM years|months' into a spaCy Matcher pattern on LOWER.
+
+    Steps are separated by spaces: `a|b` is one word out of a set, `NUM` any number,
+    `*` any one word; a trailing `?` makes a step optional.
+    """
+    steps: list[dict] = []
+    for step in text.split():
+        optional = step.endswith("?") and len(step) > 1
+        step = step[:-1] if optional else step
+        if step == "NUM":
+            token: dict = {"LIKE_NUM": True}
+        elif step == "*":
+            token = {}
+        else:
+            token = {"LOWER": {"IN": step.lower().split("|")}}
+        if optional:
+            token["OP"] = "?"
+        steps.append(token)
+    return steps
+
+
+def anchor_words(text: str) -> set[str]:
+    """Return the words of the pattern's rarest required step: it must occur for a match."""
+    candidates = [
+        step.split("|")
+        for step in text.split()
+        if not step.endswith("?") and step not in ("NUM", "*")
+    ]
+    return set(min(candidates, key=_commonness)) if candidates else set()
+
+
+def _commonness(words: list[str]) -> tuple[int, int]:
+    common = sum(word in _FUNCTION_WORDS for word in words)
+    return (common, len(words))
+
+
+_FUNCTION_WORDS = frozenset(
+    "a an the my our i me we you he she his her for of to in on at with and or is am are was "
+    "as be been de het een mijn ik me we je hij zij ze van voor met en of in op aan bij is ben "
+    "was als te".split()
+)

@@ -1,0 +1,91 @@
+"""Special categories per category and language: each row must be withheld, or must not."""
+
+import pytest
+
+from screening.classifier import Outcome, Post
+
+WITHHELD = [
+    ("health", "en", "Back at work after three months off with burn-out."),
+    ("health", "en", "I was diagnosed with type 2 diabetes last spring, so no cake for me."),
+    ("health", "en", "Sober for six years today. One day at a time."),
+    ("health", "nl", "Na mijn chemokuur werk ik weer twee dagen per week."),
+    ("health", "nl", "Ik ben zwanger! Vanaf maart met verlof."),
+    ("health", "nl", "Al drie weken ziek thuis met een hernia."),
+    ("religious_belief", "en", "Breaking the fast at an iftar with my colleagues tonight."),
+    ("religious_belief", "en", "Sunday service at church, then a long walk."),
+    ("religious_belief", "nl", "Elke vrijdag moskeebezoek met mijn vader."),
+    ("religious_belief", "nl", "Vanavond bidden we samen voor de zieken."),
+    ("political_opinion", "en", "Voted Labour today, proud of it."),
+    ("political_opinion", "en", "Out canvassing for the Green Party this weekend."),
+    ("political_opinion", "nl", "Ik stem op de PvdA, omdat de zorg beter moet."),
+    ("political_opinion", "nl", "Ik sta op de kieslijst voor de gemeenteraad!"),
+    ("trade_union", "en", "Just became the union rep for our office."),
+    ("trade_union", "en", "Proud Unison member since 2015."),
+    ("trade_union", "nl", "Sinds vandaag vakbondslid bij de FNV."),
+    ("trade_union", "nl", "Als kaderlid van het CNV ben ik bij de onderhandelingen."),
+    ("genetic", "en", "My 23andMe results say I carry one copy of the gene."),
+    ("genetic", "en", "The genetic test came back: I have the BRCA1 variant."),
+    ("genetic", "nl", "Uitslag van het erfelijkheidsonderzoek: ik ben drager van CF."),
+    ("biometric", "en", "Here is my fingerprint template from the new door scanner."),
+    ("biometric", "nl", "De app slaat nu mijn gezichtsscan op als sleutel."),
+    ("sex_life_orientation", "en", "Finally came out to my parents this weekend."),
+    ("sex_life_orientation", "en", "Marching at my first Pride as a gay man!"),
+    ("sex_life_orientation", "nl", "Trots dat ik openlijk homo ben op mijn werk."),
+    ("sex_life_orientation", "nl", "Vandaag getrouwd, twee bruiden en één taart."),
+    ("racial_ethnic_origin", "en", "As a Black woman in tech I am often the only one."),
+    ("racial_ethnic_origin", "en", "My Moroccan roots matter to me."),
+    ("racial_ethnic_origin", "nl", "Als Turkse Nederlander word ik vaak niet uitgenodigd."),
+    ("racial_ethnic_origin", "nl", "Mijn opa is geboren in Paramaribo."),
+    ("criminal", "en", "Ten years ago I was convicted of fraud and served two years."),
+    ("criminal", "en", "Lost my licence for drink-driving last year."),
+    ("criminal", "nl", "Mijn broer is veroordeeld tot een taakstraf."),
+    ("criminal", "nl", "Toen ik 19 was kreeg ik drie maanden cel."),
+]
+
+NOT_WITHHELD = [
+    ("en", "Our wound-care protocol for patients with diabetes was updated."),
+    ("en", "Explainer: how the new tax law changes pension savings."),
+    ("en", "Building face-matching login for a client taught us why templates need a DPIA."),
+    ("en", "Shipped the Django REST API for invoices with pytest coverage."),
+    ("nl", "Scholing over palliatieve zorg voor patiënten met kanker op onze afdeling."),
+    ("nl", "Nieuwe campagne voor een klant in de zorg: meer sollicitaties."),
+]
+
+
+@pytest.mark.parametrize(("category", "lang", "text"), WITHHELD)
+def test_withheld(classifier, backend, category, lang, text):
+    verdict = classifier.classify(Post(text, author="someone", lang=lang), backend)
+    assert verdict.verdict is Outcome.WITHHELD
+    assert category in verdict.categories
+    assert verdict.excerpt is None and verdict.matched == ()
+
+
+@pytest.mark.parametrize(("lang", "text"), NOT_WITHHELD)
+def test_topic_is_not_a_fact_about_a_person(classifier, backend, lang, text):
+    verdict = classifier.classify(Post(text, author="someone", lang=lang), backend)
+    assert verdict.verdict is not Outcome.WITHHELD
+
+
+@pytest.mark.parametrize(
+    ("author", "text", "withheld"),
+    [
+        ("danreyes", "Dinner with my husband tonight.", True),
+        ("sannezorgt", "Dinner with my husband tonight.", False),
+        ("rjmoss", "Dinner with my wife tonight.", True),  # unknown author: toward withholding
+        ("basvanrijn", "Met mijn vriend naar Pride.", True),
+    ],
+)
+def test_partner_of_the_authors_own_sex(classifier, backend, author, text, withheld):
+    verdict = classifier.classify(Post(text, author=author), backend)
+    assert (verdict.verdict is Outcome.WITHHELD) is withheld
+
+
+def test_withheld_beats_relevant(classifier, backend):
+    text = "Great Django and PostgreSQL talk, my first since my burn-out."
+    verdict = classifier.classify(Post(text, author="me"), backend)
+    assert verdict.verdict is Outcome.WITHHELD and verdict.excerpt is None
+
+
+def test_reposts_are_left_out(classifier, backend):
+    post = Post("Django and PostgreSQL tips", author="me", is_own=False)
+    assert classifier.classify(post, backend).verdict is Outcome.IRRELEVANT
