@@ -31,7 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from compliance import audit, retention, web  # noqa: F401 (declare their periodic tasks)
+    from compliance import audit, outbox, retention, web  # noqa: F401 (declare their tasks)
+    from screening import runs  # noqa: F401 (declares the screening run task)
 
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"))
@@ -40,12 +41,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from compliance.web import admin, auth
-    from screening.web import recruiter
+    from compliance.web import admin, auth, rights
+    from screening.web import portal, recruiter, review
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(rights.bp)
     app.register_blueprint(recruiter.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(portal.bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,6 +1,6 @@
 """Operations on candidates and their case: adding, editing, deciding."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from compliance import audit, retention
 from compliance.accounts import User
@@ -50,6 +50,8 @@ def decide(candidate: Candidate, decision: Decision, *, actor: User) -> Candidat
     """Record the decision; it starts the retention clock."""
     if candidate.state not in DECIDABLE:
         raise CaseError("state")
+    if decision == Decision.REJECTED and comment_window_open(candidate):
+        raise CaseError("comment_window")
     candidate.decision = decision
     candidate.decided_at = utcnow()
     candidate.state = CaseState.DECIDED
@@ -67,3 +69,18 @@ def erase_after(candidate: Candidate) -> datetime | None:
 
 
 NEEDS_ATTENTION = {CaseState.ADDED, CaseState.SCREENED, CaseState.CONSENTED}
+
+
+def comment_window_open(candidate: Candidate) -> bool:
+    """Tell whether a rejection must still wait for the candidate's hearing."""
+    if candidate.notified_at is None or candidate.comment_waived_at is not None:
+        return False
+    if has_context(candidate):
+        return False
+    return utcnow() < candidate.notified_at + timedelta(days=candidate.vacancy.comment_window_days)
+
+
+def has_context(candidate: Candidate) -> bool:
+    from screening.runs import findings_of
+
+    return any(f.context for f in findings_of(candidate))
