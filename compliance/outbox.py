@@ -21,10 +21,11 @@ from compliance import audit
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.personal import PersonalText
-from compliance.queue import enqueue, task
+from compliance.queue import enqueue, enqueue_in, task
 from compliance.subjects import Subject
 
 MAX_ATTEMPTS = 5
+RETRY_SECONDS = 60  # then 2, 4 and 8 minutes: a mail server has time to come back
 _LINK = re.compile(r"https?://\S+")
 
 
@@ -96,7 +97,7 @@ def send_task(message_id: int) -> None:
                          attempts=message.attempts, error=message.last_error)
         db.session.commit()
         if message.status == Status.QUEUED:
-            enqueue("outbox.send", message_id)
+            enqueue_in(RETRY_SECONDS * 2 ** (message.attempts - 1), "outbox.send", message_id)
         return
     message.status, message.sent_at, message.last_error = Status.SENT, utcnow(), None
     message.body = _LINK.sub("[link]", message.body)
