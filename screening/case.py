@@ -8,6 +8,7 @@ from compliance import audit, consent, outbox, retention, rights, tokens
 from compliance.audit import AuditAction
 from compliance.consent import SourceAnswer
 from compliance.db import db, utcnow
+from compliance.organisation import get_settings
 from compliance.tokens import Purpose
 from screening.candidates import CaseError
 from screening.models import Candidate, CaseState
@@ -31,6 +32,9 @@ def request_consent(candidate: Candidate, *, actor) -> outbox.OutboxMessage:
         raise CaseError("state")
     if candidate.vacancy.assessment is None:
         raise CaseError("assessment")
+    settings = get_settings()
+    if not (settings.controller_name and settings.dpo_contact):
+        raise CaseError("settings")  # the notice must name the controller and the DPO
     tokens.revoke_all(candidate.subject, Purpose.CONSENT)
     consent_token = tokens.issue(candidate.subject, Purpose.CONSENT, CONSENT_LIFETIME)
     portal_token = tokens.issue(candidate.subject, Purpose.PORTAL, PORTAL_LIFETIME)

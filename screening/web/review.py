@@ -39,13 +39,20 @@ def ask_consent(candidate_id: int):
         message = request_consent(candidate, actor=current_user)
     except CaseError as error:
         db.session.rollback()
-        flash(_("Consent can only be asked before the candidate has answered.")
-              if str(error) == "state" else _("Add a legitimate-interest assessment first."))
+        flash(CONSENT_ERRORS[str(error)]())
         return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
     db.session.commit()
     outbox.dispatch(message.id)
     flash(_("The consent request is on its way to the candidate."))
     return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
+
+
+CONSENT_ERRORS = {
+    "state": lambda: _("Consent can only be asked before the candidate has answered."),
+    "assessment": lambda: _("Add a legitimate-interest assessment first."),
+    "settings": lambda: _("An administrator must first fill in the controller and the data "
+                          "protection officer in the organisation settings."),
+}
 
 
 @bp.post("/candidates/<int:candidate_id>/screening")

@@ -64,6 +64,16 @@ def recruiter(make_user):
     return make_user(Role.RECRUITER)
 
 
+@pytest.fixture(autouse=True)
+def organisation(db):
+    """The controller and DPO every notice names."""
+    from compliance.organisation import update_settings
+
+    update_settings({"controller_name": "Acme B.V.", "controller_address": "Damrak 1, Amsterdam",
+                     "dpo_contact": "dpo@acme.test"}, actor="system")
+    db.session.commit()
+
+
 @pytest.fixture
 def case_candidate(make_vacancy, make_candidate, recruiter):
     vacancy = make_vacancy(owner=recruiter, criteria=["Python", "Django", "PostgreSQL", "pytest"],

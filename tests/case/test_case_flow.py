@@ -231,3 +231,31 @@ def test_legal_hold_keeps_an_erasure_request_waiting(client, db, login, recruite
     subject = db.session.get(Subject, case_candidate.subject_id)
     assert subject.erase_after <= utcnow()  # the next sweep erases it
     assert client.get("/legal/rights").status_code == 403  # recruiters may not see it
+
+
+def test_no_consent_request_before_the_controller_is_named(client, db, login, recruiter,
+                                                           case_candidate):
+    from compliance.organisation import update_settings
+
+    update_settings({"controller_name": "", "dpo_contact": ""}, actor="system")
+    db.session.commit()
+    login(recruiter)
+    page = client.post(f"/candidates/{case_candidate.id}/consent-request", follow_redirects=True)
+    assert "must first fill in the controller" in page.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_a_retried_run_does_nothing_twice(client, db, login, recruiter, case_candidate, blog):
+    from screening.runs import run_screening
+
+    ask_and_agree(client, db, login, recruiter, case_candidate, blog)
+    client.post(f"/candidates/{case_candidate.id}/screening")
+    client.post(f"/candidates/{case_candidate.id}/screening")  # a double click
+    db.session.rollback()
+    runs = db.session.scalars(db.select(ScreeningRun)).all()
+    assert len(runs) == 2 and all(r.status == RunStatus.DONE for r in runs)
+    before = actions(db)
+    assert run_screening(runs[0].id) == RunStatus.DONE  # a retried task
+    assert actions(db) == before
+    assert db.session.scalar(db.select(db.func.count()).select_from(Finding)) == 1
