@@ -140,6 +140,14 @@ def talent_pool(subject: Subject) -> bool:
     return bool(records) and records[-1].decision == ConsentDecision.GIVEN
 
 
+def talent_pool_since(subject: Subject) -> datetime | None:
+    """Return when a standing talent-pool consent was given, if one stands."""
+    records = [r for r in history(subject) if r.purpose == ConsentPurpose.TALENT_POOL]
+    if records and records[-1].decision == ConsentDecision.GIVEN:
+        return records[-1].at
+    return None
+
+
 def _add(subject, purpose, decision, kind, account, *, notice, scope, language, method):
     record = ConsentRecord(subject=subject, purpose=purpose, decision=decision,
                            source_kind=kind, account=account, scope=scope, language=language,

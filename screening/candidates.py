@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from compliance import audit, retention
+from compliance import audit, consent, retention
 from compliance.accounts import User
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
@@ -55,8 +55,12 @@ def decide(candidate: Candidate, decision: Decision, *, actor: User) -> Candidat
     candidate.decision = decision
     candidate.decided_at = utcnow()
     candidate.state = CaseState.DECIDED
-    retention.after_decision(candidate.subject, candidate.decided_at,
-                             candidate.vacancy.retention_days)
+    pool = consent.talent_pool_since(candidate.subject)
+    if pool is not None:  # a separate talent-pool consent keeps the data for its year
+        retention.after_talent_pool_consent(candidate.subject, pool)
+    else:
+        retention.after_decision(candidate.subject, candidate.decided_at,
+                                 candidate.vacancy.retention_days)
     audit.record(AuditAction.CANDIDATE_DECIDED, actor=actor, subject=candidate.subject,
                  objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
                  decision=decision.value)

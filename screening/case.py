@@ -43,7 +43,8 @@ def request_consent(candidate: Candidate, *, actor) -> outbox.OutboxMessage:
         expires = format_date(now + CONSENT_LIFETIME, "long")
     title, body = render_email("consent_request", candidate, expires=expires,
                                consent_link=public_url(f"/consent/{consent_token}"),
-                               portal_link=public_url(f"/portal/{portal_token}"))
+                               portal_link=public_url(f"/portal/{portal_token}"),
+                               withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
     candidate.state = CaseState.CONSENT_REQUESTED
     retention.after_consent_request(candidate.subject, now)
     audit.record(AuditAction.CONSENT_REQUESTED, actor=actor, subject=candidate.subject,
@@ -87,7 +88,8 @@ def notify_screened(candidate: Candidate, run) -> outbox.OutboxMessage:
     portal_token = tokens.issue(candidate.subject, Purpose.PORTAL, PORTAL_LIFETIME)
     title, body = render_email("screened_notice", candidate, accounts=accounts,
                                totals=summarise(run.counts),
-                               portal_link=public_url(f"/portal/{portal_token}"))
+                               portal_link=public_url(f"/portal/{portal_token}"),
+                               withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
     candidate.notified_at = utcnow()
     message = outbox.store(candidate.subject, kind="screened_notice", recipient=candidate.email,
                            title=title, body=body, language=candidate.language)

@@ -41,3 +41,23 @@ def resolve(request_id: int):
     db.session.commit()
     flash(_("The request is resolved."))
     return redirect(url_for("rights.requests"))
+
+
+@bp.post("/holds")
+def hold():
+    """Put a subject on hold: an erasure request then waits for counsel (Art. 17(3))."""
+    from compliance.subjects import Subject
+
+    subject = db.get_or_404(Subject, request.form.get("subject_id", type=int) or 0)
+    reason = request.form.get("reason", "").strip()
+    back = request.form.get("back") or url_for("rights.requests")
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("rights.requests")  # never redirect off-site
+    if not reason or len(reason) > 2000:
+        flash(_("Give a reason of at most 2000 characters."))
+        return redirect(back)
+    if rights.held(subject) is None:
+        rights.place_hold(subject, actor=current_user, reason=reason)
+        db.session.commit()
+    flash(_("The legal hold is placed."))
+    return redirect(back)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from compliance import consent
+from compliance import consent, rights
 from compliance.accounts import Role
 from compliance.db import db
 from compliance.validation import load_form
@@ -184,6 +184,7 @@ def _candidate_page(candidate: Candidate, errors: dict):
         can_ask=candidate.state in ASKABLE,
         can_screen=candidate.state in (CaseState.CONSENTED, CaseState.SCREENED),
         can_read=current_user.role == Role.RECRUITER,
+        hold=rights.held(candidate.subject) if current_user.role == Role.LEGAL else None,
     ), 422 if errors else 200
 
 

@@ -70,7 +70,7 @@ def latest_link(kind: str, which: str) -> str:
     db.session.rollback()
     message = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == kind)
                                  .order_by(OutboxMessage.id.desc())).first()
-    return re.search(rf"https?://\S+/{which}/\S+", str(message.body)).group(0)
+    return re.search(rf"https?://\S+/{which}/[\w-]+", str(message.body)).group(0)
 
 
 def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sources, browser,

@@ -20,7 +20,8 @@ def links(db, kind: str) -> dict[str, str]:
     db.session.rollback()
     message = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == kind)
                                  .order_by(OutboxMessage.id.desc())).first()
-    found = dict(re.findall(r"https?://[^/]+/(consent|portal)/(\S+)", str(message.body)))
+    pairs = re.findall(r"https?://[^/]+/(consent|portal)/([\w-]+)", str(message.body))
+    found = dict(reversed(pairs))  # the first link of each kind wins
     return {k: f"/{k}/{v}" for k, v in found.items()}
 
 
@@ -215,13 +216,16 @@ def test_legal_hold_keeps_an_erasure_request_waiting(client, db, login, recruite
 
     _consent, portal = ask_and_agree(client, db, login, recruiter, case_candidate, blog)
     legal = make_user(Role.LEGAL)
-    rights.place_hold(case_candidate.subject, actor=legal, reason="Pending court case")
-    db.session.commit()
-    response = client.post(f"{portal}/rights", data={"right": "objection"})
-    assert response.status_code == 302
     legal_client = app.test_client()
     legal_client.post("/login", data={"email": legal.email, "password": "correct horse battery "
                                       "staple"})
+    page = legal_client.get(f"/candidates/{case_candidate.id}").get_data(as_text=True)
+    assert "Place a legal hold" in page
+    legal_client.post("/legal/rights/holds", data={"subject_id": case_candidate.subject_id,
+                                                   "reason": "Pending court case"})
+    assert rights.held(case_candidate.subject) is not None
+    response = client.post(f"{portal}/rights", data={"right": "objection"})
+    assert response.status_code == 302
     page = legal_client.get("/legal/rights").get_data(as_text=True)
     assert "objection" in page and "on_hold" in page
     request_id = db.session.scalars(db.select(rights.RightsRequest)).one().id
@@ -259,3 +263,23 @@ def test_a_retried_run_does_nothing_twice(client, db, login, recruiter, case_can
     assert run_screening(runs[0].id) == RunStatus.DONE  # a retried task
     assert actions(db) == before
     assert db.session.scalar(db.select(db.func.count()).select_from(Finding)) == 1
+
+
+def test_talent_pool_consent_keeps_the_data_a_year_after_the_decision(client, db, login,
+                                                                       recruiter, case_candidate,
+                                                                       blog):
+    ask_and_agree(client, db, login, recruiter, case_candidate, blog, talent_pool=True)
+    client.post(f"/candidates/{case_candidate.id}/decision", data={"decision": "hired"})
+    db.session.rollback()
+    subject = db.session.get(Subject, case_candidate.subject_id)
+    assert subject.erase_after - utcnow() > timedelta(days=360)
+    assert str(subject.erase_reason) == "talent_pool"
+
+
+def test_every_email_carries_a_withdraw_link(client, db, login, recruiter, case_candidate):
+    login(recruiter)
+    client.post(f"/candidates/{case_candidate.id}/consent-request")
+    body = str(db.session.scalars(db.select(OutboxMessage)).one().body)
+    withdraw = re.search(r"https?://[^/]+(/portal/[\w-]+/withdraw)", body).group(1)
+    page = client.get(withdraw).get_data(as_text=True)
+    assert "Withdraw now" in page
