@@ -73,7 +73,11 @@ def test_killed_sweeps_leave_nothing_the_next_does_not_finish(app, db, database_
             due_pseudonyms.add(audit.pseudonym(candidate.subject))
         db.session.commit()
         child = start_sweep(database_url, instance)
-        time.sleep(rng.uniform(0.0, 0.5))
+        # Let a random number of commits through, then kill at a random instant after one.
+        for _ in range(rng.randrange(0, 12)):
+            if not child.stdout.readline():
+                break
+        time.sleep(rng.uniform(0.0, 0.01))
         if child.poll() is None:
             os.kill(child.pid, signal.SIGKILL)
             kills += 1

@@ -36,11 +36,15 @@ def append(database_url: str, count: int, worker: int) -> None:
 
 def sweep(database_url: str, batch: int) -> None:
     """Run the retention sweep in small batches (to be killed at a random instant)."""
+    from sqlalchemy import event
+
     from compliance import retention
     from compliance.db import db
 
     app = make_app(database_url)
     with app.app_context():
+        for engine in db.engines.values():  # report each commit, so the killer can aim
+            event.listen(engine, "commit", lambda _connection: print("commit", flush=True))
         print("ready", flush=True)
         retention.sweep(batch=batch)
         for engine in db.engines.values():
