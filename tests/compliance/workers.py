@@ -24,6 +24,8 @@ def append(database_url: str, count: int, worker: int) -> None:
 
     app = make_app(database_url)
     with app.app_context():
+        print("ready", flush=True)
+        sys.stdin.readline()  # start together with the other workers
         for i in range(count):
             if i % 2:
                 db.session.scalar(select(func.count(AuditEvent.seq)))
