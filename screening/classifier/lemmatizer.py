@@ -16,6 +16,8 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from screening.classifier.newwords import set_norm_getter
+
 
 class LookupLemmatizer:
     """Give every token its lower-cased lookup lemma; unknown words keep their lower case."""
@@ -36,7 +38,7 @@ class LookupLemmatizer:
             lower = text.lower()
             return by_hash.get(get_string_id(lower), lower)
 
-        self.vocab.lex_attr_getters[NORM] = norm
+        set_norm_getter(self.vocab, norm)
         for lexeme in self.vocab:
             lexeme.norm_ = norm(lexeme.orth_)
 

@@ -95,22 +95,17 @@ def compile_pattern(text: str) -> list[dict]:
     return steps
 
 
-def anchor_words(text: str) -> set[str]:
-    """Return the words of the pattern's rarest required step: it must occur for a match."""
-    candidates = [
-        step.split("|")
-        for step in text.split()
+def required_steps(text: str) -> list[tuple[int, set[str]]]:
+    """Return (place, word set) of the pattern's required word steps: each must occur."""
+    return [
+        (place, set(step.lower().split("|")))
+        for place, step in enumerate(text.split())
         if not step.endswith("?") and step not in ("NUM", "*")
     ]
-    return set(min(candidates, key=_commonness)) if candidates else set()
 
 
-def _commonness(words: list[str]) -> tuple[int, int]:
-    common = sum(word in _FUNCTION_WORDS for word in words)
-    return (common, len(words))
-
-
-_FUNCTION_WORDS = frozenset(
+# Words too frequent to say anything about a post on their own.
+FUNCTION_WORDS = frozenset(
     "a an the my our i me we you he she his her for of to in on at with and or is am are was "
     "as be been de het een mijn ik me we je hij zij ze van voor met en of in op aan bij is ben "
     "was als te".split()
