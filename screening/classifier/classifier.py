@@ -48,18 +48,18 @@ class Classifier:
             if post.is_own:  # reposts and quotes are not the candidate's words
                 by_language.setdefault(self._language(post), []).append(i)
         for lang, indexes in by_language.items():
-            nlp = self.pipelines[lang]
+            matcher = self._matcher(lang, vacancy)
             texts = (posts[i].text for i in indexes)
-            docs = nlp.pipe(texts, batch_size=batch_size)
+            docs = self.pipelines[lang].pipe(texts, batch_size=batch_size)
             for i, doc in zip(indexes, docs, strict=True):
-                verdicts[i] = self._decide(posts[i], doc, vacancy, lang)
+                verdicts[i] = self._decide(posts[i], doc, matcher, lang)
         return verdicts
 
     def _language(self, post: Post) -> str:
         lang = detect_language(post.text, post.lang)
         return lang if lang in self.pipelines else next(iter(self.pipelines))
 
-    def _decide(self, post: Post, doc: Doc, vacancy: Vacancy, lang: str) -> Verdict:
+    def _decide(self, post: Post, doc: Doc, matcher: VacancyMatcher, lang: str) -> Verdict:
         findings = doc._.special
         categories = set(findings.categories)
         if findings.partners and _reveals_orientation(doc, findings.partners, post.author):
@@ -70,7 +70,7 @@ class Classifier:
                 categories=tuple(sorted(SpecialCategory(c) for c in categories)),
                 language=lang,
             )
-        match = self._matcher(lang, vacancy).match(doc)
+        match = matcher.match(doc)
         if not is_relevant(match):
             return Verdict(Outcome.IRRELEVANT, language=lang)
         offsets = [doc[start].idx for start, _ in match.spans]

@@ -40,6 +40,7 @@ INITIALS = re.compile(
 INITIAL = re.compile(r"\b[A-Z]\.")
 _TITLE_WORDS = frozenset("mr mrs ms dr prof dhr mevr mevrouw meneer dokter".split())
 WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*")
+CAPITALISED_WORD = re.compile(r"\b[A-ZÀ-Þ][\w'’-]*")
 # Capitalised words in a row, with Dutch and other name particles between them.
 CAPITALISED_RUN = re.compile(
     r"\b[A-ZÀ-Þ][\w'’-]*(?:[ \t]+(?:(?:van|de|der|den|ter|ten|te|'t|von|le|la|da|di|du"
@@ -77,6 +78,9 @@ def redact(text: str, author: str = "", protected: Iterable[str] = ()) -> str:
 
 def _redact_names(text: str, protected: set[str]) -> str:
     """Replace names inside runs of capitalised words ('Thanks Femke de Wit')."""
+    words = {word.lower() for word in CAPITALISED_WORD.findall(text)}
+    if first_names().keys().isdisjoint(words) and surnames().isdisjoint(words):
+        return text  # no capitalised word is in any name list: nothing to look at closely
     return CAPITALISED_RUN.sub(lambda run: _redact_run(text, run, protected), text)
 
 

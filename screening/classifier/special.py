@@ -78,7 +78,7 @@ class SpecialCategoryMatcher:
         self.kinds: dict[int, tuple] = {}
         self.prefixes: dict[str, list[str]] = {}
         self.suffixes: dict[str, list[str]] = {}
-        self.patterns: list[tuple[str, Matcher, list[int]]] = []
+        self.patterns: list[tuple[str, str, Matcher, list[int], int]] = []
         self._learned: list[tuple[str, list[str]]] = []
         self._learned_count = 0
         for lexicon in load_special():
@@ -128,7 +128,8 @@ class SpecialCategoryMatcher:
             place for place, words in required_steps(text)
             if not words & FUNCTION_WORDS
         ]
-        self.patterns.append((key, matcher, places))
+        category, tier = key.split("|")
+        self.patterns.append((category, tier, matcher, places, len(text.split())))
         for number, (place, words) in enumerate(required_steps(text)):
             if place in places:
                 self._add(f"@step|{pid}|{number}", ("step", pid, place), sorted(words))
@@ -186,11 +187,14 @@ class SpecialCategoryMatcher:
         """Keep the categories whose hits survive the context rules; patterns fill the gaps."""
         categories = found.categories(found.hits)
         for pid, steps in found.steps.items():
-            key, matcher, places = self.patterns[pid]
-            # A Matcher call costs ~50 us: run it only when its words occur in order, close
-            # together, and for a category not found yet.
-            if key.split("|")[0] not in categories and _in_order(steps, places):
-                hits = [(key, s, e) for _, s, e in matcher(doc)]
+            category, tier, matcher, places, length = self.patterns[pid]
+            # A Matcher call costs ~1 us a token: run it only when the pattern's words occur
+            # in order, close together, for a category not found yet, and only around them.
+            if category not in categories and _in_order(steps, places):
+                positions = [p for place in places for p in steps[place]]
+                start = max(0, min(positions) - length)
+                window = doc[start : max(positions) + length + 1]
+                hits = [(category, tier, start + s, start + e) for _, s, e in matcher(window)]
                 categories |= found.categories(hits)
         partners = found.partner_mentions()
         if categories or partners:
@@ -198,12 +202,12 @@ class SpecialCategoryMatcher:
 
 
 class _Found:
-    """What one Doc revealed: hits (key, start, end), context words, pattern steps."""
+    """What one Doc revealed: hits (category, tier, start, end), context words, pattern steps."""
 
     __slots__ = ("hits", "personal", "professional", "partners", "possessives", "steps")
 
     def __init__(self) -> None:
-        self.hits: list[tuple[str, int, int]] = []
+        self.hits: list[tuple[str, str, int, int]] = []
         self.personal: list[int] = []
         self.professional: list[int] = []
         self.partners: list[tuple[int, str]] = []
@@ -213,7 +217,7 @@ class _Found:
     def add(self, kind: tuple, start: int, end: int) -> None:
         name = kind[0]
         if name == "hit":
-            self.hits.append((f"{kind[1]}|{kind[2]}", start, end))
+            self.hits.append((kind[1], kind[2], start, end))
         elif name == "personal":
             self.personal.append(start)
         elif name == "professional":
@@ -225,13 +229,12 @@ class _Found:
         elif name == "possessive":
             self.possessives.add(start)
 
-    def categories(self, hits: list[tuple[str, int, int]]) -> set[str]:
+    def categories(self, hits: list[tuple[str, str, int, int]]) -> set[str]:
         """Return the categories of the hits that survive the context rules."""
         found: set[str] = set()
         self.personal.sort()
         self.professional.sort()
-        for key, start, end in hits:
-            category, tier = key.split("|")
+        for category, tier, start, end in hits:
             if category not in found and _counts(
                 tier, start, end, self.personal, self.professional
             ):
