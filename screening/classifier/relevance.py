@@ -86,7 +86,8 @@ class VacancyMatcher:
             self.by_key[nlp.vocab.strings.add(criterion)] = criterion
             self.terms.add(criterion, [nlp.make_doc(variant)])
         self.signal_key = nlp.vocab.strings.add(SIGNAL)
-        self.terms.add(SIGNAL, [nlp.make_doc(word) for word in signal_words()])
+        signals = set(signal_words()) | description_words(nlp, vacancy.description)
+        self.terms.add(SIGNAL, [nlp.make_doc(word) for word in sorted(signals)])
         self.single = {v: c for v, c in self.variants.items() if " " not in v and len(v) >= 2}
         self.long = tuple(v for v in self.single if len(v) >= 6)
         self._learned: list[tuple[str, str]] = []
@@ -101,12 +102,16 @@ class VacancyMatcher:
         if self._learned:
             self._learn()
         found: dict[str, tuple[int, int]] = {}
-        signal = False
+        covered: set[int] = set()
+        signals: list[int] = []
         for key, start, end in self.terms(doc):
             if key == self.signal_key:
-                signal = True
+                signals.append(start)
             else:
                 found.setdefault(self.by_key[key], (start, end))
+                covered.update(range(start, end))
+        # A criterion is no signal of itself ('ziekenhuis' is both for a nurse's vacancy).
+        signal = any(position not in covered for position in signals)
         return CriteriaMatch(list(found), list(found.values()), signal)
 
     def _on_new_word(self, word: str) -> None:
@@ -135,6 +140,16 @@ class VacancyMatcher:
             if part.startswith(variant) or part.endswith(variant):
                 return self.single[variant]
         return None
+
+
+def description_words(nlp: Language, description: str) -> set[str]:
+    """Return the content words of a vacancy's description: its own domain vocabulary."""
+    stop_words = nlp.Defaults.stop_words
+    return {
+        token.lower_
+        for token in nlp.make_doc(description)
+        if token.is_alpha and len(token) >= 4 and token.lower_ not in stop_words
+    }
 
 
 def signal_words() -> list[str]:

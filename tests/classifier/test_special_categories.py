@@ -68,8 +68,8 @@ WITHHELD = [
     ("genetic", "nl", "Ik heb een erfelijke hartafwijking, net als mijn vader."),
     ("biometric", "en", "Uploaded my voice sample to train the voiceprint login at my bank."),
     ("biometric", "nl", "Op kantoor staat mijn vingerafdruk nu in hun database."),
-    ("racial_ethnic_origin", "en", "As the child of Turkish immigrants I never saw engineers like me."),
-    ("racial_ethnic_origin", "nl", "Mijn opa kwam in de jaren zestig als gastarbeider uit Marokko."),
+    ("racial_ethnic_origin", "en", "As the child of Turkish immigrants I saw no one like me."),
+    ("racial_ethnic_origin", "nl", "Mijn opa kwam in 1965 als gastarbeider uit Marokko."),
 ]
 
 NOT_WITHHELD = [
