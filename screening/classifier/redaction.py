@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from screening.classifier.language import _EN, _NL
 from screening.classifier.names import first_names, surnames
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Lookbehinds make each regex start only at the beginning of a word: half the time.
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 HANDLE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_](?:[\w.-]*\w)?)(?:@[\w-]+(?:\.[\w-]+)+)?")
 PHONE = re.compile(
-    r"(?<![\w+])(?:"
+    r"(?=[+(\d])(?<![\w+])(?:"
     r"\+\d{1,3}(?:[\s.-]?\(0\))?(?:[\s.-]?\d){7,12}"  # E.164 and international
     r"|00\d{1,3}(?:[\s.-]?\d){7,12}"  # 0031 ...
     r"|0\d(?:[\s.-]?\d){7,9}"  # NL 06-12345678, 020 123 4567; BE 0470 12 34 56; UK 07700 900461

@@ -88,6 +88,10 @@ class SpecialCategoryMatcher:
         self._add_words("@professional", ("professional",), "context/professional.en.yaml",
                         "context/professional.nl.yaml")
         self._affixes = (tuple(self.prefixes), tuple(self.suffixes))
+        self.context_keys = frozenset(
+            key for key, kind in self.kinds.items()
+            if kind[0] in ("personal", "professional", "possessive")
+        )
         watch(self.vocab, self._on_new_word)
         self._built = True
 
@@ -170,16 +174,22 @@ class SpecialCategoryMatcher:
     def __call__(self, doc: Doc) -> Doc:
         if not self._built:
             self._build()
-        self.set_annotations(doc, self.match(doc))
+        found = self.match(doc)
+        if found is not None:
+            self.set_annotations(doc, found)
         return doc
 
-    def match(self, doc: Doc) -> _Found:
+    def match(self, doc: Doc) -> _Found | None:
         """Sort the matcher's one pass into hits, context words and pattern steps."""
         if self._learned:
             self._learn()
+        matches = self.matcher(doc)
+        # Most posts only contain context words (I, my, patients): nothing to decide.
+        if self.context_keys.issuperset([key for key, _, _ in matches]):
+            return None
         found = _Found()
         kinds = self.kinds
-        for key, start, end in self.matcher(doc):
+        for key, start, end in matches:
             found.add(kinds[key], start, end)
         return found
 
