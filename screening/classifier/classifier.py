@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -54,6 +55,20 @@ class Classifier:
             for i, doc in zip(indexes, docs, strict=True):
                 verdicts[i] = self._decide(posts[i], doc, matcher, lang)
         return verdicts
+
+    @contextmanager
+    def memory_zone(self, vacancy: Vacancy) -> Iterator[None]:
+        """Classify inside spaCy memory zones, so a long-running worker does not grow.
+
+        Strings added inside a zone are freed when it ends: whatever is cached across runs
+        (this vacancy's matchers) is built before the zones open.
+        """
+        for lang in self.pipelines:
+            self._matcher(lang, vacancy)
+        with ExitStack() as stack:
+            for nlp in self.pipelines.values():
+                stack.enter_context(nlp.memory_zone())
+            yield
 
     def _language(self, post: Post) -> str:
         lang = detect_language(post.text, post.lang)
