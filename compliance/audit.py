@@ -1,19 +1,28 @@
-"""The audit log: one append-only, hash-chained record of every processing step."""
+"""The audit log: one append-only, hash-chained record of every processing step.
+
+Appends are serialised across processes (a PostgreSQL advisory lock, SQLite's write lock taken
+up front), so the chain never forks: each event links to the one committed before it.
+"""
 
 import enum
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, select
+from huey import crontab
+from sqlalchemy import Integer, String, Text, insert, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from compliance import chain, checkpoints
+from compliance.chain import GENESIS, SEPARATOR
 from compliance.db import UTCDateTime, db, utcnow
+from compliance.queue import periodic
 from compliance.subjects import Subject
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "AuditAction", "AuditEvent", "record", "pseudonym"]
 
 
 class AuditAction(enum.StrEnum):
@@ -44,12 +53,14 @@ class AuditAction(enum.StrEnum):
     RIGHTS_REQUESTED = "rights.requested"
     RIGHTS_RESOLVED = "rights.resolved"
     SUBJECT_ERASED = "subject.erased"
+    RETENTION_SWEPT = "retention.swept"
     AUDIT_EXPORTED = "audit.exported"
+    AUDIT_VERIFIED = "audit.verified"
     KEYS_ROTATED = "keys.rotated"
 
 
 class AuditEvent(db.Model):
-    """One event; the triggers of the migration refuse UPDATE and DELETE on this table."""
+    """One event; the migration's triggers refuse UPDATE and DELETE on this table."""
 
     __tablename__ = "audit_event"
 
@@ -58,44 +69,42 @@ class AuditEvent(db.Model):
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64), index=True)
     subject: Mapped[str | None] = mapped_column(String(64), index=True)
-    objects: Mapped[dict[str, Any]] = mapped_column(JSON)
-    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Stored as canonical JSON text, hashed verbatim: no re-encoding between write and verify.
+    objects_json: Mapped[str] = mapped_column("objects", Text)
+    details_json: Mapped[str] = mapped_column("details", Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
-    def canonical(self) -> bytes:
-        """Encode the event's content deterministically for hashing."""
-        return canonical_bytes(
-            self.seq, self.at, self.actor, self.action, self.subject, self.objects,
-            self.details, self.prev_hash,
-        )
+    @property
+    def objects(self) -> dict[str, Any]:
+        return json.loads(self.objects_json)
 
+    @property
+    def details(self) -> dict[str, Any]:
+        return json.loads(self.details_json)
 
-def canonical_bytes(seq, at, actor, action, subject, objects, details, prev_hash) -> bytes:
-    """Return the canonical JSON encoding that an event's hash covers."""
-    body = {
-        "seq": seq,
-        "at": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "actor": actor,
-        "action": action,
-        "subject": subject,
-        "objects": objects,
-        "details": details,
-        "prev_hash": prev_hash,
-    }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    def content_digest(self) -> bytes:
+        """Return the digest of this event's canonical content."""
+        return chain.content_digest(self.seq, chain.format_at(self.at), self.actor, self.action,
+                                    self.subject, self.objects_json, self.details_json)
 
 
 def pseudonym(subject: Subject) -> str:
-    """Return the subject's keyed pseudonym; it cannot be linked once the secret is shredded."""
-    return hmac.new(subject.pseudonym_secret, b"fairscreen-subject", hashlib.sha256).hexdigest()
+    """Return the subject's keyed pseudonym; it cannot be linked once the secret is deleted."""
+    return pseudonym_of(subject.pseudonym_secret)
+
+
+def pseudonym_of(secret: bytes) -> str:
+    """Return the pseudonym a subject's secret yields."""
+    return hmac.new(secret, b"fairscreen-subject", hashlib.sha256).hexdigest()
 
 
 def actor_label(actor: Any) -> str:
     """Name an actor as `user:<id>`, `candidate` or `system`."""
-    if isinstance(actor, str):
-        return actor
-    return f"user:{actor.id}"
+    label = actor if isinstance(actor, str) else f"user:{actor.id}"
+    if SEPARATOR in label or not label:
+        raise ValueError("an actor label must be non-empty plain text")
+    return label
 
 
 _ALLOWED_DETAIL_TYPES = (int, float, bool, str, type(None))
@@ -110,6 +119,40 @@ def _check_details(details: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in details.items()}
 
 
+def lock_chain() -> None:
+    """Take the chain's append lock for the rest of the current transaction."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        # Keyed by schema, so that separate schemas (tests, tenants) do not wait on each other.
+        connection.execute(text(
+            "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_event'))"
+        ))
+        return
+    raw = connection.connection.dbapi_connection
+    if not raw.in_transaction:
+        # pysqlite reads outside a transaction until the first write; taking the write lock
+        # now makes the head we read next the head we append to.
+        raw.execute("BEGIN IMMEDIATE")
+
+
+def head() -> tuple[int, str]:
+    """Return the last event's sequence number and hash (0 and GENESIS on an empty log)."""
+    last = db.session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+def _row(seq: int, prev_hash: str, at: datetime, actor: str, action: str,
+         subject: str | None, objects: dict | None, details: dict) -> dict[str, Any]:
+    objects_json, details_json = chain.canonical_json(objects or {}), chain.canonical_json(details)
+    digest = chain.content_digest(seq, chain.format_at(at), actor, action, subject,
+                                  objects_json, details_json)
+    return {"seq": seq, "at": at, "actor": actor, "action": action, "subject": subject,
+            "objects_json": objects_json, "details_json": details_json,
+            "prev_hash": prev_hash, "hash": chain.link(prev_hash, digest)}
+
+
 def record(
     action: AuditAction,
     *,
@@ -118,22 +161,52 @@ def record(
     objects: dict[str, Any] | None = None,
     **details: Any,
 ) -> AuditEvent:
-    """Append one event to the chain; the caller commits."""
-    last = db.session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
-    event = AuditEvent(
-        seq=seq,
-        at=utcnow(),
-        actor=actor_label(actor),
-        action=AuditAction(action).value,
-        subject=pseudonym(subject) if subject is not None else None,
-        objects=objects or {},
-        details=_check_details(details),
-        prev_hash=prev_hash,
-    )
-    event.hash = hashlib.sha256(event.canonical()).hexdigest()
+    """Append one event to the chain; the caller commits (which releases the chain lock)."""
+    label, action_value = actor_label(actor), AuditAction(action).value
+    subject_pseudonym = pseudonym(subject) if subject is not None else None
+    details = _check_details(details)
+    lock_chain()
+    seq, prev_hash = head()
+    event = AuditEvent(**_row(seq + 1, prev_hash, utcnow(), label, action_value,
+                              subject_pseudonym, objects, details))
     db.session.add(event)
     db.session.flush()
+    _checkpoint_if_due(event.seq, event.hash, event.at)
     return event
+
+
+def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, dict]], *,
+                actor: Any) -> int:
+    """Append many events of one action at once: (pseudonym, objects, details) each."""
+    label, action_value = actor_label(actor), AuditAction(action).value
+    lock_chain()
+    seq, prev_hash = head()
+    rows = []
+    for subject_pseudonym, objects, details in entries:
+        seq += 1
+        row = _row(seq, prev_hash, utcnow(), label, action_value, subject_pseudonym,
+                   objects, _check_details(details))
+        rows.append(row)
+        prev_hash = row["hash"]
+    if rows:
+        db.session.execute(insert(AuditEvent), rows)
+        for row in rows[:-1]:
+            if checkpoints.on_count(row["seq"]):
+                checkpoints.write(row["seq"], row["hash"])
+        _checkpoint_if_due(rows[-1]["seq"], rows[-1]["hash"], rows[-1]["at"])
+    return len(rows)
+
+
+def _checkpoint_if_due(seq: int, head_hash: str, now: datetime) -> None:
+    if checkpoints.due(seq, now):
+        checkpoints.write(seq, head_hash)
+
+
+@periodic("audit.checkpoint", crontab(minute="*"))
+def checkpoint_quiet_log() -> None:
+    """Checkpoint the head when events have waited T minutes without one."""
+    lock_chain()
+    seq, head_hash = head()
+    if seq:
+        _checkpoint_if_due(seq, head_hash, utcnow())
+    db.session.commit()

@@ -1,12 +1,28 @@
-"""The data subject: the root every piece of a person's data hangs off."""
+"""The data subject: the root every piece of a person's data hangs off, with its retention date."""
 
+import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Integer, LargeBinary
+from sqlalchemy import Integer, LargeBinary, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from compliance.db import UTCDateTime, db, utcnow
+from compliance import vault
+from compliance.db import UTCDateTime, db, str_enum, utcnow
+from compliance.personal import keyed_hash
+
+
+class RetentionReason(enum.StrEnum):
+    """Why a subject's data is due for erasure on its date."""
+
+    UNDECIDED = "undecided"
+    CONSENT_UNANSWERED = "consent_unanswered"
+    CONSENT_DECLINED = "consent_declined"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    DECIDED = "decided"
+    TALENT_POOL = "talent_pool"
+    ERASURE_REQUESTED = "erasure_requested"
+    OBJECTION = "objection"
 
 
 class Subject(db.Model):
@@ -16,15 +32,36 @@ class Subject(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Keys the audit pseudonym; shredded at erasure so old events can no longer be linked.
+    # Keys the audit pseudonym; deleted at erasure so old events can no longer be linked.
     pseudonym_secret: Mapped[bytes] = mapped_column(
         LargeBinary(32), default=lambda: secrets.token_bytes(32)
     )
+    # Names the subject's data key in the vault; every personal field is sealed under it.
+    key_id: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
+    # Blind index of the subject's e-mail address, for rights requests that arrive by e-mail.
+    email_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    erase_after: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    erase_reason: Mapped[RetentionReason | None] = mapped_column(str_enum(RetentionReason))
+    # Set once erasure has begun: from then on the subject is erased, whatever else happens.
+    erasing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def create_subject() -> Subject:
-    """Create the root row for a new data subject."""
-    subject = Subject()
+    """Create the root row for a new data subject, with its own data key in the vault."""
+    subject = Subject(key_id=vault.create_key())
     db.session.add(subject)
     db.session.flush()
     return subject
+
+
+def set_email(subject: Subject, email: str) -> None:
+    """Keep the subject's e-mail blind index in step with the address on file."""
+    subject.email_hash = keyed_hash(email, "email")
+
+
+def find_by_email(email: str) -> list[Subject]:
+    """Return the subjects whose e-mail address is this one (case-insensitively)."""
+    return list(db.session.scalars(
+        select(Subject).where(Subject.email_hash == keyed_hash(email, "email"))
+        .order_by(Subject.id)
+    ))

@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from compliance import web
+    from compliance import audit, retention, web  # noqa: F401 (declare their periodic tasks)
 
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"))
@@ -49,7 +49,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from compliance.audit_commands import audit_cli
     from compliance.commands import users_cli
+    from compliance.key_commands import keys_cli
+    from compliance.retention_commands import retention_cli
     from screening.cli import screening_cli
     from screening.setup_commands import demo_command, init_command, worker_command
 
@@ -57,4 +60,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(users_cli)
+    app.cli.add_command(keys_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(retention_cli)
     app.cli.add_command(screening_cli)

@@ -1,12 +1,12 @@
 """Operations on candidates and their case: adding, editing, deciding."""
 
-from datetime import timedelta
+from datetime import datetime
 
-from compliance import audit
+from compliance import audit, retention
 from compliance.accounts import User
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
-from compliance.subjects import create_subject
+from compliance.subjects import create_subject, set_email
 from screening.models import Candidate, CaseState, Decision, Vacancy, VacancyStatus
 
 # A decision can follow a screening or end a case that never got that far.
@@ -25,6 +25,8 @@ def add_candidate(vacancy: Vacancy, values: dict, *, actor: User) -> Candidate:
     candidate = Candidate(vacancy=vacancy, subject=create_subject(), name=values["name"].strip(),
                           email=values["email"].strip(), language=values["language"])
     db.session.add(candidate)
+    set_email(candidate.subject, candidate.email)
+    retention.after_added(candidate.subject, utcnow())
     db.session.flush()
     audit.record(AuditAction.CANDIDATE_CREATED, actor=actor, subject=candidate.subject,
                  objects={"candidate": candidate.id, "vacancy": vacancy.id})
@@ -36,6 +38,8 @@ def update_candidate(candidate: Candidate, values: dict, *, actor: User) -> Cand
     changed = [k for k in ("name", "email", "language") if getattr(candidate, k) != values[k]]
     for key in changed:
         setattr(candidate, key, values[key])
+    if "email" in changed:
+        set_email(candidate.subject, candidate.email)
     if changed:
         audit.record(AuditAction.CANDIDATE_UPDATED, actor=actor, subject=candidate.subject,
                      objects={"candidate": candidate.id}, fields=changed)
@@ -49,17 +53,17 @@ def decide(candidate: Candidate, decision: Decision, *, actor: User) -> Candidat
     candidate.decision = decision
     candidate.decided_at = utcnow()
     candidate.state = CaseState.DECIDED
+    retention.after_decision(candidate.subject, candidate.decided_at,
+                             candidate.vacancy.retention_days)
     audit.record(AuditAction.CANDIDATE_DECIDED, actor=actor, subject=candidate.subject,
                  objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
                  decision=decision.value)
     return candidate
 
 
-def erase_after(candidate: Candidate):
-    """Return when the candidate's data is due for erasure, if a decision started the clock."""
-    if candidate.decided_at is None:
-        return None
-    return candidate.decided_at + timedelta(days=candidate.vacancy.retention_days)
+def erase_after(candidate: Candidate) -> datetime | None:
+    """Return when the candidate's data is due for erasure."""
+    return candidate.subject.erase_after
 
 
 NEEDS_ATTENTION = {CaseState.ADDED, CaseState.SCREENED, CaseState.CONSENTED}

@@ -9,10 +9,13 @@ from pathlib import Path
 
 from flask import Flask
 
+from compliance.keys import KEY_NAMES
+
 PREFIX = "FAIRSCREEN"
 SECRETS_FILE = "secrets.json"
 # Secrets that have no safe default: the app refuses to start without them.
-REQUIRED_SECRETS = ("SECRET_KEY",)
+APP_SECRETS = ("SECRET_KEY",)
+REQUIRED_SECRETS = (*APP_SECRETS, *KEY_NAMES)
 
 DEFAULTS = {
     "SESSION_COOKIE_SECURE": True,
@@ -27,6 +30,9 @@ DEFAULTS = {
     "WORKERS": 2,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+    "AUDIT_CHECKPOINT_EVERY": 1000,
+    "AUDIT_CHECKPOINT_MINUTES": 60,
+    "RETENTION_BATCH": 500,
 }
 
 
@@ -51,7 +57,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if missing and not app.testing and not _running_init():
         raise ConfigError(
             f"{PREFIX}_{missing[0]} is not set. Set it in the environment, or run "
-            f"`flask --app wsgi init` to generate the secrets into "
+            f"`flask --app wsgi init` (or `keys init`) to generate it into "
             f"{Path(app.instance_path) / SECRETS_FILE}."
         )
 
@@ -65,6 +71,13 @@ def _derive(app: Flask) -> None:
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
+    # The key vault is a database of its own, so that backups of the data never hold its keys.
+    vault_url = config.get("VAULT_DATABASE_URL") or (
+        f"sqlite:///{Path(app.instance_path) / 'vault.db'}"
+    )
+    if vault_url.startswith("postgresql://"):
+        vault_url = "postgresql+psycopg://" + vault_url.removeprefix("postgresql://")
+    config.setdefault("SQLALCHEMY_BINDS", {"vault": vault_url})
     config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(config["IDLE_TIMEOUT_MINUTES"]))
 
@@ -78,7 +91,7 @@ def _running_init() -> bool:
         if arg in ("--app", "-A", "--env-file", "-e"):
             next(args, None)
         elif not arg.startswith("-"):
-            return arg == "init"
+            return arg == "init" or (arg == "keys" and next(args, None) == "init")
     return False
 
 
@@ -86,7 +99,7 @@ def write_secrets(path: Path) -> list[str]:
     """Generate any missing secret into the instance's secrets file (mode 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(path.read_text()) if path.exists() else {}
-    created = [name for name in REQUIRED_SECRETS if not existing.get(name)]
+    created = [name for name in APP_SECRETS if not existing.get(name)]
     for name in created:
         existing[name] = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

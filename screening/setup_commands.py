@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from compliance.accounts import Role, User, create_user, find_user
 from compliance.db import db
+from compliance.keys import create_missing_keys
 from compliance.organisation import get_settings, update_settings
 from screening.candidates import add_candidate
 from screening.config import SECRETS_FILE, write_secrets
@@ -54,6 +55,7 @@ def init_command() -> None:
     """Create the instance folder with generated secrets and migrate the database."""
     instance = Path(current_app.instance_path)
     created = write_secrets(instance / SECRETS_FILE)
+    created += create_missing_keys(instance / SECRETS_FILE)
     for name in created:
         click.echo(f"Generated {name} into {instance / SECRETS_FILE} (mode 0600).")
     upgrade(directory=MIGRATIONS)

@@ -21,6 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 PG_SERVER = os.environ.get("FAIRSCREEN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct horse battery staple"
+# Fixed keys for tests only: master key ring, audit signing key, blind-index key.
+TEST_KEYS = {
+    "MASTER_KEY": "642dc4bd:V7afQoCz80w6MCgwzu9xU566quu-3DI9faUXXotstBY=",
+    "AUDIT_SIGNING_KEY": "3b-c4u88rbi9Ps1EHzM3-AAR24BSlpREPvWy3RaRTNc=",
+    "BLIND_INDEX_KEY": "N8eLBZsRp4ELaCzugfbieC8LRp2DFujDBGfr2tOBtmM=",
+}
 
 
 def base_config(database_url: str, **overrides) -> dict:
@@ -33,6 +39,7 @@ def base_config(database_url: str, **overrides) -> dict:
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "SESSION_COOKIE_SECURE": False,
         "PASSWORD_HASHING": "cheapest",
+        **TEST_KEYS,
     }
     config.update(overrides)
     return config
@@ -137,7 +144,8 @@ def app(database_url, tmp_path, monkeypatch, app_config):
     with app.app_context():
         yield app
         _db.session.remove()
-        _db.engine.dispose()
+        for engine in _db.engines.values():
+            engine.dispose()
 
 
 @pytest.fixture
