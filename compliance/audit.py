@@ -57,6 +57,9 @@ class AuditAction(enum.StrEnum):
     AUDIT_EXPORTED = "audit.exported"
     AUDIT_VERIFIED = "audit.verified"
     KEYS_ROTATED = "keys.rotated"
+    REPORT_GENERATED = "report.generated"
+    REPORT_REQUESTED = "report.requested"
+    REPORT_DOWNLOADED = "report.downloaded"
 
 
 class AuditEvent(db.Model):

@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from compliance import audit, retention, web  # noqa: F401 (declare their periodic tasks)
+    from screening import reports  # noqa: F401 (declares the report rendering task)
 
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"))
@@ -41,18 +42,21 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from compliance.web import admin, auth
-    from screening.web import recruiter
+    from screening.web import legal, recruiter
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(recruiter.bp)
+    app.register_blueprint(legal.bp)
 
 
 def register_commands(app: Flask) -> None:
     from compliance.audit_commands import audit_cli
     from compliance.commands import users_cli
     from compliance.key_commands import keys_cli
+    from compliance.reports.commands import reports_cli
     from compliance.retention_commands import retention_cli
+    from screening import report_commands  # noqa: F401 (adds its commands to reports_cli)
     from screening.cli import screening_cli
     from screening.setup_commands import demo_command, init_command, worker_command
 
@@ -63,4 +67,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(keys_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(screening_cli)
