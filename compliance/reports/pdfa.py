@@ -2,7 +2,9 @@
 
 import hashlib
 from io import BytesIO
+from typing import Any
 
+import pydyf
 from pypdf import PdfReader
 from weasyprint import Attachment
 from weasyprint.urls import URLFetcher
@@ -15,6 +17,19 @@ def data_attachment(data: bytes, name: str, title: str, fetcher: URLFetcher) -> 
     """Wrap the report's JSON as an embedded file related to the document as its data."""
     return Attachment(string=data, name=name, description=title, url_fetcher=fetcher,
                       relationship=DATA_RELATIONSHIP)
+
+
+def tidy_for_signing(document: Any, pdf: Any) -> None:
+    """Keep the file PDF/A once signed: one AF entry per file, and no Info producer to clash.
+
+    WeasyPrint lists each attachment twice in the catalog's AF array. pyHanko appends itself to
+    the Info producer but writes only itself into the XMP producer, and PDF/A requires the two
+    to agree; without an Info producer, both end up the same.
+    """
+    if "AF" in pdf.catalog:
+        unique = list(dict.fromkeys(pdf.catalog["AF"]))
+        pdf.catalog["AF"] = pydyf.Array(unique)
+    pdf.info.pop("Producer", None)
 
 
 def attachments(pdf: bytes) -> dict[str, bytes]:

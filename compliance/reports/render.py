@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from compliance.reports.pdfa import PDF_VARIANT, data_attachment
+from compliance.reports.pdfa import PDF_VARIANT, data_attachment, tidy_for_signing
 
 ASSETS = "pdf"  # the only folder under static/ the renderer may read
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def write_pdf(html: str, *, data: bytes, data_name: str, title: str,
         warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
         # No stylesheets=, attachments by URL or other URL-bearing option: only the fetcher reads.
         return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment],
-                                  pdf_identifier=True)
+                                  pdf_identifier=True, finisher=tidy_for_signing)
 
 
 def render_pdf(template: str, lang: str, *, data: bytes, data_name: str, title: Any,
