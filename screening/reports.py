@@ -19,10 +19,13 @@ from compliance.reports.jobs import ReportJob, Stage
 from compliance.reports.produce import Progress, produce_record, produce_trail
 from compliance.reports.records import (
     AccessReport,
+    Consent,
     Dpia,
+    Finding,
     LegalBasis,
     RecordOfProcessing,
     VacancyProcessing,
+    View,
     controller_from_settings,
 )
 from compliance.reports.trail import TrailScope
@@ -98,6 +101,19 @@ def access_report(candidate: Candidate) -> AccessReport:
     )
 
 
+def access_report_pdf(candidate: Candidate, *, actor: Any, lang: str | None = None,
+                      consents: list[Consent] | None = None,
+                      findings: list[Finding] | None = None, views: list[View] | None = None,
+                      withheld: int = 0, progress: Progress | None = None) -> bytes:
+    """Produce the candidate's signed access report, with what issue 6's records supply."""
+    report = access_report(candidate)
+    report.consents, report.findings = list(consents or []), list(findings or [])
+    report.views, report.withheld = list(views or []), withheld
+    return produce_record(report, actor=actor, lang=lang or candidate.language,
+                          objects={"candidate": candidate.id}, subject=candidate.subject,
+                          progress=progress)
+
+
 def record_of_processing() -> RecordOfProcessing:
     """Gather the Art. 30 record from the organisation settings and every vacancy."""
     from compliance.organisation import get_settings
@@ -129,8 +145,7 @@ def build_report(kind: str, params: dict[str, Any], *, actor: Any, lang: str,
         return _build_trail(params, **common)
     if kind == "access":
         candidate = _get(Candidate, params.get("candidate"))
-        return produce_record(access_report(candidate), objects={"candidate": candidate.id},
-                              subject=candidate.subject, **common)
+        return access_report_pdf(candidate, **common)
     if kind == "ropa":
         return produce_record(record_of_processing(), **common)
     if kind == "dpia":

@@ -91,3 +91,21 @@ def test_a_pdf_signed_by_another_certificate_is_not_trusted(app, signing, make_v
     result = verify_pdf(pdf, trusted_cert=certificate_pem())
     assert not result.ok
     assert result.checks[0].message == "the signer is not the trusted certificate"
+
+
+def test_the_portal_api_renders_the_access_report_in_the_candidates_language(
+        signing, db, make_candidate):
+    from compliance import audit
+    from compliance.audit import AuditEvent
+    from screening.reports import access_report_pdf
+
+    candidate = make_candidate(language="nl")
+    finding = Finding("rss", "https://blog.example/p", None, "Flask talk", ["Flask"])
+    pdf = access_report_pdf(candidate, actor="candidate", findings=[finding])
+    db.session.commit()
+    assert "Flask talk" in pdf_text(pdf)
+    assert verify_pdf(pdf, trusted_cert=certificate_pem()).ok
+    event = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    assert (event.action, event.actor) == ("report.generated", "candidate")
+    assert event.subject == audit.pseudonym(candidate.subject)
+    assert event.details["lang"] == "nl"
