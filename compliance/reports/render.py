@@ -4,6 +4,7 @@ import logging
 import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -26,6 +27,7 @@ class AssetsOnlyFetcher(URLFetcher):
     def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False)
         self.root = root.resolve()
+        self.served: list[str] = []
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
@@ -35,15 +37,18 @@ class AssetsOnlyFetcher(URLFetcher):
             # The URL may come from untrusted text: log that something was refused, not what.
             log.warning("refused a URL while rendering a PDF")
             raise RefusedURL("only the project's PDF assets may be fetched")
+        self.served.append(path.name)
         return URLFetcherResponse(path.as_uri(), path.read_bytes(),
                                   {"Content-Type": _media_type(path)})
 
     def _asset(self, url: str) -> Path | None:
-        if not url.startswith("file://") or any(c in url for c in "?#%"):
+        parts = urlsplit(url)
+        if (parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query
+                or parts.fragment):
             return None
         try:
-            path = Path(url.removeprefix("file://")).resolve(strict=True)
-        except (OSError, RuntimeError):
+            path = Path(unquote(parts.path)).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):
             return None
         return path if path.is_file() and path.is_relative_to(self.root) else None
 
