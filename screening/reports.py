@@ -164,6 +164,13 @@ def _build_trail(params: dict[str, Any], **common: Any) -> bytes:
     return produce_trail(period_scope(since, until), **common)
 
 
+def sealing_key(kind: str, params: dict[str, Any]) -> str | None:
+    """Return the data key a kept report must be sealed under: the access report's subject's."""
+    if kind != "access":
+        return None  # trails are pseudonymous; the record and the DPIA hold no candidate data
+    return _get(Candidate, params["candidate"]).subject.key_id
+
+
 @task(jobs.TASK)
 def render_job(job_id: str) -> None:
     """Render a requested report in the background, committing each stage as progress."""
@@ -173,9 +180,9 @@ def render_job(job_id: str) -> None:
     actor = db.session.get(User, job.requested_by)
     try:
         jobs.advance(job, Stage.EXPORTING)
-        job.pdf = build_report(job.kind, job.params, actor=actor, lang=job.lang,
-                               progress=lambda stage: jobs.advance(job, Stage(stage)))
-        jobs.advance(job, Stage.DONE)
+        pdf = build_report(job.kind, job.params, actor=actor, lang=job.lang,
+                           progress=lambda stage: jobs.advance(job, Stage(stage)))
+        jobs.finish(job, pdf, key_id=sealing_key(job.kind, job.params))
     except Exception as error:  # the job must end, whatever went wrong
         db.session.rollback()
         # Exception texts can carry data; the log gets the job and the kind of error only.

@@ -1,19 +1,26 @@
-"""Report jobs: long reports render in the background; the job row carries progress and the PDF."""
+"""Report jobs: long reports render in the background; the job row carries progress and the PDF.
 
+A report with personal data in it (the access report) is kept sealed under its subject's data
+key, so erasing the subject makes it unreadable too; every kept PDF is dropped after a day.
+"""
+
+import base64
 import enum
 import json
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, select
+from flask import current_app
+from huey import crontab
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from compliance import audit
+from compliance import audit, vault
 from compliance.accounts import User
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, str_enum, utcnow
-from compliance.queue import enqueue
+from compliance.queue import enqueue, periodic
 
 TASK = "reports.render"
 
@@ -47,6 +54,8 @@ class ReportJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # Set when `pdf` is sealed under this subject data key rather than kept as it is.
+    key_id: Mapped[str | None] = mapped_column(String(32))
 
     @property
     def params(self) -> dict[str, Any]:
@@ -59,6 +68,10 @@ class ReportJob(db.Model):
     @property
     def finished(self) -> bool:
         return self.stage in (Stage.DONE, Stage.FAILED)
+
+    @property
+    def available(self) -> bool:
+        return self.stage == Stage.DONE and self.pdf is not None
 
     @property
     def filename(self) -> str:
@@ -86,6 +99,14 @@ def advance(job: ReportJob, stage: Stage) -> None:
     db.session.commit()
 
 
+def finish(job: ReportJob, pdf: bytes, *, key_id: str | None = None) -> None:
+    """Keep the finished PDF (sealed under `key_id` if it holds personal data) and commit."""
+    job.key_id = key_id
+    job.pdf = (vault.encrypt(key_id, base64.b64encode(pdf).decode()).encode() if key_id
+               else pdf)
+    advance(job, Stage.DONE)
+
+
 def job_for(user: User, job_id: str) -> ReportJob | None:
     """Return the user's own job, or None (someone else's job is as good as missing)."""
     job = db.session.get(ReportJob, job_id)
@@ -94,11 +115,16 @@ def job_for(user: User, job_id: str) -> ReportJob | None:
 
 def download(job: ReportJob, *, actor: User) -> bytes:
     """Hand out a finished report's PDF and audit who took it; the caller commits."""
-    if job.stage != Stage.DONE or job.pdf is None:
-        raise LookupError("the report is not ready")
+    if not job.available:
+        raise LookupError("the report is not ready or no longer kept")
+    try:
+        pdf = (base64.b64decode(vault.decrypt(job.pdf.decode())) if job.key_id
+               else job.pdf)
+    except vault.ShreddedError:
+        raise LookupError("the subject of the report has been erased") from None
     audit.record(AuditAction.REPORT_DOWNLOADED, actor=actor, objects=job.params_objects(),
                  kind=job.kind, job=job.id)
-    return job.pdf
+    return pdf
 
 
 def recent_jobs(user: User, limit: int = 20) -> list[ReportJob]:
@@ -106,3 +132,15 @@ def recent_jobs(user: User, limit: int = 20) -> list[ReportJob]:
     return list(db.session.scalars(
         select(ReportJob).where(ReportJob.requested_by == user.id)
         .order_by(ReportJob.created_at.desc()).limit(limit)))
+
+
+@periodic("reports.expire", crontab(minute="17"))
+def expire_reports() -> int:
+    """Drop the PDFs of reports finished longer ago than REPORT_KEEP_HOURS; commit."""
+    hours = float(current_app.config.get("REPORT_KEEP_HOURS", 24))
+    result = db.session.execute(
+        update(ReportJob).where(ReportJob.finished_at < utcnow() - timedelta(hours=hours),
+                                ReportJob.pdf.is_not(None)).values(pdf=None)
+    )
+    db.session.commit()
+    return result.rowcount

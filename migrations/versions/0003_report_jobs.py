@@ -33,6 +33,7 @@ def upgrade():
         sa.Column('created_at', compliance.db.UTCDateTime(), nullable=False),
         sa.Column('finished_at', compliance.db.UTCDateTime(), nullable=True),
         sa.Column('pdf', sa.LargeBinary(), nullable=True),
+        sa.Column('key_id', sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(['requested_by'], ['user_account.id'],
                                 name=op.f('fk_report_job_requested_by_user_account'),
                                 ondelete='CASCADE'),

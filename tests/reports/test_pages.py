@@ -109,3 +109,38 @@ def test_a_failing_render_ends_the_job_as_failed(client, db, legal, monkeypatch,
     assert "could not be made" in page.text
     assert db.session.scalars(db.select(ReportJob.stage)).one() == Stage.FAILED
     assert "secret personal detail" not in caplog.text
+
+
+def test_a_kept_access_report_is_sealed_and_dies_with_its_subject(client, db, legal,
+                                                                  make_candidate):
+    from compliance.erasure import erase_subject
+    from compliance.subjects import RetentionReason
+
+    candidate = make_candidate(name="Noor de Vries")
+    response = client.post("/legal/reports", data={"kind": "access", "lang": "en",
+                                                   "candidate": str(candidate.id)})
+    job = db.session.scalars(db.select(ReportJob)).one()
+    assert job.key_id == candidate.subject.key_id
+    assert b"%PDF" not in job.pdf and b"Noor" not in job.pdf
+    download = client.get(f"/legal/reports/{job.id}/download")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+
+    erase_subject(candidate.subject, actor="system", reason=RetentionReason.ERASURE_REQUESTED)
+    db.session.commit()
+    assert client.get(f"/legal/reports/{job.id}/download").status_code == 404
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_kept_reports_expire_after_a_day(client, db, legal, app):
+    from datetime import timedelta
+
+    from compliance.db import utcnow
+
+    client.post("/legal/reports", data={"kind": "ropa", "lang": "en"})
+    job = db.session.scalars(db.select(ReportJob)).one()
+    assert jobs.expire_reports() == 0
+    job.finished_at = utcnow() - timedelta(hours=25)
+    db.session.commit()
+    assert jobs.expire_reports() == 1
+    assert client.get(f"/legal/reports/{job.id}/download").status_code == 404
+    assert "no longer kept" in client.get(f"/legal/reports/{job.id}").text

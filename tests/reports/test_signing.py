@@ -62,3 +62,5 @@ def test_signing_keeps_the_pdfa_file_intact_and_its_metadata_consistent(signing,
     assert len(files) == 1 and files[0]["/AFRelationship"] == "/Data"
     stream = files[0]["/EF"]["/F"].get_object()
     assert stream["/Subtype"] == "/application/json" and "/ModDate" in stream["/Params"]
+    field = catalog["/AcroForm"]["/Fields"][0].get_object()
+    assert field["/V"].get_object()["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES baseline
