@@ -133,3 +133,33 @@ def test_unknown_candidate_is_an_error_not_a_crash(runner, signing, tmp_path):
     result = runner.invoke(args=["reports", "audit", "--candidate", "999",
                                  "--output", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1 and "no candidate 999" in result.output
+
+
+def test_a_trail_verifies_outside_the_app_from_the_pdf_alone(runner, signing, two_vacancies,
+                                                             tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = tmp_path / "trail.pdf"
+    run(runner, "audit", "--since", "2000-01-01", "--until", "2999-12-31", "--output", str(out))
+    script = ("import sys; from compliance.reports.verify import verify_pdf; "
+              "r = verify_pdf(open(sys.argv[1], 'rb').read(), trusted_cert=open(sys.argv[2], "
+              "'rb').read()); print([(c.name, c.ok) for c in r.checks]); sys.exit(not r.ok)")
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", script, str(out), str(signing.cert)],
+                            cwd=root, capture_output=True, text=True, timeout=120,
+                            env={"PATH": "/usr/bin:/bin"})  # no app config, no database
+    assert result.returncode == 0, result.stderr
+    assert "('chain', True)" in result.stdout
+
+
+def test_an_unsigned_pdf_fails_verification(app, two_vacancies):
+    from compliance.reports.verify import verify_pdf
+
+    _first, _second, noor, _sam = two_vacancies
+    scope = candidate_scope(noor)
+    result = verify_pdf(render_trail(export_document(scope, actor="system"), scope, lang="en"))
+    assert not result.ok
+    assert result.checks[0].message == "expected one signature, found 0"
+    assert [c.ok for c in result.checks[1:]] == [True, True, True]  # PDF/A, data, chain
