@@ -16,6 +16,7 @@ from compliance.db import utcnow
 from compliance.organisation import get_settings
 from compliance.reports.pdfa import digest
 from compliance.reports.render import render_pdf
+from compliance.subjects import RetentionReason
 
 
 @dataclass
@@ -139,6 +140,19 @@ DATA_LABELS = {"name": _l("Name"), "email": _l("E-mail address"), "language": _l
                "added": _l("Added on")}
 
 
+# Why a subject's data falls due, as the access report tells the candidate.
+RETENTION_LABELS = {
+    RetentionReason.UNDECIDED: _l("the longest a case may stay open without a decision"),
+    RetentionReason.CONSENT_UNANSWERED: _l("the consent request was not answered"),
+    RetentionReason.CONSENT_DECLINED: _l("you declined consent"),
+    RetentionReason.CONSENT_WITHDRAWN: _l("you withdrew consent"),
+    RetentionReason.DECIDED: _l("the retention period after the decision"),
+    RetentionReason.TALENT_POOL: _l("your talent-pool consent runs out"),
+    RetentionReason.ERASURE_REQUESTED: _l("you asked for erasure"),
+    RetentionReason.OBJECTION: _l("you objected"),
+}
+
+
 def data_bytes(record: Any, data_format: str) -> bytes:
     """Encode a report's content as the JSON the PDF embeds."""
     body = {"format": data_format, **dataclasses.asdict(record)}
@@ -157,4 +171,5 @@ def render_record(record: AccessReport | RecordOfProcessing | Dpia, *, lang: str
     data = data_bytes(record, data_format)
     return render_pdf(template, lang, data=data, data_name=data_format.split(".")[1] + ".json",
                       title=title, record=record, controller=record.controller, labels=DATA_LABELS,
+                      retention_labels=RETENTION_LABELS,
                       data_digest=digest(data), generated_at=utcnow())
