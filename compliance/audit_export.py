@@ -18,7 +18,7 @@ from compliance import audit, chain, checkpoints
 from compliance.audit import AuditAction, AuditEvent
 from compliance.checkpoints import AuditCheckpoint
 from compliance.db import db, utcnow
-from compliance.verify import Report, export_rows, verify_rows, with_key
+from compliance.verify import Report, export_rows, verify_rows
 
 FORMAT = "fairscreen.audit-export.v1"
 
@@ -100,10 +100,18 @@ def _entry(event: AuditEvent, subject: str | None) -> dict[str, Any]:
 
 
 def verify_file(path: Path, trusted_key: bytes | None = None) -> Report:
-    """Verify an export on its own: chain, checkpoints, and the closing export checkpoint."""
-    report = Report()
+    """Verify an export file on its own: chain, checkpoints, and the closing checkpoint."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return Report().fail(None, "the file is not a complete export (cut short or damaged)")
+    return verify_export(data, trusted_key)
+
+
+def verify_export(data: Any, trusted_key: bytes | None = None) -> Report:
+    """Verify a parsed export: chain, checkpoints, and the closing checkpoint."""
+    report = Report()
+    try:
         if data.get("format") != FORMAT:
             return report.fail(None, "the file is not a Fairscreen audit export")
         public_key = base64.b64decode(data["public_key"], validate=True)
@@ -116,7 +124,7 @@ def verify_file(path: Path, trusted_key: bytes | None = None) -> Report:
         return report.fail(None, "the export is signed by a key other than this instance's")
     if not events or not isinstance(final, dict):
         return report.fail(None, "the export holds no events or no closing checkpoint")
-    report = verify_rows(export_rows(events), with_key([*stored, final], public_key),
+    report = verify_rows(export_rows(events), [*stored, final],
                          public_key, first_seq=first_seq, first_prev=None)
     if report.ok and final.get("seq") != report.head_seq:
         return report.fail(report.head_seq, "the closing checkpoint is not over the last event")

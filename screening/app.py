@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_migrate import Migrate
+from sqlalchemy import select
 
 from compliance import queue
 from compliance.db import db
@@ -41,13 +42,23 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from compliance.web import admin, auth
-    from screening.web import legal, recruiter
+    from compliance.web import admin, auth, legal
+    from screening.web import recruiter, reports
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(recruiter.bp)
     app.register_blueprint(legal.bp)
+    app.register_blueprint(reports.bp)
+    legal.provide_vacancies(app, vacancy_options)
+
+
+def vacancy_options() -> list[tuple[int, str]]:
+    """Name the vacancies for the legal audit filter (compliance cannot import screening)."""
+    from screening.models import Vacancy
+
+    rows = db.session.execute(select(Vacancy.id, Vacancy.title).order_by(Vacancy.title))
+    return [(row.id, row.title) for row in rows]
 
 
 def register_commands(app: Flask) -> None:

@@ -90,9 +90,12 @@ def test_a_backup_from_before_erasure_cannot_be_read(app, db, make_candidate, tm
     erased_id, kept_id = candidate.id, keep.id
     source = Path(db.engine.url.database)
     backup = tmp_path / "backup.db"
-    with sqlite3.connect(source) as live, sqlite3.connect(backup) as copy:
-        live.backup(copy)
-    shutil.copy(source, tmp_path / "plain-copy.db")  # a file copy, as a naive backup would be
+    live, copy = sqlite3.connect(source), sqlite3.connect(backup)
+    live.backup(copy)
+    live.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    live.close()
+    copy.close()
+    shutil.copy(source, tmp_path / "plain-copy.db")  # a plain file copy, as a naive backup
 
     erase_subject(candidate.subject, actor="system", reason=RetentionReason.ERASURE_REQUESTED)
 

@@ -18,7 +18,7 @@ from screening import access
 from screening.models import Candidate, Vacancy
 from screening.schemas import ReportRequestSchema
 
-bp = Blueprint("legal", __name__, url_prefix="/legal")
+bp = Blueprint("reports", __name__, url_prefix="/legal/reports")
 
 STAGE_LABELS = {
     jobs.Stage.QUEUED: _l("Waiting for a worker"), jobs.Stage.EXPORTING: _l("Exporting events"),
@@ -50,19 +50,19 @@ def _reports_page(values: dict, errors: dict, status: int = 200):
     ), status
 
 
-@bp.get("/reports")
-def reports():
+@bp.get("")
+def index():
     return _reports_page({"lang": select_locale()}, {})
 
 
-@bp.post("/reports")
+@bp.post("")
 def request_report():
     data, errors = load_form(ReportRequestSchema(), request.form)
     if errors:
         return _reports_page(request.form.to_dict(), errors, 422)
     params = _params(data)
     job = jobs.request_report(data["kind"], params, actor=current_user, lang=data["lang"])
-    return redirect(url_for("legal.report_job", job_id=job.id))
+    return redirect(url_for("reports.report_job", job_id=job.id))
 
 
 def _params(data: dict) -> dict:
@@ -87,14 +87,14 @@ def _own_job(job_id: str) -> jobs.ReportJob:
     return job
 
 
-@bp.get("/reports/<job_id>")
+@bp.get("/<job_id>")
 def report_job(job_id: str):
     job = _own_job(job_id)
     return render_template("legal/report_job.html", job=job, stage_labels=STAGE_LABELS,
                            kind_labels=KIND_LABELS)
 
 
-@bp.get("/reports/<job_id>/download")
+@bp.get("/<job_id>/download")
 def download(job_id: str):
     job = _own_job(job_id)
     try:
