@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from compliance import audit
 from compliance.accounts import User
 from compliance.db import db
+from compliance.organisation import get_settings
 from compliance.queue import task
 from compliance.reports import jobs
 from compliance.reports.jobs import ReportJob, Stage
@@ -32,7 +33,6 @@ from compliance.reports.trail import TrailScope
 from screening.models import Candidate, Vacancy
 
 log = logging.getLogger(__name__)
-KINDS = ("audit", "access", "ropa", "dpia")
 
 
 class ReportNotFound(LookupError):
@@ -116,8 +116,6 @@ def access_report_pdf(candidate: Candidate, *, actor: Any, lang: str | None = No
 
 def record_of_processing() -> RecordOfProcessing:
     """Gather the Art. 30 record from the organisation settings and every vacancy."""
-    from compliance.organisation import get_settings
-
     settings = get_settings()
     vacancies = db.session.scalars(select(Vacancy).order_by(Vacancy.id)).all()
     return RecordOfProcessing(controller_from_settings(), settings.default_retention_days,
