@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -37,6 +38,7 @@ def base_config(database_url: str, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "SESSION_COOKIE_SECURE": False,
+        "PASSWORD_HASHING": "cheapest",
         **TEST_KEYS,
     }
     config.update(overrides)
@@ -125,11 +127,20 @@ def app_config() -> dict:
     return {}
 
 
+class IsolatedClient(FlaskClient):
+    """Give every request its own app context (session, g), as a real server does."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path, monkeypatch, app_config):
     instance = tmp_path / "instance"
     monkeypatch.setenv("FAIRSCREEN_INSTANCE_PATH", str(instance))
     app = create_app(base_config(database_url, **app_config))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         _db.session.remove()

@@ -1,0 +1,47 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+VENV := .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-stamp
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test setup lint translations extract benchmarks clean
+
+run: setup
+	$(FLASK) init
+	$(FLASK) demo
+	@echo "Starting the task consumer and the web server on http://127.0.0.1:5000 (Ctrl-C stops both)."
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) worker & worker=$$!; \
+	  FAIRSCREEN_SESSION_COOKIE_SECURE=$${FAIRSCREEN_SESSION_COOKIE_SECURE:-false} \
+	  $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+setup: $(STAMP) $(MO_FILES)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# Refresh the catalogue after changing user-visible strings, then translate the new entries.
+extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+lint: setup
+	$(BIN)/ruff check .
+
+benchmarks: setup
+	for bench in benchmarks/bench_*.py; do $(BIN)/python $$bench || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
