@@ -1,6 +1,6 @@
 """Benchmark the audit trail PDF against WeasyPrint's floor: the same events as one <pre> block.
 
-Run: python benchmarks/bench_reports.py [--events 1000 10000]
+Run: python benchmarks/bench_reports.py [--events 1000 5000 10000]
 Each measurement runs in its own process, so its peak memory (max RSS) is its own.
 Prints, per size: export + verify, trail layout, signing, the <pre> floor, the trail/floor
 ratio (target: within 2x), and the growth from the smallest to the largest size (linear: ~10x).
@@ -9,7 +9,6 @@ ratio (target: within 2x), and the growth from the smallest to the largest size 
 import argparse
 import html
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -25,13 +24,10 @@ ACTIONS = ["candidate.created", "consent.requested", "consent.given", "screening
 
 
 def make_app(folder: Path):
-    """Build an app on a private SQLite database and instance folder, with fixed test keys."""
-    os.environ["FAIRSCREEN_INSTANCE_PATH"] = str(folder / "instance")
-    from screening.app import create_app
-    from tests.conftest import base_config
+    """Build an app on the folder's SQLite database, shared by the seeding and timing processes."""
+    from benchmarks.harness import make_app as harness_app
 
-    return create_app(base_config(f"sqlite:///{folder / 'bench.db'}",
-                                  HUEY_SQLITE_PATH=str(folder / "huey.db"), TESTING=False))
+    return harness_app(f"sqlite:///{folder / 'bench.db'}", folder)
 
 
 def seed(folder: Path, events: int) -> None:
@@ -108,7 +104,7 @@ def run_child(folder: Path, mode: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--events", type=int, nargs="+", default=[1000, 5000, 10000])
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FOLDER"))
     args = parser.parse_args()
     if args.child:
@@ -122,12 +118,13 @@ def main() -> None:
             seed(folder, events)
             rows[events] = {mode: run_child(folder, mode) for mode in ("trail", "pre")}
     print(f"{'events':>7} {'export':>8} {'trail':>8} {'sign':>6} {'<pre>':>8} {'ratio':>6} "
-          f"{'trail MiB':>9} {'<pre> MiB':>9} {'PDF KiB':>8}")
+          f"{'s/1k ev':>8} {'trail MiB':>9} {'<pre> MiB':>9} {'PDF KiB':>8}")
     for events, r in rows.items():
         trail, floor = r["trail"], r["pre"]
         print(f"{events:>7} {trail['export']:>7.2f}s {trail['render']:>7.2f}s "
               f"{trail['sign']:>5.2f}s {floor['render']:>7.2f}s "
-              f"{trail['render'] / floor['render']:>5.2f}x {trail['peak_mib']:>9.0f} "
+              f"{trail['render'] / floor['render']:>5.2f}x "
+              f"{trail['render'] * 1000 / events:>8.2f} {trail['peak_mib']:>9.0f} "
               f"{floor['peak_mib']:>9.0f} {trail['bytes'] / 1024:>8.0f}")
     small, large = min(rows), max(rows)
     if small != large:
