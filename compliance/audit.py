@@ -64,6 +64,9 @@ class AuditAction(enum.StrEnum):
     EXPORT_UPLOADED = "export.uploaded"
     DATA_ACCESSED = "data.accessed"
     NOTIFICATION_FAILED = "notification.failed"
+    REPORT_GENERATED = "report.generated"
+    REPORT_REQUESTED = "report.requested"
+    REPORT_DOWNLOADED = "report.downloaded"
 
 
 class AuditEvent(db.Model):
@@ -80,7 +83,7 @@ class AuditEvent(db.Model):
     objects_json: Mapped[str] = mapped_column("objects", Text)
     details_json: Mapped[str] = mapped_column("details", Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
 
     @property
     def objects(self) -> dict[str, Any]:
@@ -209,23 +212,50 @@ def record(
     return AuditEvent(**values, objects_json=row["objects"], details_json=row["details"])
 
 
+_COLUMNS = ("seq", "at", "actor", "action", "subject", "objects", "details", "prev_hash",
+            "hash")
+
+
 def _insert(rows: list[dict[str, Any]]) -> None:
-    db.session.execute(AuditEvent.__table__.insert(), rows)
+    """Insert rows through the driver: sweeps append thousands, and per-row overhead adds up."""
+    connection = db.session.connection()
+    dialect = connection.dialect
+    to_db = AuditEvent.__table__.c.at.type.bind_processor(dialect) or (lambda value: value)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO audit_event ({', '.join(_COLUMNS)}) "
+           f"VALUES ({', '.join([mark] * len(_COLUMNS))})")
+    stamps: dict[datetime, Any] = {}
+    values = []
+    for row in rows:
+        at = row["at"]
+        if at not in stamps:
+            stamps[at] = to_db(at)
+        values.append((row["seq"], stamps[at], *(row[c] for c in _COLUMNS[2:])))
+    connection.exec_driver_sql(sql, values if len(values) > 1 else values[0])
 
 
 def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, dict]], *,
                 actor: Any) -> int:
-    """Append many events of one action at once: (pseudonym, objects, details) each."""
+    """Append many events of one action at one instant: (pseudonym, objects, details) each.
+
+    Made for sweeps that erase thousands of subjects: one lock, one time, one insert.
+    """
     label, action_value = actor_label(actor), AuditAction(action).value
     lock_chain()
     seq, prev_hash, latest = _head_and_checkpoint()
-    rows = []
+    at = utcnow()
+    at_text, sha256, encoded = chain.format_at(at), hashlib.sha256, _Canonical()
+    prev_bytes, rows = bytes.fromhex(prev_hash), []
     for subject_pseudonym, objects, details in entries:
         seq += 1
-        row = _row(seq, prev_hash, utcnow(), label, action_value, subject_pseudonym,
-                   objects, _check_details(details))
-        rows.append(row)
-        prev_hash = row["hash"]
+        objects_json, details_json = encoded(objects), encoded(details, check=True)
+        content = chain.encode(seq, at_text, label, action_value, subject_pseudonym,
+                               objects_json, details_json)
+        link = sha256(prev_bytes + sha256(content.encode()).digest()).digest()
+        rows.append({"seq": seq, "at": at, "actor": label, "action": action_value,
+                     "subject": subject_pseudonym, "objects": objects_json,
+                     "details": details_json, "prev_hash": prev_hash, "hash": link.hex()})
+        prev_hash, prev_bytes = rows[-1]["hash"], link
     if rows:
         _insert(rows)
         for row in rows[:-1]:
@@ -235,6 +265,24 @@ def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, d
         if checkpoints.due_after(rows[-1]["seq"], rows[-1]["at"], latest):
             checkpoints.write(rows[-1]["seq"], rows[-1]["hash"])
     return len(rows)
+
+
+class _Canonical:
+    """Canonical JSON of flat maps, computed once per distinct map (sweeps repeat them)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple, str] = {}
+
+    def __call__(self, value: dict | None, *, check: bool = False) -> str:
+        value = value or {}
+        try:
+            key = tuple(sorted((k, type(v).__name__, v) for k, v in value.items()))
+            hash(key)
+        except TypeError:  # lists inside: not memoisable, encode it afresh
+            return chain.canonical_json(_check_details(value) if check else value)
+        if key not in self.seen:
+            self.seen[key] = chain.canonical_json(_check_details(value) if check else value)
+        return self.seen[key]
 
 
 @periodic("audit.checkpoint", crontab(minute="*"))

@@ -59,7 +59,7 @@ def last() -> AuditCheckpoint | None:
 
 def on_count(seq: int) -> bool:
     """Tell whether `seq` is one of the every-N events that are always checkpointed."""
-    every = int(current_app.config["AUDIT_CHECKPOINT_EVERY"])
+    every = current_app.config["AUDIT_CHECKPOINT_EVERY"]
     return every > 0 and seq % every == 0
 
 

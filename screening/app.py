@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from compliance import audit, outbox, retention, web  # noqa: F401 (declare their tasks)
-    from screening import runs  # noqa: F401 (declares the screening run task)
+    from screening import reports, runs  # noqa: F401 (declare the run and report tasks)
 
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"))
@@ -43,7 +43,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from compliance.web import admin, auth, legal, rights
-    from screening.web import portal, recruiter, review
+    from screening.web import portal, recruiter, reports, review
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
@@ -52,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(review.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(legal.bp)
+    app.register_blueprint(reports.bp)
     legal.provide_vacancies(app, vacancy_options)
 
 
@@ -67,7 +68,9 @@ def register_commands(app: Flask) -> None:
     from compliance.audit_commands import audit_cli
     from compliance.commands import users_cli
     from compliance.key_commands import keys_cli
+    from compliance.reports.commands import reports_cli
     from compliance.retention_commands import retention_cli
+    from screening import report_commands  # noqa: F401 (adds its commands to reports_cli)
     from screening.cli import screening_cli
     from screening.setup_commands import demo_command, init_command, worker_command
 
@@ -78,4 +81,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(keys_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(screening_cli)

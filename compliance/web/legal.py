@@ -59,6 +59,9 @@ ACTION_LABELS = {
     AuditAction.EXPORT_UPLOADED: _l("Data export uploaded"),
     AuditAction.DATA_ACCESSED: _l("Candidate read their data"),
     AuditAction.NOTIFICATION_FAILED: _l("Notification failed"),
+    AuditAction.REPORT_REQUESTED: _l("Report requested"),
+    AuditAction.REPORT_GENERATED: _l("Report generated"),
+    AuditAction.REPORT_DOWNLOADED: _l("Report downloaded"),
 }
 REASON_LABELS = {
     RetentionReason.UNDECIDED: _l("No decision within the backstop period"),

@@ -54,13 +54,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_subject_erase_after'), ['erase_after'], unique=False)
 
     # The chain hashes the stored text of objects and details, so it must be kept verbatim.
+    # A unique index on the hash adds nothing the chain does not prove, and slows every append.
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('ALTER TABLE audit_event ALTER COLUMN objects TYPE text USING objects::text')
         op.execute('ALTER TABLE audit_event ALTER COLUMN details TYPE text USING details::text')
+        op.drop_constraint('uq_audit_event_hash', 'audit_event', type_='unique')
     else:
         with op.batch_alter_table('audit_event', schema=None, recreate='always') as batch_op:
             batch_op.alter_column('objects', type_=sa.Text(), existing_nullable=False)
             batch_op.alter_column('details', type_=sa.Text(), existing_nullable=False)
+            batch_op.drop_constraint('uq_audit_event_hash', type_='unique')
         for statement in SQLITE_AUDIT_TRIGGERS:
             op.execute(statement)
 
@@ -85,10 +88,12 @@ def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('ALTER TABLE audit_event ALTER COLUMN objects TYPE json USING objects::json')
         op.execute('ALTER TABLE audit_event ALTER COLUMN details TYPE json USING details::json')
+        op.create_unique_constraint('uq_audit_event_hash', 'audit_event', ['hash'])
     else:
         with op.batch_alter_table('audit_event', schema=None, recreate='always') as batch_op:
             batch_op.alter_column('objects', type_=sa.JSON(), existing_nullable=False)
             batch_op.alter_column('details', type_=sa.JSON(), existing_nullable=False)
+            batch_op.create_unique_constraint('uq_audit_event_hash', ['hash'])
         for statement in SQLITE_AUDIT_TRIGGERS:
             op.execute(statement)
     with op.batch_alter_table('subject', schema=None) as batch_op:

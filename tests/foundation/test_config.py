@@ -11,6 +11,7 @@ import pytest
 
 from screening.app import create_app
 from screening.config import ConfigError
+from tests.conftest import TEST_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
@@ -39,6 +40,8 @@ def test_missing_secret_stops_the_app_naming_the_variable(tmp_path, monkeypatch)
 def test_environment_with_prefix_configures_the_app(tmp_path, monkeypatch):
     monkeypatch.setenv("FAIRSCREEN_INSTANCE_PATH", str(tmp_path / "inst"))
     monkeypatch.setenv("FAIRSCREEN_SECRET_KEY", "from-env")
+    for name, value in TEST_KEYS.items():  # the master, signing and index keys are required too
+        monkeypatch.setenv(f"FAIRSCREEN_{name}", value)
     monkeypatch.setenv("FAIRSCREEN_IDLE_TIMEOUT_MINUTES", "7")
     monkeypatch.setenv("FAIRSCREEN_DATABASE_URL", "postgresql://someone@db.example/fs")
     app = create_app()

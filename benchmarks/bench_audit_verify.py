@@ -1,22 +1,28 @@
 """Verification of 1,000,000 events against plain hashlib over the same canonical bytes.
 
 Target: within 3x of raw hashing. Run:
-  /work/main/.venv/bin/python -m benchmarks.audit_verify [--events 1000000] [--database sqlite]
+  python -m benchmarks.bench_audit_verify [--events 1000000] [--database sqlite]
 """
 
-import argparse
-import hashlib
-from datetime import UTC, datetime
+import sys
+from pathlib import Path
 
-from sqlalchemy import insert
+# `make benchmarks` runs each file as a script: put the project root first on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.harness import KEYS, Timer, database, dispose, make_app
-from compliance import chain
-from compliance.audit import AuditEvent
-from compliance.checkpoints import AuditCheckpoint
-from compliance.db import db, utcnow
-from compliance.keys import public_key_bytes, signing_key
-from compliance.verify import verify_database, verify_rows
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+
+from sqlalchemy import insert  # noqa: E402
+
+from benchmarks.harness import KEYS, Timer, database, dispose, make_app  # noqa: E402
+from compliance import chain  # noqa: E402
+from compliance.audit import AuditEvent  # noqa: E402
+from compliance.checkpoints import AuditCheckpoint  # noqa: E402
+from compliance.db import db, utcnow  # noqa: E402
+from compliance.keys import public_key_bytes, signing_key  # noqa: E402
+from compliance.verify import verify_database, verify_rows  # noqa: E402
 
 KEY = signing_key(KEYS["AUDIT_SIGNING_KEY"])
 PUBLIC = public_key_bytes(KEY)

@@ -1,16 +1,22 @@
 """Append rate of the audit log on SQLite and PostgreSQL, against a plain INSERT baseline.
 
-Run: /work/main/.venv/bin/python -m benchmarks.audit_append [--events 2000]
+Run: python -m benchmarks.bench_audit_append [--events 2000]
 """
 
-import argparse
+import sys
+from pathlib import Path
 
-from sqlalchemy import text
+# `make benchmarks` runs each file as a script: put the project root first on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.harness import Timer, database, dispose, make_app, postgres_available
-from compliance import audit
-from compliance.audit import AuditAction
-from compliance.db import db
+import argparse  # noqa: E402
+
+from sqlalchemy import text  # noqa: E402
+
+from benchmarks.harness import Timer, database, dispose, make_app, postgres_available  # noqa: E402
+from compliance import audit  # noqa: E402
+from compliance.audit import AuditAction  # noqa: E402
+from compliance.db import db  # noqa: E402
 
 PLAIN = ("CREATE TABLE bench_plain (seq INTEGER PRIMARY KEY, at TIMESTAMP, actor VARCHAR(64), "
          "action VARCHAR(64), subject VARCHAR(64), objects TEXT, details TEXT, "
