@@ -1,7 +1,7 @@
 """Assemble what the reports show from the screening data, and the background task that renders.
 
-Compliance renders from plain dataclasses; this module fills them from vacancies and candidates.
-Consents, findings and views come from issue 6's records once they exist; empty until then.
+Compliance renders from plain dataclasses; this module fills them from vacancies, candidates,
+their consent records, findings, and the audit log's record of who viewed the findings.
 """
 
 import logging
@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from compliance import audit
+from compliance import audit, consent
 from compliance.accounts import User
+from compliance.audit import AuditAction, AuditEvent
 from compliance.db import db
 from compliance.organisation import get_settings
 from compliance.queue import task
@@ -31,6 +32,7 @@ from compliance.reports.records import (
 )
 from compliance.reports.trail import TrailScope
 from screening.models import Candidate, Vacancy
+from screening.runs import findings_of, latest_run, summarise
 
 log = logging.getLogger(__name__)
 
@@ -93,22 +95,39 @@ def access_report(candidate: Candidate) -> AccessReport:
             ("added", f"{candidate.created_at:%Y-%m-%d}")]
     if candidate.decision:
         held.append(("decision", candidate.decision.value))
+    run = latest_run(candidate)
     return AccessReport(
         reference=str(candidate.id), controller=controller_from_settings(),
-        personal_data=held, vacancy=vacancy_processing(candidate.vacancy), recipients=[],
+        personal_data=held, vacancy=vacancy_processing(candidate.vacancy),
+        recipients=["recruiters of this vacancy"],
         retention_until=subject.erase_after,
         retention_reason=subject.erase_reason.value if subject.erase_reason else "",
+        consents=[Consent(r.source_kind or r.purpose.value, r.decision.value, r.at)
+                  for r in consent.history(subject)],
+        findings=[Finding(f.source_kind, str(f.url), f.published, str(f.excerpt),
+                          list(f.matched), str(f.context or "")) for f in findings_of(candidate)],
+        views=_views(candidate), withheld=summarise(run.counts)["withheld"] if run else 0,
     )
 
 
+def _views(candidate: Candidate) -> list[View]:
+    """Name who read the candidate's findings, by role and id, from the audit log."""
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.subject == audit.pseudonym(candidate.subject),
+        AuditEvent.action == AuditAction.FINDINGS_VIEWED.value).order_by(AuditEvent.seq)).all()
+    views = []
+    for event in events:
+        user = db.session.get(User, int(event.actor.split(":")[1])) \
+            if event.actor.startswith("user:") else None
+        viewer = f"{user.role.value} {user.id}" if user else event.actor
+        views.append(View(viewer, event.at, "findings"))
+    return views
+
+
 def access_report_pdf(candidate: Candidate, *, actor: Any, lang: str | None = None,
-                      consents: list[Consent] | None = None,
-                      findings: list[Finding] | None = None, views: list[View] | None = None,
-                      withheld: int = 0, progress: Progress | None = None) -> bytes:
-    """Produce the candidate's signed access report, with what issue 6's records supply."""
+                      progress: Progress | None = None) -> bytes:
+    """Produce the candidate's signed access report (Art. 15); the caller commits."""
     report = access_report(candidate)
-    report.consents, report.findings = list(consents or []), list(findings or [])
-    report.views, report.withheld = list(views or []), withheld
     return produce_record(report, actor=actor, lang=lang or candidate.language,
                           objects={"candidate": candidate.id}, subject=candidate.subject,
                           progress=progress)

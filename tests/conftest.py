@@ -57,6 +57,20 @@ def _postgres_reason() -> str | None:
     return None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def report_signing_identity(tmp_path_factory):
+    """Give every app one self-signed report signing identity, as `keys init` would."""
+    from compliance.reports.signing import SigningFiles, create_self_signed
+
+    folder = tmp_path_factory.mktemp("signing")
+    files = SigningFiles(folder / "key.pem", folder / "cert.pem")
+    create_self_signed(files, "Fairscreen tests")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FAIRSCREEN_REPORT_SIGNING_KEY_FILE", str(files.key))
+        patch.setenv("FAIRSCREEN_REPORT_SIGNING_CERT_FILE", str(files.cert))
+        yield files
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     """Migrate one SQLite database per session; each test gets a copy."""

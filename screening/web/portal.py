@@ -29,6 +29,7 @@ from screening.candidates import CaseError, comment_window_open
 from screening.labels import source_label
 from screening.models import Candidate, CaseState
 from screening.notices import consent_notice, talent_pool_notice
+from screening.reports import access_report_pdf
 from screening.runs import (
     EXPORT_KINDS,
     PUBLIC_KINDS,
@@ -241,3 +242,13 @@ def upload(token: str):
     db.session.commit()
     flash(_("Your export was read. What bears on the job is shown below; the file was not kept."))
     return redirect(url_for("portal.home", token=token))
+
+
+@bp.get("/portal/<token>/access.pdf")
+def access_report_download(token: str):
+    """Hand the candidate their signed access report (Art. 15) as a PDF."""
+    candidate = _candidate(token, Purpose.PORTAL)
+    pdf = access_report_pdf(candidate, actor="candidate")
+    db.session.commit()
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": 'attachment; filename="fairscreen-access-report.pdf"'})

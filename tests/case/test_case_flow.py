@@ -117,6 +117,8 @@ def test_full_case_from_consent_to_erasure(client, db, login, recruiter, case_ca
                        data={"decision": "rejected"}).status_code == 302
 
     assert client.get(f"{portal_link}/access").status_code == 200
+    pdf = client.get(f"{portal_link}/access.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     copy = client.get(f"{portal_link}/data.json").get_json()
     assert copy["candidate"]["email"] == "jamie@example.org" and copy["findings"]
 

@@ -71,3 +71,9 @@ def save_page_one(pdf: bytes, name: str) -> Path:
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
                     str(path), str(ARTIFACTS / name)], check=True, timeout=60)
     return ARTIFACTS / f"{name}.png"
+
+
+@pytest.fixture
+def app_config():
+    """Sign with the instance folder's own identity here, as `keys init` makes it."""
+    return {"REPORT_SIGNING_KEY_FILE": None, "REPORT_SIGNING_CERT_FILE": None}

@@ -97,12 +97,20 @@ def test_the_portal_api_renders_the_access_report_in_the_candidates_language(
         signing, db, make_candidate):
     from compliance import audit
     from compliance.audit import AuditEvent
+    from compliance.db import utcnow
     from screening.reports import access_report_pdf
+    from screening.runs import Finding as StoredFinding
 
     candidate = make_candidate(language="nl")
-    finding = Finding("rss", "https://blog.example/p", None, "Flask talk", ["Flask"])
-    pdf = access_report_pdf(candidate, actor="candidate", findings=[finding])
+    db.session.add(StoredFinding(candidate_id=candidate.id, subject=candidate.subject,
+                                 source_kind="rss", account="https://blog.example/feed",
+                                 url="https://blog.example/p", published=utcnow(),
+                                 excerpt="Flask talk", matched=["Flask"],
+                                 context="I gave it twice"))
     db.session.commit()
+    pdf = access_report_pdf(candidate, actor="candidate")
+    db.session.commit()
+    assert "I gave it twice" in pdf_text(pdf)
     assert "Flask talk" in pdf_text(pdf)
     assert verify_pdf(pdf, trusted_cert=certificate_pem()).ok
     event = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
