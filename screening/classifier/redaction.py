@@ -26,7 +26,7 @@ PHONE = re.compile(
     r")(?!\d)"
 )
 PHONE_HINT = re.compile(r"\d(?:[\s().-]?\d){6}")
-GIT_CUES = ("assigned to", "requested from", "reviewed by", "approved by", "merged by", "cc ")
+GIT_CUE = re.compile(r"assigned to|requested from|reviewed by|approved by|merged by|\bcc\b")
 GIT_USER = re.compile(
     r"(?i)\b(assigned to|review requested from|reviewed by|approved by|merged by|cc)"
     r"(\s+)([a-z0-9][a-z0-9_-]{2,38})\b"
@@ -38,8 +38,8 @@ TITLE = re.compile(
 INITIALS = re.compile(
     r"\b(?:[A-Z]\.\s?){1,3}(?:(?:van|de|der|den|ter|ten|te|op)\s+)*[A-Z][a-zà-ÿ'’-]+"
 )
-INITIAL = re.compile(r"\b[A-Z]\.")
-_TITLE_WORDS = frozenset("mr mrs ms dr prof dhr mevr mevrouw meneer dokter".split())
+_TITLES = frozenset("Mr Mrs Ms Dr Prof Dhr Mevr".split())
+_LOWER_TITLES = ("mevrouw", "meneer", "dokter", "dhr", "mevr")
 WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*")
 CAPITALISED_WORD = re.compile(r"\b[A-ZÀ-Þ][\w'’-]*")
 # Capitalised words in a row, with Dutch and other name particles between them.
@@ -64,24 +64,26 @@ def redact(text: str, author: str = "", protected: Iterable[str] = ()) -> str:
     if PHONE_HINT.search(text):
         text = PHONE.sub("[phone]", text)
     lower = text.lower()
-    if any(cue in lower for cue in GIT_CUES):
+    if GIT_CUE.search(lower):
         text = GIT_USER.sub(
             lambda m: m.group(0) if m.group(3).lower() in (own, "the", "me") else
             f"{m.group(1)}{m.group(2)}[handle]",
             text,
         )
-    if _TITLE_WORDS.intersection(lower.replace(".", " ").split()):
+    # One pass over the capitalised words tells which name rules can apply at all.
+    capitals = set(CAPITALISED_WORD.findall(text))
+    if not _TITLES.isdisjoint(capitals) or any(t in lower for t in _LOWER_TITLES):
         text = TITLE.sub("[person]", text)
-    if INITIAL.search(text):
+    if any(len(word) == 1 and word != "I" for word in capitals):
         text = INITIALS.sub("[person]", text)
+    words = {word.lower() for word in capitals}
+    if first_names().keys().isdisjoint(words) and surnames().isdisjoint(words):
+        return text  # no capitalised word is in any name list: nothing to look at closely
     return _redact_names(text, {p.lower() for p in protected})
 
 
 def _redact_names(text: str, protected: set[str]) -> str:
     """Replace names inside runs of capitalised words ('Thanks Femke de Wit')."""
-    words = {word.lower() for word in CAPITALISED_WORD.findall(text)}
-    if first_names().keys().isdisjoint(words) and surnames().isdisjoint(words):
-        return text  # no capitalised word is in any name list: nothing to look at closely
     return CAPITALISED_RUN.sub(lambda run: _redact_run(text, run, protected), text)
 
 
