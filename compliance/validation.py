@@ -13,7 +13,7 @@ NOT_CHOICE = _l("Choose one of the options.")
 def not_blank(value: str) -> None:
     """Refuse a value that is only white space."""
     if not value.strip():
-        raise ValidationError(REQUIRED)
+        raise ValidationError(str(REQUIRED))
 
 
 def text(max_len: int, *, required: bool = True) -> fields.String:

@@ -20,6 +20,7 @@ DECISIONS = {Decision.HIRED: _l("Hired"), Decision.REJECTED: _l("Rejected"),
 SOURCES = {
     SourceKind.RSS: _l("Blog or feed (RSS/Atom)"),
     SourceKind.MASTODON: _l("Mastodon"),
+    SourceKind.ACTIVITYPUB: _l("ActivityPub outbox"),
     SourceKind.GITHUB: _l("GitHub"),
     SourceKind.BLUESKY: _l("Bluesky"),
     SourceKind.X_ARCHIVE: _l("X/Twitter archive"),

@@ -12,17 +12,8 @@ from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.personal import PersonalText
 from compliance.subjects import Subject
 
-
-class SourceKind(enum.StrEnum):
-    """Where a candidate's public posts can come from."""
-
-    RSS = "rss"
-    MASTODON = "mastodon"
-    GITHUB = "github"
-    BLUESKY = "bluesky"
-    X_ARCHIVE = "x-archive"
-    LINKEDIN_EXPORT = "linkedin-export"
-    MASTODON_ARCHIVE = "mastodon-archive"
+# The one vocabulary of source kinds lives with the connectors; re-exported for the models.
+from screening.sources.posts import SourceKind  # noqa: F401
 
 
 class VacancyStatus(enum.StrEnum):

@@ -11,13 +11,13 @@ from screening.models import Decision, SourceKind, VacancyStatus
 def criteria_terms(terms: list[str]) -> None:
     """Require at least one criterion, each short and distinct."""
     if not terms:
-        raise ValidationError(_l("Add at least one job-relevant criterion."))
+        raise ValidationError(str(_l("Add at least one job-relevant criterion.")))
     if any(len(term) > 100 for term in terms):
-        raise ValidationError(_l("Keep each criterion under 100 characters."))
+        raise ValidationError(str(_l("Keep each criterion under 100 characters.")))
     if len({term.casefold() for term in terms}) != len(terms):
-        raise ValidationError(_l("Each criterion may appear only once."))
+        raise ValidationError(str(_l("Each criterion may appear only once.")))
     if len(terms) > 100:
-        raise ValidationError(_l("Use at most 100 criteria."))
+        raise ValidationError(str(_l("Use at most 100 criteria.")))
 
 
 class VacancySchema(Schema):

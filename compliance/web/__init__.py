@@ -1,6 +1,14 @@
 """Web plumbing every page shares: login, CSRF, languages, rate limits, headers, errors."""
 
-from flask import Flask, current_app, g, render_template, request, session
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
@@ -67,6 +75,8 @@ def select_locale() -> str:
     languages = ["en", "nl"]
     if getattr(g, "locale_override", None) in languages:
         return g.locale_override
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     return request.accept_languages.best_match(languages) or "en"

@@ -1,0 +1,110 @@
+"""Candidates' own data exports, read in memory: X archive, LinkedIn export, Mastodon archive."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from screening.sources import linkedin, x_archive
+from screening.sources.activitypub import activities_to_posts
+from screening.sources.archives import ArchiveLimits, SafeZip, is_zip
+from screening.sources.errors import Failure, SourceError
+from screening.sources.paging import within_window
+from screening.sources.posts import Post, SourceKind, Window
+
+_TWEET_FILES = re.compile(r"(?:^|/)tweets?(?:-part\d+)?\.js$", re.IGNORECASE)
+UNRECOGNISED = (
+    "not a recognised export: upload the X archive ZIP, the LinkedIn export (ZIP or its "
+    "Profile/Positions/Skills/Shares CSV files) or the Mastodon archive (ZIP or outbox.json)"
+)
+
+
+def read_export(
+    filename: str,
+    data: bytes,
+    *,
+    window: Window | None = None,
+    limits: ArchiveLimits | None = None,
+    exported_at: datetime | None = None,
+) -> list[Post]:
+    """Read an uploaded export into posts, newest first, without writing anything to disk."""
+    limits = limits or ArchiveLimits()
+    exported = exported_at or datetime.now(UTC)
+    if is_zip(data):
+        posts = _from_zip(SafeZip(data, limits), exported)
+    elif len(data) > limits.max_file:
+        raise SourceError(
+            Failure.INVALID_EXPORT, f"the file is larger than {limits.max_file} bytes"
+        )
+    else:
+        posts = _from_file(filename, data, exported)
+    posts.sort(key=lambda p: p.published, reverse=True)
+    return list(within_window([posts], window or Window(limit=10**9)))
+
+
+def _from_zip(archive: SafeZip, exported: datetime) -> list[Post]:
+    tweet_files = sorted(n for n in archive.names if _TWEET_FILES.search(n))
+    if tweet_files:
+        account_js = archive.find("account.js")
+        name = x_archive.username(archive.read(account_js) if account_js else None)
+        items = [t for f in tweet_files for t in x_archive.parse_ytd(archive.read(f), f)]
+        return x_archive.tweets_to_posts(items, name)
+    outbox = archive.find("outbox.json")
+    if outbox:
+        return _mastodon_archive(archive.read(outbox))
+    found = [(f, archive.find(f)) for f in linkedin.FILES]
+    if any(member for _, member in found):
+        return [
+            post
+            for kind, member in found
+            if member
+            for post in _linkedin_file(archive.read(member), member, exported, kind)
+        ]
+    raise SourceError(Failure.INVALID_EXPORT, UNRECOGNISED)
+
+
+def _from_file(filename: str, data: bytes, exported: datetime) -> list[Post]:
+    name = filename.lower()
+    if data.lstrip()[:11] == b"window.YTD.":
+        return x_archive.tweets_to_posts(x_archive.parse_ytd(data, filename), None)
+    if name.endswith(".json"):
+        return _mastodon_archive(data)
+    if name.endswith(".csv"):
+        return _linkedin_file(data, filename, exported)
+    raise SourceError(Failure.INVALID_EXPORT, UNRECOGNISED)
+
+
+def _linkedin_file(
+    data: bytes, name: str, exported: datetime, kind: str | None = None
+) -> list[Post]:
+    header, rows = linkedin.read_csv(data, name)
+    kind = kind or linkedin.file_kind(header)
+    if kind is None:
+        raise SourceError(
+            Failure.INVALID_EXPORT, f"{name} is not one of {', '.join(linkedin.FILES)}"
+        )
+    return linkedin.to_posts(kind, rows, "linkedin-export", exported)
+
+
+def _mastodon_archive(data: bytes) -> list[Post]:
+    try:
+        outbox: Any = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not valid JSON") from exc
+    items = outbox.get("orderedItems") if isinstance(outbox, dict) else None
+    if outbox.get("type") != "OrderedCollection" or not isinstance(items, list):
+        raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not an ActivityPub outbox")
+    return activities_to_posts(items, _actor_handle(items), SourceKind.MASTODON_ARCHIVE)
+
+
+def _actor_handle(items: list[Any]) -> str:
+    """Name the account as name@instance from the activities' actor URL."""
+    for item in items:
+        actor = item.get("actor") if isinstance(item, dict) else None
+        if isinstance(actor, str):
+            parts = urlsplit(actor)
+            return f"{parts.path.rstrip('/').rsplit('/', 1)[-1]}@{parts.hostname}"
+    return "mastodon-archive"
