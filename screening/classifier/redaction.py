@@ -27,7 +27,7 @@ PHONE = re.compile(
     r")(?!\d)"
 )
 PHONE_HINT = re.compile(r"\d(?:[\s()./-]{0,3}\d){6}")
-GIT_CUE = re.compile(r"assigned to|requested from|reviewed by|approved by|merged by|\bcc\b")
+GIT_CUES = ("assigned to", "requested from", " by ", "cc ")
 GIT_USER = re.compile(
     r"(?i)\b(assigned to|review requested from|reviewed by|approved by|merged by|cc)"
     r"(\s+)([a-z0-9][a-z0-9_-]{2,38})\b"
@@ -85,10 +85,11 @@ def redact(text: str, author: str = "", protected: Iterable[str] = ()) -> str:
         # Handles first: '@name@server.social' would otherwise look like an e-mail address.
         text = HANDLE.sub(lambda m: m.group(0) if m.group(1).lower() == own else "[handle]", text)
         text = EMAIL.sub("[email]", text)
-    if PHONE_HINT.search(text):
+    # Substring counts run in C; a regex scan of a 300-character post costs microseconds.
+    if sum(map(text.count, "0123456789")) >= 7 and PHONE_HINT.search(text):
         text = PHONE.sub("[phone]", text)
     lower = text.lower()
-    if GIT_CUE.search(lower):
+    if any(cue in lower for cue in GIT_CUES):
         text = GIT_USER.sub(
             lambda m: m.group(0) if m.group(3).lower() in (own, "the", "me") else
             f"{m.group(1)}{m.group(2)}[handle]",
