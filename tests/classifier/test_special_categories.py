@@ -128,3 +128,25 @@ def test_withheld_beats_relevant(classifier, backend):
 def test_reposts_are_left_out(classifier, backend):
     post = Post("Django and PostgreSQL tips", author="me", is_own=False)
     assert classifier.classify(post, backend).verdict is Outcome.IRRELEVANT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new release came out today, with async support.",
+        "We disabled the feature flag after the incident.",
+        "The CFO signed off the budget for next year.",
+        "A platform-agnostic Kubernetes setup for our Django services.",
+        "We went over the limit of the free tier again.",
+        "Our diagnosis of the outage: a full disk on the replica.",
+        "Rereading The Cathedral and the Bazaar for our open-source policy.",
+        "The parser now handles non-binary files too.",
+        "Ik heb de oude laptop uit de kast gehaald voor de stagiair.",
+        "Dit project heb ik samen met het team opgepakt.",
+        "That migration script is not kosher, please review it.",
+        "I carry my laptop to every standup.",
+    ],
+)
+def test_everyday_words_are_not_special(classifier, backend, text):
+    verdict = classifier.classify(Post(text, author="someone"), backend)
+    assert verdict.verdict is not Outcome.WITHHELD, verdict.categories
