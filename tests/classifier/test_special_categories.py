@@ -150,3 +150,19 @@ def test_reposts_are_left_out(classifier, backend):
 def test_everyday_words_are_not_special(classifier, backend, text):
     verdict = classifier.classify(Post(text, author="someone"), backend)
     assert verdict.verdict is not Outcome.WITHHELD, verdict.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was charged with leading the Postgres migration.",
+        "We voted on the naming convention in the retro.",
+        "We recovered from a failed deploy in four minutes.",
+        "Lunch at the food court, then back to the sprint review.",
+        "No offence, but I prefer pytest over unittest.",
+        "I called the market rally in our forecast model.",
+    ],
+)
+def test_work_sentences_with_risky_words_are_not_special(classifier, backend, text):
+    verdict = classifier.classify(Post(text, author="someone"), backend)
+    assert verdict.verdict is not Outcome.WITHHELD, verdict.categories
