@@ -161,6 +161,11 @@ def test_everyday_words_are_not_special(classifier, backend, text):
         "Lunch at the food court, then back to the sprint review.",
         "No offence, but I prefer pytest over unittest.",
         "I called the market rally in our forecast model.",
+        "Vandaag heb ik de medicatie uitgedeeld en de overdracht gedaan.",
+        "I worked in the ICU for six years before moving to internal medicine.",
+        "Tijdens corona werkte ik op de IC van het ziekenhuis.",
+        "I assisted in surgery today for the first time.",
+        "Got positive feedback on the campaign from the client.",
     ],
 )
 def test_work_sentences_with_risky_words_are_not_special(classifier, backend, text):
