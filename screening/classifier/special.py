@@ -3,15 +3,15 @@
 Every post is matched against the lexicons of both languages, because mixed posts are common.
 One PhraseMatcher on NORM (the lemma, see lemmatizer.py) finds, in one pass: the lexicon
 terms (with their inflections in the pipeline's language), the words that make a hit
-personal (I, my, family) or professional (patients, training), partner nouns, and the words
+personal (I, my, family) or professional (patients, protocol), partner nouns, and the words
 that context patterns need. Compound words ('vakbondslid', 'chemokuur') are checked against
 the prefix and suffix rules once, when the vocabulary first sees them (newwords.py), and
-added to the same matcher. A context pattern runs (one spaCy Matcher each) only when all its
-required words occur and its category is not found yet.
+added to the same matcher. A context pattern runs its spaCy Matcher, on a window around its
+words, only when they occur in order and its category is not found yet: a Matcher call costs
+about a microsecond a token.
 
-A hit counts unless a professional word is closer to it than any personal word, so that a
-nurse's post on wound care is not health data; `when_personal` hits also need a personal
-word within the window. Ambiguity resolves toward withholding.
+Whether a hit is a fact about a person or a topic is decided in context.py; ambiguity
+resolves toward withholding.
 """
 
 from __future__ import annotations
