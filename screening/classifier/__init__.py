@@ -24,6 +24,10 @@ with `context` for the personal/professional rules and `newwords` for words seen
 metrics), `commands` (the `flask screening classify|evaluate` CLI adapter, the only module
 that imports Flask).
 
+A Classifier keeps per-vocabulary state (learned compound words, vacancy matchers): build
+one per process or worker thread, once, and reuse it; `flask screening ...` keeps it in
+`app.extensions["fairscreen.classifier"]`.
+
 A screening run converts a connector's post with
 `Post(text=p.text, author=p.account, lang=p.lang, published=..., is_own=p.is_own)`.
 """
