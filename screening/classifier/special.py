@@ -120,7 +120,7 @@ class SpecialCategoryMatcher:
     def _add_pattern(self, key: str, text: str) -> None:
         pid = len(self.patterns)
         matcher = Matcher(self.vocab)
-        matcher.add(key, [compile_pattern(text)])
+        matcher.add(key, compile_pattern(text))
         # Steps made of frequent words ('for|of') are assumed present: matching them in
         # every post would cost more than it saves. The others are found by the phrase
         # matcher, with their positions, and must occur in order and close together.

@@ -70,6 +70,15 @@ WITHHELD = [
     ("biometric", "nl", "Op kantoor staat mijn vingerafdruk nu in hun database."),
     ("racial_ethnic_origin", "en", "As the child of Turkish immigrants I saw no one like me."),
     ("racial_ethnic_origin", "nl", "Mijn opa kwam in 1965 als gastarbeider uit Marokko."),
+    ("health", "en", "Three months clean today. One day at a time."),
+    ("health", "en", "We lost the baby at 11 weeks. Taking some time off."),
+    ("health", "en", "Started on Ozempic for my weight, the nausea is rough."),
+    ("religious_belief", "en", "Sunday mass and then the Python meetup, perfect day."),
+    ("trade_union", "en", "Our branch of Unison voted for strike action today."),
+    ("criminal", "en", "Served 18 months for dealing, now I write code for a living."),
+    ("criminal", "en", "Caught speeding at 140, six points on my licence."),
+    ("racial_ethnic_origin", "en", "Being Roma, I grew up moving a lot."),
+    ("racial_ethnic_origin", "nl", "Mijn ouders zijn Turks en ik ben in Rotterdam geboren."),
 ]
 
 NOT_WITHHELD = [
