@@ -121,6 +121,9 @@ def test_topic_is_not_a_fact_about_a_person(classifier, backend, lang, text):
         ("sofiedata", "Dinner with my partner Anna tonight.", True),
         ("danreyes", "Dinner with my partner Anna tonight.", False),
         ("danreyes", "Dinner with my partner tonight.", False),
+        ("sannezorgt", "Mijn man en ik zijn verhuisd naar Utrecht.", False),
+        ("basvanrijn", "Mijn man en ik zijn verhuisd naar Utrecht.", True),
+        ("karinbuilds", "My wife and I moved to Rotterdam.", True),
     ],
 )
 def test_partner_of_the_authors_own_sex(classifier, backend, author, text, withheld):
