@@ -18,7 +18,7 @@ from screening.classifier import Classifier, Post
 from screening.classifier.corpus import read_vacancies
 from screening.classifier.language import detect_language
 
-ROUNDS = 3
+ROUNDS = 5
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 
 

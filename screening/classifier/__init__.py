@@ -17,9 +17,19 @@ matched terms and no excerpt; a relevant one carries the matched criteria and th
 excerpt (at most 400 characters). `names` may name a trained spaCy pipeline (package or
 path) per language; `None` builds the blank pipeline with the project's components.
 
-Modules: `pipeline` (building/loading), `lemmatizer` and `special` (spaCy components),
-`lexicon` (data files in `lexicons/`), `relevance`, `excerpt`, `redaction`, `names`,
-`language`, `corpus` and `evaluation` (corpus format and metrics), `commands` (CLI).
+Modules: `pipeline` (building/loading), `lemmatizer` and `special` (spaCy components,
+with `context` for the personal/professional rules and `newwords` for words seen once),
+`lexicon` (data files in `lexicons/`, documented in `lexicons/README.md`), `relevance`,
+`excerpt`, `redaction`, `names`, `language`, `corpus` and `evaluation` (corpus format and
+metrics), `commands` (the `flask screening classify|evaluate` CLI adapter, the only module
+that imports Flask).
+
+A Classifier keeps per-vocabulary state (learned compound words, vacancy matchers): build
+one per process or worker thread, once, and reuse it; `flask screening ...` keeps it in
+`app.extensions["fairscreen.classifier"]`.
+
+A screening run converts a connector's post with
+`Post(text=p.text, author=p.account, lang=p.lang, published=..., is_own=p.is_own)`.
 """
 
 from screening.classifier.classifier import Classifier

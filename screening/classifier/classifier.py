@@ -18,6 +18,7 @@ from screening.classifier.relevance import VacancyMatcher, is_relevant
 
 LANGUAGES = ("en", "nl")
 _IRRELEVANT = Verdict(Outcome.IRRELEVANT)
+_IRRELEVANT_IN = {lang: Verdict(Outcome.IRRELEVANT, language=lang) for lang in LANGUAGES}
 
 
 class Classifier:
@@ -76,9 +77,9 @@ class Classifier:
 
     def _decide(self, post: Post, doc: Doc, matcher: VacancyMatcher, lang: str) -> Verdict:
         findings = doc._.special
-        categories = set(findings.categories)
+        categories = findings.categories
         if findings.partners and _reveals_orientation(doc, findings.partners, post.author):
-            categories.add(SpecialCategory.SEX_LIFE_ORIENTATION.value)
+            categories = categories | {SpecialCategory.SEX_LIFE_ORIENTATION.value}
         if categories:
             return Verdict(
                 Outcome.WITHHELD,
@@ -87,7 +88,8 @@ class Classifier:
             )
         match = matcher.match(doc)
         if not is_relevant(match):
-            return Verdict(Outcome.IRRELEVANT, language=lang)
+            # Verdicts are immutable: share the common one.
+            return _IRRELEVANT_IN.get(lang) or Verdict(Outcome.IRRELEVANT, language=lang)
         offsets = [doc[start].idx for start, _ in match.spans]
         shown = redact(excerpt(post.text, offsets), post.author, protected=_words(match.criteria))
         return Verdict(

@@ -17,6 +17,7 @@ class Report:
 
     category_recall: dict[str, float] = field(default_factory=dict)
     category_support: dict[str, int] = field(default_factory=dict)
+    category_named: dict[str, float] = field(default_factory=dict)
     relevant_precision: float = 0.0
     relevant_recall: float = 0.0
     leaks: list[tuple[str, str]] = field(default_factory=list)
@@ -33,9 +34,11 @@ class Report:
 
     def lines(self) -> list[str]:
         """Render the report as text lines."""
-        out = ["special-category recall (gold withheld posts that were withheld):"]
+        out = ["special-category recall (withheld / gold; named: the category was reported):"]
         for category, recall in self.category_recall.items():
-            out.append(f"  {category:22} {recall:6.1%}  (n={self.category_support[category]})")
+            named = self.category_named[category]
+            support = self.category_support[category]
+            out.append(f"  {category:22} {recall:6.1%}  named {named:6.1%}  (n={support})")
         out.append(f"relevant precision {self.relevant_precision:.3f}")
         out.append(f"relevant recall    {self.relevant_recall:.3f}")
         out.append(f"PII leaked into excerpts: {len(self.leaks)}")
@@ -52,6 +55,7 @@ def evaluate(records: list[Record], verdicts: list[Verdict]) -> Report:
     """Compare verdicts with the records' gold labels."""
     report = Report()
     withheld: Counter = Counter()
+    named: Counter = Counter()
     support: Counter = Counter()
     for record, verdict in zip(records, verdicts, strict=True):
         gold = record.gold or {}
@@ -59,6 +63,7 @@ def evaluate(records: list[Record], verdicts: list[Verdict]) -> Report:
         for category in gold.get("categories") or ():
             support[category] += 1
             withheld[category] += verdict.verdict is Outcome.WITHHELD
+            named[category] += category in verdict.categories
         if verdict.excerpt:
             report.leaks.extend(
                 (record.post.id, pii) for pii in gold.get("pii") or () if pii in verdict.excerpt
@@ -67,6 +72,7 @@ def evaluate(records: list[Record], verdicts: list[Verdict]) -> Report:
         if support[category.value]:
             report.category_support[category.value] = support[category.value]
             report.category_recall[category.value] = withheld[category.value] / support[category]
+            report.category_named[category.value] = named[category.value] / support[category]
     true_pos = report.confusion[("relevant", "relevant")]
     predicted = sum(report.confusion[(g, "relevant")] for g in OUTCOMES)
     actual = sum(report.confusion[("relevant", p)] for p in OUTCOMES)

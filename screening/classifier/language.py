@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# Characters looked at: the opening of a post tells its language, and long posts cost time.
+SAMPLE = 200
+
 # Frequent function words that the other language does not share.
 _NL = frozenset(
     "de het een en van ik je jij we wij ze zij hij niet dat die dit is zijn was met voor op "
@@ -23,7 +26,7 @@ def detect_language(text: str, hint: str | None = None) -> str:
     """Return 'nl' or 'en'; ties go to the hint, then to English."""
     # Distinct words, split and intersected in C: cheap enough to run on every post. Words
     # with punctuation attached are missed, which function words rarely have.
-    words = set(text.lower().split())
+    words = set(text[:SAMPLE].lower().split())
     nl = len(words & _NL)
     en = len(words & _EN)
     if nl > en:

@@ -78,34 +78,40 @@ def _yaml(path: Path):
     return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
 
 
-def compile_pattern(text: str) -> list[dict]:
-    """Turn 'sober|clean for NUM years|months' into a spaCy Matcher pattern on LOWER.
+def compile_pattern(text: str) -> list[list[dict]]:
+    """Turn 'sober|clean for NUM|a years|months' into spaCy Matcher patterns on LOWER.
 
-    Steps are separated by spaces: `a|b` is one word out of a set, `NUM` any number,
-    `*` any one word; a trailing `?` makes a step optional.
+    Steps are separated by spaces: `a|b` is one word out of a set, `NUM` any number (also
+    among words: `NUM|a|two`), `*` any one word; a trailing `?` makes a step optional. A
+    step mixing NUM and words becomes two patterns, since a token pattern tests one attribute.
     """
-    steps: list[dict] = []
+    patterns: list[list[dict]] = [[]]
     for step in text.split():
         optional = step.endswith("?") and len(step) > 1
-        step = step[:-1] if optional else step
-        if step == "NUM":
-            token: dict = {"LIKE_NUM": True}
-        elif step == "*":
-            token = {}
-        else:
-            token = {"LOWER": {"IN": step.lower().split("|")}}
+        words = (step[:-1] if optional else step).split("|")
+        choices: list[dict] = []
+        if "NUM" in words:
+            choices.append({"LIKE_NUM": True})
+        rest = [word.lower() for word in words if word not in ("NUM", "*")]
+        if "*" in words:
+            choices = [{}]
+        elif rest:
+            choices.append({"LOWER": {"IN": rest}})
         if optional:
-            token["OP"] = "?"
-        steps.append(token)
-    return steps
+            choices = [dict(choice, OP="?") for choice in choices]
+        patterns = [pattern + [choice] for pattern in patterns for choice in choices]
+    return patterns
 
 
 def required_steps(text: str) -> list[tuple[int, set[str]]]:
-    """Return (place, word set) of the pattern's required word steps: each must occur."""
+    """Return (place, word set) of the pattern's required word steps: each must occur.
+
+    Steps that may be a number or any word are left out: no word list can tell them.
+    """
     return [
         (place, set(step.lower().split("|")))
         for place, step in enumerate(text.split())
-        if not step.endswith("?") and step not in ("NUM", "*")
+        if not step.endswith("?") and "NUM" not in step.split("|") and step != "*"
     ]
 
 

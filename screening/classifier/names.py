@@ -32,7 +32,13 @@ def _provider(locale: str):
 
 
 def _lower_set(values) -> set[str]:
-    return {str(v).lower() for v in values or () if str(v).isalpha() or "'" in str(v)}
+    """Lower-case single-word names; 'de Vries' and 'van den Berg' give 'vries' and 'berg'."""
+    names = set()
+    for value in values or ():
+        word = str(value).split()[-1].lower() if str(value).strip() else ""
+        if word.isalpha() or "'" in word:
+            names.add(word)
+    return names
 
 
 @cache

@@ -1,9 +1,11 @@
 """Relevance of a post to a vacancy: its criteria (and their variants) plus professional signals.
 
-Criteria are matched case-insensitively on the lemma (NORM, see lemmatizer.py) and on the
-lower-case form, in either language through the glossary, with simple variants (plural,
-hyphen and slash spellings, hashtags written as one word) and, for Dutch vacancies,
-compound words that start or end with a criterion ('wondzorgspreekuur').
+Criteria are matched case-insensitively on the lemma (NORM, see lemmatizer.py), in either
+language through the glossary, with simple variants (plural, hyphen and slash spellings,
+hashtags written as one word), inside paths and hashtags ('seo-audit-scripts') and, for
+Dutch vacancies, in compound words that start or end with a criterion ('wondzorgspreekuur').
+One criterion counts when the post also shows professional activity: a signal word, or a
+content word of the vacancy's own description, that is not the criterion itself.
 """
 
 from __future__ import annotations

@@ -3,26 +3,26 @@
 Every post is matched against the lexicons of both languages, because mixed posts are common.
 One PhraseMatcher on NORM (the lemma, see lemmatizer.py) finds, in one pass: the lexicon
 terms (with their inflections in the pipeline's language), the words that make a hit
-personal (I, my, family) or professional (patients, training), partner nouns, and the words
+personal (I, my, family) or professional (patients, protocol), partner nouns, and the words
 that context patterns need. Compound words ('vakbondslid', 'chemokuur') are checked against
 the prefix and suffix rules once, when the vocabulary first sees them (newwords.py), and
-added to the same matcher. A context pattern runs (one spaCy Matcher each) only when all its
-required words occur and its category is not found yet.
+added to the same matcher. A context pattern runs its spaCy Matcher, on a window around its
+words, only when they occur in order and its category is not found yet: a Matcher call costs
+about a microsecond a token.
 
-A hit counts unless a professional word is closer to it than any personal word, so that a
-nurse's post on wound care is not health data; `when_personal` hits also need a personal
-word within the window. Ambiguity resolves toward withholding.
+Whether a hit is a fact about a person or a topic is decided in context.py; ambiguity
+resolves toward withholding.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from screening.classifier.context import Found, in_order
 from screening.classifier.lexicon import (
     FUNCTION_WORDS,
     CategoryLexicon,
@@ -33,10 +33,6 @@ from screening.classifier.lexicon import (
 )
 from screening.classifier.newwords import watch
 
-# How far (in tokens) a personal word may be from a `when_personal` hit.
-PERSONAL_WINDOW = 12
-# A professional word this close, and closer than any personal word, makes a hit a topic.
-PROFESSIONAL_WINDOW = 4
 # Bound on learned compound words kept in the matcher (a few per thousand words qualify).
 MAX_LEARNED = 200_000
 
@@ -124,7 +120,7 @@ class SpecialCategoryMatcher:
     def _add_pattern(self, key: str, text: str) -> None:
         pid = len(self.patterns)
         matcher = Matcher(self.vocab)
-        matcher.add(key, [compile_pattern(text)])
+        matcher.add(key, compile_pattern(text))
         # Steps made of frequent words ('for|of') are assumed present: matching them in
         # every post would cost more than it saves. The others are found by the phrase
         # matcher, with their positions, and must occur in order and close together.
@@ -179,7 +175,7 @@ class SpecialCategoryMatcher:
             self.set_annotations(doc, found)
         return doc
 
-    def match(self, doc: Doc) -> _Found | None:
+    def match(self, doc: Doc) -> Found | None:
         """Sort the matcher's one pass into hits, context words and pattern steps."""
         if self._learned:
             self._learn()
@@ -187,20 +183,20 @@ class SpecialCategoryMatcher:
         # Most posts only contain context words (I, my, patients): nothing to decide.
         if self.context_keys.issuperset([key for key, _, _ in matches]):
             return None
-        found = _Found()
+        found = Found()
         kinds = self.kinds
         for key, start, end in matches:
             found.add(kinds[key], start, end)
         return found
 
-    def set_annotations(self, doc: Doc, found: _Found) -> None:
+    def set_annotations(self, doc: Doc, found: Found) -> None:
         """Keep the categories whose hits survive the context rules; patterns fill the gaps."""
         categories = found.categories(found.hits)
         for pid, steps in found.steps.items():
             category, tier, matcher, places, length = self.patterns[pid]
             # A Matcher call costs ~1 us a token: run it only when the pattern's words occur
             # in order, close together, for a category not found yet, and only around them.
-            if category not in categories and _in_order(steps, places):
+            if category not in categories and in_order(steps, places):
                 positions = [p for place in places for p in steps[place]]
                 start = max(0, min(positions) - length)
                 window = doc[start : max(positions) + length + 1]
@@ -211,96 +207,12 @@ class SpecialCategoryMatcher:
             doc._.special = Findings(frozenset(categories), tuple(partners))
 
 
-class _Found:
-    """What one Doc revealed: hits (category, tier, start, end), context words, pattern steps."""
-
-    __slots__ = ("hits", "personal", "professional", "partners", "possessives", "steps")
-
-    def __init__(self) -> None:
-        self.hits: list[tuple[str, str, int, int]] = []
-        self.personal: list[int] = []
-        self.professional: list[int] = []
-        self.partners: list[tuple[int, str]] = []
-        self.possessives: set[int] = set()
-        self.steps: dict[int, dict[int, list[int]]] = {}
-
-    def add(self, kind: tuple, start: int, end: int) -> None:
-        name = kind[0]
-        if name == "hit":
-            self.hits.append((kind[1], kind[2], start, end))
-        elif name == "personal":
-            self.personal.append(start)
-        elif name == "professional":
-            self.professional.append(start)
-        elif name == "step":
-            self.steps.setdefault(kind[1], {}).setdefault(kind[2], []).append(start)
-        elif name == "partner":
-            self.partners.append((start, kind[1]))
-        elif name == "possessive":
-            self.possessives.add(start)
-
-    def categories(self, hits: list[tuple[str, str, int, int]]) -> set[str]:
-        """Return the categories of the hits that survive the context rules."""
-        found: set[str] = set()
-        self.personal.sort()
-        self.professional.sort()
-        for category, tier, start, end in hits:
-            if category not in found and _counts(
-                tier, start, end, self.personal, self.professional
-            ):
-                found.add(category)
-        return found
-
-    def partner_mentions(self) -> list[tuple[int, str]]:
-        """Return (token index, sex) for 'my husband', 'mijn vriendin', ..."""
-        return [
-            (i, sex) for i, sex in self.partners
-            if i - 1 in self.possessives or i - 2 in self.possessives
-        ]
-
-
-def _in_order(steps: dict[int, list[int]], places: list[int]) -> bool:
-    """Tell whether each required step occurs after the previous one, within reach."""
-    if len(steps) < len(places):
-        return False
-    reachable = set(steps[places[0]])
-    for before, place in zip(places, places[1:], strict=False):
-        gap = place - before
-        reachable = {p for p in steps[place] if any(0 < p - r <= gap for r in reachable)}
-        if not reachable:
-            return False
-    return True
-
-
 def _compound_parts(text: str) -> list[str]:
     lower = text.lower()
     parts = [lower]
     if "-" in lower:
         parts.extend(p for p in lower.split("-") if p)
     return parts
-
-
-def _distance(positions: list[int], start: int, end: int) -> int:
-    """Return the distance in tokens from the nearest position to the span [start, end)."""
-    if not positions:
-        return 1 << 30
-    i = bisect_left(positions, start)
-    best = 1 << 30
-    if i < len(positions):
-        best = max(0, positions[i] - end + 1)
-    if i > 0:
-        best = min(best, start - positions[i - 1])
-    return best
-
-
-def _counts(tier: str, start: int, end: int, personal: list[int], professional: list[int]) -> bool:
-    to_personal = _distance(personal, start, end)
-    to_professional = _distance(professional, start, end)
-    if to_professional <= PROFESSIONAL_WINDOW and to_professional < to_personal:
-        return False
-    if tier == "when_personal":
-        return to_personal <= PERSONAL_WINDOW
-    return True
 
 
 @Language.factory("special_categories")

@@ -27,6 +27,16 @@ from screening.classifier.redaction import redact
         ("Review by J.P. van Dam today.", "[person]", "van Dam"),
         ("Met dank aan mevrouw Jansen.", "[person]", "Jansen"),
         ("Assigned to mvandenbroek.", "[handle]", "mvandenbroek"),
+        ("bel 0470/12.34.56", "[phone]", "12.34.56"),
+        ("bel 02/123.45.67", "[phone]", "123.45.67"),
+        ("bel 06 - 1234 5678", "[phone]", "1234 5678"),
+        ("call +44 (0)20 7946 0958", "[phone]", "7946 0958"),
+        ("call (020) 123 4567", "[phone]", "123 4567"),
+        ("en aan collega Kees voor de tips", "[person]", "Kees"),
+        ("Our CTO Maarten approved it.", "[person]", "Maarten"),
+        ("Besproken met dr. De Vries.", "[person]", "Vries"),
+        ("Thanks to Sarah O'Brien for the review.", "[person]", "O'Brien"),
+        ("Co-presenting with Jan-Willem van den Berg.", "[person]", "van den Berg"),
     ],
 )
 def test_third_parties_are_replaced(text, placeholder, gone):
@@ -41,6 +51,9 @@ def test_third_parties_are_replaced(text, placeholder, gone):
         "Moved from Jenkins to GitLab CI at Northgate Health Tech.",
         "Took our endpoint from 900ms to 40ms on 2024-02-15.",
         "Presenting at PyCon NL in Utrecht.",
+        "Begonnen in Ziekenhuis De Linde in Den Haag.",
+        "Employer branding voor Albert Heijn en Philips.",
+        "Release on 15-02-2024 at 10:00; 1.000 pakketten; a 300-million-row table.",
     ],
 )
 def test_organisations_places_and_numbers_stay(text):

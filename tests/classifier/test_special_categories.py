@@ -70,6 +70,15 @@ WITHHELD = [
     ("biometric", "nl", "Op kantoor staat mijn vingerafdruk nu in hun database."),
     ("racial_ethnic_origin", "en", "As the child of Turkish immigrants I saw no one like me."),
     ("racial_ethnic_origin", "nl", "Mijn opa kwam in 1965 als gastarbeider uit Marokko."),
+    ("health", "en", "Three months clean today. One day at a time."),
+    ("health", "en", "We lost the baby at 11 weeks. Taking some time off."),
+    ("health", "en", "Started on Ozempic for my weight, the nausea is rough."),
+    ("religious_belief", "en", "Sunday mass and then the Python meetup, perfect day."),
+    ("trade_union", "en", "Our branch of Unison voted for strike action today."),
+    ("criminal", "en", "Served 18 months for dealing, now I write code for a living."),
+    ("criminal", "en", "Caught speeding at 140, six points on my licence."),
+    ("racial_ethnic_origin", "en", "Being Roma, I grew up moving a lot."),
+    ("racial_ethnic_origin", "nl", "Mijn ouders zijn Turks en ik ben in Rotterdam geboren."),
 ]
 
 NOT_WITHHELD = [
@@ -112,6 +121,9 @@ def test_topic_is_not_a_fact_about_a_person(classifier, backend, lang, text):
         ("sofiedata", "Dinner with my partner Anna tonight.", True),
         ("danreyes", "Dinner with my partner Anna tonight.", False),
         ("danreyes", "Dinner with my partner tonight.", False),
+        ("sannezorgt", "Mijn man en ik zijn verhuisd naar Utrecht.", False),
+        ("basvanrijn", "Mijn man en ik zijn verhuisd naar Utrecht.", True),
+        ("karinbuilds", "My wife and I moved to Rotterdam.", True),
     ],
 )
 def test_partner_of_the_authors_own_sex(classifier, backend, author, text, withheld):
@@ -128,3 +140,46 @@ def test_withheld_beats_relevant(classifier, backend):
 def test_reposts_are_left_out(classifier, backend):
     post = Post("Django and PostgreSQL tips", author="me", is_own=False)
     assert classifier.classify(post, backend).verdict is Outcome.IRRELEVANT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new release came out today, with async support.",
+        "We disabled the feature flag after the incident.",
+        "The CFO signed off the budget for next year.",
+        "A platform-agnostic Kubernetes setup for our Django services.",
+        "We went over the limit of the free tier again.",
+        "Our diagnosis of the outage: a full disk on the replica.",
+        "Rereading The Cathedral and the Bazaar for our open-source policy.",
+        "The parser now handles non-binary files too.",
+        "Ik heb de oude laptop uit de kast gehaald voor de stagiair.",
+        "Dit project heb ik samen met het team opgepakt.",
+        "That migration script is not kosher, please review it.",
+        "I carry my laptop to every standup.",
+    ],
+)
+def test_everyday_words_are_not_special(classifier, backend, text):
+    verdict = classifier.classify(Post(text, author="someone"), backend)
+    assert verdict.verdict is not Outcome.WITHHELD, verdict.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was charged with leading the Postgres migration.",
+        "We voted on the naming convention in the retro.",
+        "We recovered from a failed deploy in four minutes.",
+        "Lunch at the food court, then back to the sprint review.",
+        "No offence, but I prefer pytest over unittest.",
+        "I called the market rally in our forecast model.",
+        "Vandaag heb ik de medicatie uitgedeeld en de overdracht gedaan.",
+        "I worked in the ICU for six years before moving to internal medicine.",
+        "Tijdens corona werkte ik op de IC van het ziekenhuis.",
+        "I assisted in surgery today for the first time.",
+        "Got positive feedback on the campaign from the client.",
+    ],
+)
+def test_work_sentences_with_risky_words_are_not_special(classifier, backend, text):
+    verdict = classifier.classify(Post(text, author="someone"), backend)
+    assert verdict.verdict is not Outcome.WITHHELD, verdict.categories
