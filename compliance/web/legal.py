@@ -7,10 +7,10 @@ subjects appear by number and pseudonym, events by ids and counts.
 from collections.abc import Callable
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from compliance import audit, checkpoints, legal_views
 from compliance.accounts import Role
@@ -18,6 +18,7 @@ from compliance.audit import AuditAction
 from compliance.db import db, utcnow
 from compliance.subjects import RetentionReason
 from compliance.verify import verify_database
+from compliance.web.gates import roles_only
 
 bp = Blueprint("legal", __name__, url_prefix="/legal")
 VACANCY_OPTIONS = "fairscreen.vacancy_options"
@@ -80,13 +81,7 @@ def provide_vacancies(app, options: Callable[[], list[tuple[int, str]]]) -> None
     app.extensions[VACANCY_OPTIONS] = options
 
 
-@bp.before_request
-@login_required
-def legal_only():
-    if current_user.role != Role.LEGAL:
-        audit.record(AuditAction.ACCESS_DENIED, actor=current_user, area="legal")
-        db.session.commit()
-        abort(403)
+roles_only(bp, Role.LEGAL)
 
 
 @bp.get("/")
