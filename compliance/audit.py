@@ -64,6 +64,8 @@ class AuditAction(enum.StrEnum):
     EXPORT_UPLOADED = "export.uploaded"
     DATA_ACCESSED = "data.accessed"
     NOTIFICATION_FAILED = "notification.failed"
+    API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_REVOKED = "api_token.revoked"
 
 
 class AuditEvent(db.Model):
