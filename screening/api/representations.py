@@ -57,4 +57,4 @@ def rights_request(item: RightsRequest, candidate_ids: dict[int, int]) -> dict[s
 def candidate_ids_of(subject_ids: list[int]) -> dict[int, int]:
     """Map subjects to their candidates, for requests that name a subject."""
     rows = select(Candidate.subject_id, Candidate.id).where(Candidate.subject_id.in_(subject_ids))
-    return dict(db.session.execute(rows).tuples().all())
+    return {subject_id: candidate_id for subject_id, candidate_id in db.session.execute(rows)}
