@@ -14,7 +14,7 @@ from screening.api.auth import api_user, require_token
 from screening.api.guards import conflict, staff_only
 from screening.api.idempotency import after_commit, idempotent
 from screening.api.schemas import ConsentRequestOut, FindingOut, IdempotencyHeader, RunOut
-from screening.api.spec import document_errors
+from screening.api.spec import ROW_ID, document_errors
 from screening.candidates import CaseError
 from screening.case import CONSENT_LIFETIME, request_consent
 from screening.runs import (
@@ -40,7 +40,7 @@ CONSENT_CONFLICTS = {
 }
 
 
-@blp.post("/candidates/<int:candidate_id>/consent-requests")
+@blp.post(f"/candidates/<{ROW_ID}:candidate_id>/consent-requests")
 @idempotent
 @blp.arguments(IdempotencyHeader, location="headers")
 @blp.response(202, ConsentRequestOut)
@@ -60,7 +60,7 @@ def ask_consent(_headers, candidate_id: int):
             "expires_at": utcnow() + CONSENT_LIFETIME}
 
 
-@blp.post("/candidates/<int:candidate_id>/screening-runs")
+@blp.post(f"/candidates/<{ROW_ID}:candidate_id>/screening-runs")
 @idempotent
 @blp.arguments(IdempotencyHeader, location="headers")
 @blp.response(202, RunOut)
@@ -81,7 +81,7 @@ def start_run(_headers, candidate_id: int):
     return rep.run(run), {"Location": url_for(".run", run_id=run.id)}
 
 
-@blp.get("/screening-runs/<int:run_id>")
+@blp.get(f"/screening-runs/<{ROW_ID}:run_id>")
 @blp.response(200, RunOut)
 @document_errors(blp)
 def run(run_id: int):
@@ -91,7 +91,7 @@ def run(run_id: int):
     return rep.run(item)
 
 
-@blp.get("/candidates/<int:candidate_id>/findings")
+@blp.get(f"/candidates/<{ROW_ID}:candidate_id>/findings")
 @blp.response(200, FindingOut(many=True))
 @document_errors(blp)
 def findings(candidate_id: int):

@@ -10,5 +10,7 @@ def page_of(query: Select, pagination: PaginationParameters) -> list:
     """Return one page of `query`'s rows and tell the paginator how many there are."""
     pagination.item_count = db.session.scalar(
         select(func.count()).select_from(query.order_by(None).subquery()))
+    if pagination.first_item >= pagination.item_count:
+        return []  # past the end; also keeps an absurd page number away from OFFSET
     return list(db.session.scalars(query.limit(pagination.page_size)
                                    .offset(pagination.first_item)))

@@ -9,7 +9,7 @@ from screening.api.audit import record_reads
 from screening.api.auth import api_user, require_token
 from screening.api.guards import conflict, staff_only
 from screening.api.schemas import CandidateOut
-from screening.api.spec import document_errors
+from screening.api.spec import ROW_ID, document_errors
 from screening.candidates import CaseError, decide, update_candidate
 from screening.models import Decision
 from screening.schemas import CandidateSchema, DecisionSchema
@@ -28,7 +28,7 @@ DECISION_CONFLICTS = {
 }
 
 
-@blp.get("/<int:candidate_id>")
+@blp.get(f"/<{ROW_ID}:candidate_id>")
 @blp.etag
 @blp.response(200, CandidateOut)
 @document_errors(blp)
@@ -40,7 +40,7 @@ def candidate(candidate_id: int):
     return rep.candidate(item)
 
 
-@blp.put("/<int:candidate_id>")
+@blp.put(f"/<{ROW_ID}:candidate_id>")
 @blp.etag
 @blp.arguments(CandidateSchema)
 @blp.response(200, CandidateOut)
@@ -55,7 +55,7 @@ def update(values, candidate_id: int):
     return rep.candidate(item)
 
 
-@blp.post("/<int:candidate_id>/decision")
+@blp.post(f"/<{ROW_ID}:candidate_id>/decision")
 @blp.arguments(DecisionSchema)
 @blp.response(200, CandidateOut)
 @document_errors(blp, 409, 422)

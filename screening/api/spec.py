@@ -3,11 +3,14 @@
 from http import HTTPStatus
 
 from flask_smorest import Api
+from flask_smorest.pagination import PaginationMetadataSchema
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
 
 from compliance.web.problems import MEDIA_TYPE
 
+# Path ids fit the databases' INTEGER; a larger one would reach the database and fail there.
+ROW_ID = "int(max=2147483647)"
 # The errors any operation may answer, besides its own: documented on every one.
 COMMON_ERRORS = (401, 403, 404, 429)
 
@@ -50,6 +53,13 @@ class FairscreenApi(Api):
                     "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, MEDIA_TYPE)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+    def _register_pagination_header(self):
+        """Document X-Pagination as what it is: a header whose text is a JSON object."""
+        metadata = self.ma_plugin.converter.schema2jsonschema(PaginationMetadataSchema)
+        self.spec.components.header("PAGINATION", {
+            "description": "Pagination metadata, as JSON",
+            "content": {"application/json": {"schema": metadata}}}, lazy=True)
 
 
 def document_errors(blp, *codes: int):

@@ -12,7 +12,7 @@ from screening.api.auth import api_user, require_token
 from screening.api.guards import conflict, staff_only
 from screening.api.paging import page_of
 from screening.api.schemas import CandidateOut, VacancyOut
-from screening.api.spec import document_errors
+from screening.api.spec import ROW_ID, document_errors
 from screening.candidates import CaseError, add_candidate
 from screening.models import Candidate, Vacancy
 from screening.schemas import CandidateSchema, VacancySchema
@@ -57,7 +57,7 @@ def create(values):
     return rep.vacancy(vacancy), {"Location": url_for(".vacancy", vacancy_id=vacancy.id)}
 
 
-@blp.get("/<int:vacancy_id>")
+@blp.get(f"/<{ROW_ID}:vacancy_id>")
 @blp.etag
 @blp.response(200, VacancyOut)
 @document_errors(blp)
@@ -66,7 +66,7 @@ def vacancy(vacancy_id: int):
     return rep.vacancy(access.get_vacancy(api_user(), vacancy_id))
 
 
-@blp.put("/<int:vacancy_id>")
+@blp.put(f"/<{ROW_ID}:vacancy_id>")
 @blp.etag
 @blp.arguments(VacancySchema)
 @blp.response(200, VacancyOut)
@@ -85,7 +85,7 @@ def update(values, vacancy_id: int):
     return rep.vacancy(vacancy)
 
 
-@blp.get("/<int:vacancy_id>/candidates")
+@blp.get(f"/<{ROW_ID}:vacancy_id>/candidates")
 @blp.response(200, CandidateOut(many=True))
 @blp.paginate()
 @document_errors(blp)
@@ -99,7 +99,7 @@ def list_candidates(vacancy_id: int, pagination_parameters):
     return [rep.candidate(c) for c in candidates]
 
 
-@blp.post("/<int:vacancy_id>/candidates")
+@blp.post(f"/<{ROW_ID}:vacancy_id>/candidates")
 @blp.arguments(CandidateSchema)
 @blp.response(201, CandidateOut)
 @document_errors(blp, 409, 422)
