@@ -10,7 +10,7 @@ import random
 import string
 import subprocess
 import sys
-from contextlib import ExitStack
+from contextlib import nullcontext
 from pathlib import Path
 
 import psutil
@@ -42,11 +42,8 @@ def measure(classifier: nlp.Classifier, zoned: bool, seed: int) -> list[tuple[fl
     rng, samples = random.Random(seed), []
     for run in range(1, RUNS + 1):
         posts = novel_posts(rng)
-        with ExitStack() as stack:
-            if zoned:  # exactly what screening.runs._classify does around each run
-                for pipeline in classifier.pipelines.values():
-                    stack.enter_context(pipeline.memory_zone())
-            classifier.classify_many(posts, VACANCY)
+        with classifier.memory_zone(VACANCY) if zoned else nullcontext():
+            classifier.classify_many(posts, VACANCY)  # as screening.runs._classify does
         if run in (10, 50, 100, 150, 200):
             strings = sum(len(p.vocab.strings) for p in classifier.pipelines.values())
             samples.append((rss_mb(), strings))

@@ -9,11 +9,11 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from huey import crontab
-from sqlalchemy import Integer, String, Text, insert, select, text
+from sqlalchemy import Integer, String, Text, column, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from compliance import chain, checkpoints
@@ -66,6 +66,7 @@ class AuditAction(enum.StrEnum):
     NOTIFICATION_FAILED = "notification.failed"
     API_TOKEN_CREATED = "api_token.created"
     API_TOKEN_REVOKED = "api_token.revoked"
+    PERSONAL_DATA_VIEWED = "personal_data.viewed"  # by staff; the candidate's own is DATA_ACCESSED
 
 
 class AuditEvent(db.Model):
@@ -146,10 +147,32 @@ def lock_chain() -> None:
 
 def head() -> tuple[int, str]:
     """Return the last event's sequence number and hash (0 and GENESIS on an empty log)."""
-    last = db.session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    return (last.seq, last.hash) if last else (0, GENESIS)
+    seq, head_hash, _checkpoint = _head_and_checkpoint()
+    return seq, head_hash
+
+
+# Static SQL: appends are hot, and building statements costs more than running them.
+_HEAD = text(
+    "SELECT (SELECT seq FROM audit_event ORDER BY seq DESC LIMIT 1),"
+    " (SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1),"
+    " (SELECT seq FROM audit_checkpoint ORDER BY seq DESC LIMIT 1),"
+    " (SELECT at FROM audit_checkpoint ORDER BY seq DESC LIMIT 1)"
+).columns(column("seq", Integer), column("hash", String), column("checkpoint_seq", Integer),
+          column("checkpoint_at", UTCDateTime))
+
+
+def _head_and_checkpoint() -> tuple[int, str, tuple[int, datetime] | None]:
+    """Read the head and the latest checkpoint in one round trip."""
+    seq, head_hash, checkpoint_seq, checkpoint_at = db.session.execute(_HEAD).one()
+    latest = (checkpoint_seq, _aware(checkpoint_at)) if checkpoint_seq is not None else None
+    return (seq or 0), (head_hash or GENESIS), latest
+
+
+def _aware(at: datetime) -> datetime:
+    # A scalar subquery loses the column's type on some drivers: read naive UTC back as UTC.
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _row(seq: int, prev_hash: str, at: datetime, actor: str, action: str,
@@ -157,8 +180,9 @@ def _row(seq: int, prev_hash: str, at: datetime, actor: str, action: str,
     objects_json, details_json = chain.canonical_json(objects or {}), chain.canonical_json(details)
     digest = chain.content_digest(seq, chain.format_at(at), actor, action, subject,
                                   objects_json, details_json)
+    # Keyed by column name, ready for a Core insert.
     return {"seq": seq, "at": at, "actor": actor, "action": action, "subject": subject,
-            "objects_json": objects_json, "details_json": details_json,
+            "objects": objects_json, "details": details_json,
             "prev_hash": prev_hash, "hash": chain.link(prev_hash, digest)}
 
 
@@ -170,18 +194,26 @@ def record(
     objects: dict[str, Any] | None = None,
     **details: Any,
 ) -> AuditEvent:
-    """Append one event to the chain; the caller commits (which releases the chain lock)."""
+    """Append one event to the chain; the caller commits (which releases the chain lock).
+
+    Returns the appended event as a plain object, not attached to the session.
+    """
     label, action_value = actor_label(actor), AuditAction(action).value
     subject_pseudonym = pseudonym(subject) if subject is not None else None
     details = _check_details(details)
     lock_chain()
-    seq, prev_hash = head()
-    event = AuditEvent(**_row(seq + 1, prev_hash, utcnow(), label, action_value,
-                              subject_pseudonym, objects, details))
-    db.session.add(event)
-    db.session.flush()
-    _checkpoint_if_due(event.seq, event.hash, event.at)
-    return event
+    seq, prev_hash, latest = _head_and_checkpoint()
+    row = _row(seq + 1, prev_hash, utcnow(), label, action_value, subject_pseudonym, objects,
+               details)
+    _insert([row])
+    if checkpoints.due_after(row["seq"], row["at"], latest):
+        checkpoints.write(row["seq"], row["hash"])
+    values = {k: v for k, v in row.items() if k not in ("objects", "details")}
+    return AuditEvent(**values, objects_json=row["objects"], details_json=row["details"])
+
+
+def _insert(rows: list[dict[str, Any]]) -> None:
+    db.session.execute(AuditEvent.__table__.insert(), rows)
 
 
 def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, dict]], *,
@@ -189,7 +221,7 @@ def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, d
     """Append many events of one action at once: (pseudonym, objects, details) each."""
     label, action_value = actor_label(actor), AuditAction(action).value
     lock_chain()
-    seq, prev_hash = head()
+    seq, prev_hash, latest = _head_and_checkpoint()
     rows = []
     for subject_pseudonym, objects, details in entries:
         seq += 1
@@ -198,24 +230,21 @@ def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, d
         rows.append(row)
         prev_hash = row["hash"]
     if rows:
-        db.session.execute(insert(AuditEvent), rows)
+        _insert(rows)
         for row in rows[:-1]:
             if checkpoints.on_count(row["seq"]):
                 checkpoints.write(row["seq"], row["hash"])
-        _checkpoint_if_due(rows[-1]["seq"], rows[-1]["hash"], rows[-1]["at"])
+                latest = (row["seq"], row["at"])
+        if checkpoints.due_after(rows[-1]["seq"], rows[-1]["at"], latest):
+            checkpoints.write(rows[-1]["seq"], rows[-1]["hash"])
     return len(rows)
-
-
-def _checkpoint_if_due(seq: int, head_hash: str, now: datetime) -> None:
-    if checkpoints.due(seq, now):
-        checkpoints.write(seq, head_hash)
 
 
 @periodic("audit.checkpoint", crontab(minute="*"))
 def checkpoint_quiet_log() -> None:
     """Checkpoint the head when events have waited T minutes without one."""
     lock_chain()
-    seq, head_hash = head()
-    if seq:
-        _checkpoint_if_due(seq, head_hash, utcnow())
+    seq, head_hash, latest = _head_and_checkpoint()
+    if seq and checkpoints.due_after(seq, utcnow(), latest):
+        checkpoints.write(seq, head_hash)
     db.session.commit()

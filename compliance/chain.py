@@ -40,7 +40,7 @@ def encode(seq: int, at: str, actor: str, action: str, subject: str | None, obje
     """Join the content's fields; `valid` tells whether the join can be split back uniquely."""
     # A pseudonym is marked so that "no subject" and an empty one cannot be confused.
     marked = "" if subject is None else "=" + subject
-    return SEPARATOR.join((str(seq), at, actor, action, marked, objects, details))
+    return f"{seq}\x1f{at}\x1f{actor}\x1f{action}\x1f{marked}\x1f{objects}\x1f{details}"
 
 
 def valid(encoded: str) -> bool:

@@ -63,14 +63,12 @@ def on_count(seq: int) -> bool:
     return every > 0 and seq % every == 0
 
 
-def due(seq: int, now: datetime) -> bool:
-    """Tell whether the head at `seq` should be checkpointed: every N events or T minutes."""
-    if on_count(seq):
+def due_after(seq: int, now: datetime, latest: tuple[int, datetime] | None) -> bool:
+    """Tell whether the head at `seq` wants a checkpoint, given the latest (seq, time) one."""
+    if on_count(seq) or latest is None:
         return True
-    latest = last()
-    if latest is None:
-        return True
-    if latest.seq >= seq:
+    latest_seq, latest_at = latest
+    if latest_seq >= seq:
         return False
     minutes = timedelta(minutes=float(current_app.config["AUDIT_CHECKPOINT_MINUTES"]))
-    return now - latest.at >= minutes
+    return now - latest_at >= minutes

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_migrate import Migrate
+from sqlalchemy import select
 
 from compliance import queue
 from compliance.db import db
@@ -48,7 +49,7 @@ def register_api(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from compliance.web import admin, auth, rights
+    from compliance.web import admin, auth, legal, rights
     from screening.web import portal, recruiter, review
 
     app.register_blueprint(auth.bp)
@@ -57,6 +58,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(recruiter.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(portal.bp)
+    app.register_blueprint(legal.bp)
+    legal.provide_vacancies(app, vacancy_options)
+
+
+def vacancy_options() -> list[tuple[int, str]]:
+    """Name the vacancies for the legal audit filter (compliance cannot import screening)."""
+    from screening.models import Vacancy
+
+    rows = db.session.execute(select(Vacancy.id, Vacancy.title).order_by(Vacancy.title))
+    return [(row.id, row.title) for row in rows]
 
 
 def register_commands(app: Flask) -> None:

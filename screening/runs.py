@@ -1,7 +1,7 @@
 """The screening run: fetch the confirmed accounts, classify, keep only minimised findings."""
 
 import enum
-from contextlib import ExitStack
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +28,7 @@ from screening.sources import (
     read_export,
 )
 
+log = logging.getLogger(__name__)
 PUBLIC_KINDS = {SourceKind.RSS, SourceKind.MASTODON, SourceKind.GITHUB, SourceKind.BLUESKY}
 # Platforms without a public interface: the candidate uploads their own export in the portal.
 EXPORT_KINDS = [SourceKind.X_ARCHIVE.value, SourceKind.LINKEDIN_EXPORT.value,
@@ -135,7 +136,16 @@ def queue_run(candidate: Candidate, *, actor) -> ScreeningRun:
 
 @task("screening.run")
 def run_task(run_id: int) -> None:
-    run_screening(run_id)
+    """Run, and never leave a run hanging: an unexpected error ends it as failed."""
+    try:
+        run_screening(run_id)
+    except Exception as error:  # the recruiter must see "failed", not "running" forever
+        db.session.rollback()
+        # Only the error's type: its message could quote a candidate's post.
+        log.error("screening run %s failed: %s", run_id, type(error).__name__)
+        run = db.session.get(ScreeningRun, run_id)
+        if run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
+            _finish(run, RunStatus.FAILED, error="internal_error")
 
 
 def run_screening(run_id: int) -> RunStatus | None:
@@ -215,7 +225,7 @@ def _progress(run_id: int, kind: str, state: dict[str, Any]) -> None:
 
 
 def _classify(posts, candidate: Candidate) -> list[nlp.Verdict]:
-    """Classify inside spaCy memory zones, so a long-running worker does not grow."""
+    """Classify one run's posts; nothing of them stays in the pipelines afterwards."""
     classifier = get_classifier()
     vacancy = nlp.Vacancy(id=str(candidate.vacancy.id), criteria=tuple(candidate.vacancy.criteria),
                           language=candidate.vacancy.language, title=candidate.vacancy.title,
@@ -223,9 +233,7 @@ def _classify(posts, candidate: Candidate) -> list[nlp.Verdict]:
     items = [nlp.Post(text=p.text, author=p.account, lang=p.lang,
                       published=p.published.isoformat(),
                       is_own=p.is_own, id=str(i)) for i, p in enumerate(posts)]
-    with ExitStack() as stack:
-        for pipeline in classifier.pipelines.values():
-            stack.enter_context(pipeline.memory_zone())
+    with classifier.memory_zone(vacancy):
         return classifier.classify_many(items, vacancy)
 
 

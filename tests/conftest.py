@@ -37,6 +37,7 @@ def base_config(database_url: str, **overrides) -> dict:
         "HUEY_IMMEDIATE": True,
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "PORTAL_RATE_LIMIT": "1000 per minute",
         "SESSION_COOKIE_SECURE": False,
         "PASSWORD_HASHING": "cheapest",
         **TEST_KEYS,

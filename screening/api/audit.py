@@ -11,6 +11,6 @@ def record_reads(user: User, reads: list[tuple[Subject, dict]]) -> None:
     """Record that `user` read these subjects' data (with the objects read), and commit."""
     if not reads:
         return
-    audit.record_many(AuditAction.DATA_ACCESSED, actor=user, entries=[
+    audit.record_many(AuditAction.PERSONAL_DATA_VIEWED, actor=user, entries=[
         (audit.pseudonym(subject), objects, {"via": "api"}) for subject, objects in reads])
     db.session.commit()

@@ -26,7 +26,7 @@ from screening.runs import (
     queue_run,
 )
 
-blp = Blueprint("cases", __name__, url_prefix="/api/v1",
+blp = Blueprint("api_cases", __name__, url_prefix="/api/v1",
                 description="Consent requests, screening runs and findings.")
 blp.before_request(require_token)
 blp.before_request(staff_only)

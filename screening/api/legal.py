@@ -17,7 +17,7 @@ from screening.api.paging import page_of
 from screening.api.schemas import RightsQuery, RightsRequestOut, VerificationOut
 from screening.api.spec import document_errors
 
-blp = Blueprint("legal", __name__, url_prefix="/api/v1",
+blp = Blueprint("api_legal", __name__, url_prefix="/api/v1",
                 description="Rights requests and audit verification (legal counsel).")
 
 

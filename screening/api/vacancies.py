@@ -18,7 +18,7 @@ from screening.models import Candidate, Vacancy
 from screening.schemas import CandidateSchema, VacancySchema
 from screening.vacancies import AssigneeError, create_vacancy, update_vacancy
 
-blp = Blueprint("vacancies", __name__, url_prefix="/api/v1/vacancies",
+blp = Blueprint("api_vacancies", __name__, url_prefix="/api/v1/vacancies",
                 description="Vacancies and their candidates.")
 blp.before_request(require_token)
 blp.before_request(staff_only)
@@ -113,5 +113,5 @@ def add(values, vacancy_id: int):
         db.session.rollback()
         conflict("vacancy-closed", "This vacancy is closed: open it again to add candidates.")
     db.session.commit()
-    return rep.candidate(candidate), {"Location": url_for("people.candidate",
+    return rep.candidate(candidate), {"Location": url_for("api_candidates.candidate",
                                                           candidate_id=candidate.id)}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -13,7 +14,7 @@ from screening.classifier.model import Outcome, Post, SpecialCategory, Vacancy, 
 from screening.classifier.names import first_names, gender_of_handle
 from screening.classifier.pipeline import load_pipeline
 from screening.classifier.redaction import redact
-from screening.classifier.relevance import SignalDetector, VacancyMatcher, is_relevant
+from screening.classifier.relevance import VacancyMatcher, is_relevant
 
 LANGUAGES = ("en", "nl")
 _IRRELEVANT = Verdict(Outcome.IRRELEVANT)
@@ -24,7 +25,6 @@ class Classifier:
 
     def __init__(self, pipelines: Mapping[str, Language]) -> None:
         self.pipelines = dict(pipelines)
-        self.signals = SignalDetector()
         self._matchers: dict[tuple, VacancyMatcher] = {}
 
     @classmethod
@@ -49,20 +49,35 @@ class Classifier:
             if post.is_own:  # reposts and quotes are not the candidate's words
                 by_language.setdefault(self._language(post), []).append(i)
         for lang, indexes in by_language.items():
-            nlp = self.pipelines[lang]
+            matcher = self._matcher(lang, vacancy)
             texts = (posts[i].text for i in indexes)
-            docs = nlp.pipe(texts, batch_size=batch_size)
+            docs = self.pipelines[lang].pipe(texts, batch_size=batch_size)
             for i, doc in zip(indexes, docs, strict=True):
-                verdicts[i] = self._decide(posts[i], doc, vacancy, lang)
+                verdicts[i] = self._decide(posts[i], doc, matcher, lang)
         return verdicts
+
+    @contextmanager
+    def memory_zone(self, vacancy: Vacancy) -> Iterator[None]:
+        """Classify inside spaCy memory zones, so a long-running worker does not grow.
+
+        Strings added inside a zone are freed when it ends: whatever is cached across runs
+        (this vacancy's matchers) is built before the zones open.
+        """
+        for lang in self.pipelines:
+            self._matcher(lang, vacancy)
+        with ExitStack() as stack:
+            for nlp in self.pipelines.values():
+                stack.enter_context(nlp.memory_zone())
+            yield
 
     def _language(self, post: Post) -> str:
         lang = detect_language(post.text, post.lang)
         return lang if lang in self.pipelines else next(iter(self.pipelines))
 
-    def _decide(self, post: Post, doc: Doc, vacancy: Vacancy, lang: str) -> Verdict:
-        categories = set(doc._.special_categories or ())
-        if _reveals_orientation(doc, post.author):
+    def _decide(self, post: Post, doc: Doc, matcher: VacancyMatcher, lang: str) -> Verdict:
+        findings = doc._.special
+        categories = set(findings.categories)
+        if findings.partners and _reveals_orientation(doc, findings.partners, post.author):
             categories.add(SpecialCategory.SEX_LIFE_ORIENTATION.value)
         if categories:
             return Verdict(
@@ -70,8 +85,8 @@ class Classifier:
                 categories=tuple(sorted(SpecialCategory(c) for c in categories)),
                 language=lang,
             )
-        match = self._matcher(lang, vacancy).match(doc)
-        if not is_relevant(match, self.signals(doc) if match.criteria else False):
+        match = matcher.match(doc)
+        if not is_relevant(match):
             return Verdict(Outcome.IRRELEVANT, language=lang)
         offsets = [doc[start].idx for start, _ in match.spans]
         shown = redact(excerpt(post.text, offsets), post.author, protected=_words(match.criteria))
@@ -84,6 +99,8 @@ class Classifier:
         matcher = self._matchers.get(key)
         if matcher is None:
             if len(self._matchers) > 64:
+                for old in self._matchers.values():
+                    old.close()
                 self._matchers.clear()
             matcher = self._matchers[key] = VacancyMatcher(self.pipelines[lang], vacancy)
         return matcher
@@ -93,9 +110,9 @@ def _words(criteria: Iterable[str]) -> set[str]:
     return {word for criterion in criteria for word in criterion.split()}
 
 
-def _reveals_orientation(doc: Doc, author: str) -> bool:
+def _reveals_orientation(doc: Doc, partners: Iterable[tuple[int, str]], author: str) -> bool:
     """A partner of the author's own sex ('my husband' from a man); unknown sex withholds."""
-    for index, partner in doc._.partner_mentions or ():
+    for index, partner in partners:
         if partner == "unknown" and index + 1 < len(doc):
             partner = first_names().get(doc[index + 1].lower_, "unknown")
         if partner == "unknown":

@@ -64,7 +64,7 @@ def _record(path: Path, number: int, line: str, vacancies: dict[str, Vacancy]) -
             raise KeyError(f"unknown vacancy {item['vacancy']!r}")
         post = Post(
             text=item["text"],
-            author=str(item.get("author") or ""),
+            author=str(item.get("author") or item.get("account") or ""),
             lang=item.get("lang"),
             published=item.get("published"),
             is_own=not (item.get("repost") or item.get("quote")) and item.get("is_own", True),

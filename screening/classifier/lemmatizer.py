@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from spacy.attrs import LEMMA, NORM
 from spacy.language import Language
-from spacy.lookups import load_lookups
-from spacy.strings import get_string_id
 from spacy.tokens import Doc
+from spacy.util import load_language_data, registry
 from spacy.vocab import Vocab
+
+from screening.classifier.newwords import set_norm_getter
 
 
 class LookupLemmatizer:
@@ -27,16 +28,18 @@ class LookupLemmatizer:
 
     def load_table(self, lang: str) -> None:
         """Load `lemma_lookup` for `lang` and make it the vocabulary's NORM (no network)."""
-        table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
-        # Table keys are hashes of the word as listed; the listed words are lower case.
-        by_hash = {key: lemma.lower() for key, lemma in table.items()}
-        self.table = by_hash
+        # Read the table file as a plain dict keyed by the word: building spaCy's hashed
+        # Table costs most of the pipeline's load time.
+        data = registry.lookups.get(lang)
+        raw = load_language_data(data["lemma_lookup"])
+        table = {word.lower(): lemma.lower() for word, lemma in raw.items()}
+        self.table = table
 
         def norm(text: str) -> str:
             lower = text.lower()
-            return by_hash.get(get_string_id(lower), lower)
+            return table.get(lower, lower)
 
-        self.vocab.lex_attr_getters[NORM] = norm
+        set_norm_getter(self.vocab, norm)
         for lexeme in self.vocab:
             lexeme.norm_ = norm(lexeme.orth_)
 

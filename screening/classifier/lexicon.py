@@ -48,7 +48,7 @@ def load_special(directory: Path = LEXICON_DIR) -> tuple[CategoryLexicon, ...]:
     """Read every `special/<category>.<lang>.yaml` file."""
     lexicons = []
     for path in sorted((directory / "special").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _yaml(path)
         lexicons.append(
             CategoryLexicon(
                 category=data["category"],
@@ -63,14 +63,19 @@ def load_special(directory: Path = LEXICON_DIR) -> tuple[CategoryLexicon, ...]:
 @cache
 def load_word_list(name: str, directory: Path = LEXICON_DIR) -> dict[str, str | None]:
     """Read a flat `word: reason` file such as `context/personal.en.yaml`."""
-    data = yaml.safe_load((directory / name).read_text(encoding="utf-8"))
-    return dict(data.get("words") or {})
+    return dict(_yaml(directory / name).get("words") or {})
 
 
 @cache
 def load_mapping(name: str, directory: Path = LEXICON_DIR) -> dict:
     """Read a structured lexicon file as it is."""
-    return yaml.safe_load((directory / name).read_text(encoding="utf-8"))
+    return _yaml(directory / name)
+
+
+def _yaml(path: Path):
+    # libyaml's loader when PyYAML has it: the pure-Python one costs a tenth of a second.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
 
 
 def compile_pattern(text: str) -> list[dict]:
@@ -95,23 +100,19 @@ def compile_pattern(text: str) -> list[dict]:
     return steps
 
 
-def anchor_words(text: str) -> set[str]:
-    """Return the words of the pattern's rarest required step: it must occur for a match."""
-    candidates = [
-        step.split("|")
-        for step in text.split()
+def required_steps(text: str) -> list[tuple[int, set[str]]]:
+    """Return (place, word set) of the pattern's required word steps: each must occur."""
+    return [
+        (place, set(step.lower().split("|")))
+        for place, step in enumerate(text.split())
         if not step.endswith("?") and step not in ("NUM", "*")
     ]
-    return set(min(candidates, key=_commonness)) if candidates else set()
 
 
-def _commonness(words: list[str]) -> tuple[int, int]:
-    common = sum(word in _FUNCTION_WORDS for word in words)
-    return (common, len(words))
-
-
-_FUNCTION_WORDS = frozenset(
+# Words (and signs) too frequent to say anything about a post on their own.
+FUNCTION_WORDS = frozenset(
     "a an the my our i me we you he she his her for of to in on at with and or is am are was "
     "as be been de het een mijn ik me we je hij zij ze van voor met en of in op aan bij is ben "
-    "was als te".split()
+    "was als te - % year years month months week weeks day days jaar maanden maand weken "
+    "dagen man vrouw".split()
 )

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from screening.classifier.lexicon import load_mapping
 from screening.classifier.model import Vacancy
+from screening.classifier.newwords import unwatch, watch
 
 _SPLIT = re.compile(r"[-/_.#]+")
 
@@ -56,56 +56,77 @@ def expand_criteria(criteria: tuple[str, ...]) -> dict[str, str]:
 
 @dataclass
 class CriteriaMatch:
-    """Which criteria a doc names, and where (token spans)."""
+    """Which criteria a doc names, where (token spans), and whether it shows professional work."""
 
     criteria: list[str]
     spans: list[tuple[int, int]]
+    signal: bool = False
+
+
+SIGNAL = "@signal"
 
 
 class VacancyMatcher:
-    """Match one vacancy's criteria in docs of one pipeline."""
+    """Match one vacancy's criteria and the professional signals in docs of one pipeline.
+
+    Words that contain a criterion (hashtags, paths, Dutch compounds) are found once, when
+    the vocabulary first sees them, and added to the same PhraseMatcher.
+    """
 
     def __init__(self, nlp: Language, vacancy: Vacancy) -> None:
+        self.nlp = nlp
         self.vocab = nlp.vocab
         self.compounds = vacancy.language == "nl"
         self.variants = expand_criteria(vacancy.criteria)
+        # NORM is the lemma (see lemmatizer.py): one matcher covers inflections and, for
+        # words of the other language, their exact form.
+        self.terms = PhraseMatcher(nlp.vocab, attr="NORM")
         self.by_key: dict[int, str] = {}
-        self.lemma = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         for variant, criterion in self.variants.items():
-            key = nlp.vocab.strings.add(criterion)
-            self.by_key[key] = criterion
-            pattern = nlp.make_doc(variant)
-            self.lemma.add(criterion, [pattern])
-            self.lower.add(criterion, [pattern])
+            self.by_key[nlp.vocab.strings.add(criterion)] = criterion
+            self.terms.add(criterion, [nlp.make_doc(variant)])
+        self.signal_key = nlp.vocab.strings.add(SIGNAL)
+        signals = set(signal_words()) | description_words(nlp, vacancy.description)
+        self.terms.add(SIGNAL, [nlp.make_doc(word) for word in sorted(signals)])
         self.single = {v: c for v, c in self.variants.items() if " " not in v and len(v) >= 2}
-        self._cache: dict[int, str | None] = {}
+        self.long = tuple(v for v in self.single if len(v) >= 6)
+        self._learned: list[tuple[str, str]] = []
+        watch(self.vocab, self._on_new_word)
+
+    def close(self) -> None:
+        """Stop looking at new words (the matcher is being dropped)."""
+        unwatch(self.vocab, self._on_new_word)
 
     def match(self, doc: Doc) -> CriteriaMatch:
         """Return the criteria named in `doc`."""
+        if self._learned:
+            self._learn()
         found: dict[str, tuple[int, int]] = {}
-        for matcher in (self.lemma, self.lower):
-            for key, start, end in matcher(doc):
-                found.setdefault(self.by_key.get(key, self.vocab.strings[key]), (start, end))
-        for i, orth in enumerate(doc.to_array(LOWER).tolist()):
-            criterion = self._part_match(orth)
-            if criterion is not None:
-                found.setdefault(criterion, (i, i + 1))
-        return CriteriaMatch(list(found), list(found.values()))
+        covered: set[int] = set()
+        signals: list[int] = []
+        for key, start, end in self.terms(doc):
+            if key == self.signal_key:
+                signals.append(start)
+            else:
+                found.setdefault(self.by_key[key], (start, end))
+                covered.update(range(start, end))
+        # A criterion is no signal of itself ('ziekenhuis' is both for a nurse's vacancy).
+        signal = any(position not in covered for position in signals)
+        return CriteriaMatch(list(found), list(found.values()), signal)
 
-    def _part_match(self, orth: int) -> str | None:
-        if orth in self._cache:
-            return self._cache[orth]
-        word = self.vocab.strings[orth] if orth in self.vocab.strings else ""
-        result = None
+    def _on_new_word(self, word: str) -> None:
         if len(word) > 3:
-            for part in _SPLIT.split(word):
-                result = self._part_criterion(part)
-                if result:
-                    break
-        if len(self._cache) < 200_000:
-            self._cache[orth] = result
-        return result
+            for part in _SPLIT.split(word.lower()):
+                criterion = self._part_criterion(part)
+                if criterion:
+                    self._learned.append((word, criterion))
+                    return
+
+    def _learn(self) -> None:
+        learned, self._learned = self._learned, []
+        for word, criterion in learned:
+            self.by_key[self.vocab.strings.add(criterion)] = criterion
+            self.terms.add(criterion, [Doc(self.vocab, words=[word])])
 
     def _part_criterion(self, part: str) -> str | None:
         if part in self.single:
@@ -113,25 +134,30 @@ class VacancyMatcher:
         stripped = part.rstrip("0123456789")
         if stripped != part and stripped in self.single and len(stripped) >= 3:
             return self.single[stripped]
-        if not self.compounds:
+        if not self.compounds or not (part.startswith(self.long) or part.endswith(self.long)):
             return None
-        for variant, criterion in self.single.items():
-            if len(variant) >= 6 and (part.startswith(variant) or part.endswith(variant)):
-                return criterion
+        for variant in self.long:
+            if part.startswith(variant) or part.endswith(variant):
+                return self.single[variant]
         return None
 
 
-class SignalDetector:
-    """Tell whether a doc shows professional activity."""
+def description_words(nlp: Language, description: str) -> set[str]:
+    """Return the content words of a vacancy's description: its own domain vocabulary."""
+    stop_words = nlp.Defaults.stop_words
+    return {
+        token.lower_
+        for token in nlp.make_doc(description)
+        if token.is_alpha and len(token) >= 4 and token.lower_ not in stop_words
+    }
 
-    def __init__(self) -> None:
-        words = load_mapping("relevance/signals.yaml")["words"]
-        self.words = frozenset(w.lower() for lang in words.values() for w in lang)
 
-    def __call__(self, doc: Doc) -> bool:
-        return any(token.lower_ in self.words for token in doc)
+def signal_words() -> list[str]:
+    """Return the professional-activity words of both languages."""
+    words = load_mapping("relevance/signals.yaml")["words"]
+    return sorted({word.lower() for language in words.values() for word in language})
 
 
-def is_relevant(match: CriteriaMatch, has_signal: bool) -> bool:
+def is_relevant(match: CriteriaMatch) -> bool:
     """Two distinct criteria, or one with a professional signal, make a post relevant."""
-    return len(match.criteria) >= 2 or (len(match.criteria) == 1 and has_signal)
+    return len(match.criteria) >= 2 or (len(match.criteria) == 1 and match.signal)

@@ -1,48 +1,65 @@
 """The special-category matcher: finds Art. 9 / Art. 10 data in a Doc, in Dutch and English.
 
 Every post is matched against the lexicons of both languages, because mixed posts are common.
-Terms are matched on the lower-case form (both languages) and on the lemma (the pipeline's own
-language); compound parts by prefix and suffix rules; context patterns with one spaCy Matcher
-each, run only when the pattern's rarest word occurs. A hit counts unless a professional word
-(patients, training, ...) is closer to it than any personal word (I, my, family), so that a
-nurse's post on wound care is not health data; `when_personal` hits also need a personal word
-within the window. Ambiguity resolves toward withholding.
+One PhraseMatcher on NORM (the lemma, see lemmatizer.py) finds, in one pass: the lexicon
+terms (with their inflections in the pipeline's language), the words that make a hit
+personal (I, my, family) or professional (patients, training), partner nouns, and the words
+that context patterns need. Compound words ('vakbondslid', 'chemokuur') are checked against
+the prefix and suffix rules once, when the vocabulary first sees them (newwords.py), and
+added to the same matcher. A context pattern runs (one spaCy Matcher each) only when all its
+required words occur and its category is not found yet.
+
+A hit counts unless a professional word is closer to it than any personal word, so that a
+nurse's post on wound care is not health data; `when_personal` hits also need a personal
+word within the window. Ambiguity resolves toward withholding.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import dataclass
 
-from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from screening.classifier.lexicon import (
+    FUNCTION_WORDS,
     CategoryLexicon,
-    anchor_words,
     compile_pattern,
     load_special,
     load_word_list,
+    required_steps,
 )
+from screening.classifier.newwords import watch
 
 # How far (in tokens) a personal word may be from a `when_personal` hit.
 PERSONAL_WINDOW = 12
 # A professional word this close, and closer than any personal word, makes a hit a topic.
 PROFESSIONAL_WINDOW = 4
+# Bound on learned compound words kept in the matcher (a few per thousand words qualify).
+MAX_LEARNED = 200_000
 
-_NO_INFO = (None, (), (), None)
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What the matcher found in a Doc: categories, and partner mentions for the author check."""
+
+    categories: frozenset[str] = frozenset()
+    partners: tuple[tuple[int, str], ...] = ()
+
+
+NOTHING = Findings()
 
 
 def _ensure_extensions() -> None:
-    for name, default in (("special_categories", None), ("partner_mentions", None)):
-        if not Doc.has_extension(name):
-            Doc.set_extension(name, default=default)
+    # One extension, set and read once per Doc: every `doc._` access builds an object.
+    if not Doc.has_extension("special"):
+        Doc.set_extension("special", default=NOTHING)
 
 
 class SpecialCategoryMatcher:
-    """Set `doc._.special_categories` and `doc._.partner_mentions` (for the author check)."""
+    """Set `doc._.special`: the categories found and partner mentions (for the author check)."""
 
     def __init__(self, nlp: Language, name: str = "special_categories") -> None:
         _ensure_extensions()
@@ -53,147 +70,206 @@ class SpecialCategoryMatcher:
 
     # -- building ---------------------------------------------------------------------------
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
-        """Compile the lexicons; runs after the lemmatizer so lemma patterns use its table."""
+        """Compile the lexicons; runs after the lemmatizer so patterns get its lemmas."""
         self._build()
 
     def _build(self) -> None:
-        self.lower = PhraseMatcher(self.vocab, attr="LOWER")
-        self.lemma = PhraseMatcher(self.vocab, attr="NORM")
+        self.matcher = PhraseMatcher(self.vocab, attr="NORM")
+        self.kinds: dict[int, tuple] = {}
         self.prefixes: dict[str, list[str]] = {}
         self.suffixes: dict[str, list[str]] = {}
-        self.patterns: dict[int, tuple[str, Matcher]] = {}
-        self.anchors: dict[int, list[int]] = {}
-        self.partner_nouns: dict[int, str] = {}
-        self.possessives: set[int] = set()
+        self.patterns: list[tuple[str, str, Matcher, list[int], int]] = []
+        self._learned: list[tuple[str, list[str]]] = []
+        self._learned_count = 0
         for lexicon in load_special():
             self._add_lexicon(lexicon)
-        self.personal = self._hashes("context/personal.en.yaml", "context/personal.nl.yaml")
-        self.professional = self._hashes(
-            "context/professional.en.yaml", "context/professional.nl.yaml"
+        self._add_words("@personal", ("personal",), "context/personal.en.yaml",
+                        "context/personal.nl.yaml")
+        self._add_words("@professional", ("professional",), "context/professional.en.yaml",
+                        "context/professional.nl.yaml")
+        self._affixes = (tuple(self.prefixes), tuple(self.suffixes))
+        self.context_keys = frozenset(
+            key for key, kind in self.kinds.items()
+            if kind[0] in ("personal", "professional", "possessive")
         )
-        self._cache: dict[int, tuple] = {}
+        watch(self.vocab, self._on_new_word)
         self._built = True
 
-    def _hashes(self, *names: str) -> set[int]:
-        return {get_string_id(word.lower()) for name in names for word in load_word_list(name)}
+    def _key(self, key: str, kind: tuple) -> str:
+        self.kinds[self.vocab.strings.add(key)] = kind
+        return key
+
+    def _add(self, key: str, kind: tuple, phrases) -> None:
+        docs = [self.nlp.make_doc(phrase) for phrase in phrases]
+        if docs:
+            self.matcher.add(self._key(key, kind), docs)
+
+    def _add_words(self, key: str, kind: tuple, *names: str) -> None:
+        self._add(key, kind, [word for name in names for word in load_word_list(name)])
 
     def _add_lexicon(self, lexicon: CategoryLexicon) -> None:
-        own_language = lexicon.language == self.nlp.lang
         for tier, block in lexicon.blocks.items():
             key = f"{lexicon.category}|{tier}"
-            docs = [self.nlp.make_doc(term) for term in block.terms]
-            if docs:
-                self.lower.add(key, docs)
-                if own_language:
-                    self.lemma.add(key, docs)
+            self._add(key, ("hit", lexicon.category, tier), block.terms)
             for prefix in block.prefixes:
                 self.prefixes.setdefault(prefix.lower(), []).append(key)
             for suffix in block.suffixes:
                 self.suffixes.setdefault(suffix.lower(), []).append(key)
             for text in block.patterns:
                 self._add_pattern(key, text)
-        partners = lexicon.partners
-        for noun, gender in (partners.get("nouns") or {}).items():
-            self.partner_nouns[get_string_id(noun.lower())] = gender
-        for word in partners.get("possessives") or ():
-            self.possessives.add(get_string_id(word.lower()))
+        for noun, sex in (lexicon.partners.get("nouns") or {}).items():
+            self._add(f"@partner|{sex}", ("partner", sex), [noun])
+        self._add("@possessive", ("possessive",), lexicon.partners.get("possessives") or ())
 
     def _add_pattern(self, key: str, text: str) -> None:
         pid = len(self.patterns)
         matcher = Matcher(self.vocab)
         matcher.add(key, [compile_pattern(text)])
-        self.patterns[pid] = (key, matcher)
-        for word in anchor_words(text):
-            self.anchors.setdefault(get_string_id(word), []).append(pid)
+        # Steps made of frequent words ('for|of') are assumed present: matching them in
+        # every post would cost more than it saves. The others are found by the phrase
+        # matcher, with their positions, and must occur in order and close together.
+        places = [
+            place for place, words in required_steps(text)
+            if not words & FUNCTION_WORDS
+        ]
+        category, tier = key.split("|")
+        self.patterns.append((category, tier, matcher, places, len(text.split())))
+        for number, (place, words) in enumerate(required_steps(text)):
+            if place in places:
+                self._add(f"@step|{pid}|{number}", ("step", pid, place), sorted(words))
 
-    # -- per word, cached -------------------------------------------------------------------
-    def _info(self, orth: int) -> tuple:
-        """Return (marker, compound keys, pattern ids, partner gender) for one word."""
-        info = self._cache.get(orth)
-        if info is None:
-            info = self._compute_info(orth)
-            if len(self._cache) < 500_000:
-                self._cache[orth] = info
-        return info
-
-    def _compute_info(self, orth: int) -> tuple:
-        marker = "personal" if orth in self.personal else None
-        if orth in self.professional:
-            marker = "professional"
-        keys: list[str] = []
-        text = self.vocab.strings[orth] if orth in self.vocab.strings else ""
-        if len(text) > 3:
-            for part in _compound_parts(text):
-                keys.extend(self._affix_keys(part))
-        pids = tuple(self.anchors.get(orth, ()))
-        partner = self.partner_nouns.get(orth)
-        if marker is None and not keys and not pids and partner is None:
-            return _NO_INFO
-        return (marker, tuple(dict.fromkeys(keys)), pids, partner)
+    # -- new words, once each ---------------------------------------------------------------
+    def _on_new_word(self, text: str) -> None:
+        """Queue a new word that a prefix or suffix rule makes a hit (compounds)."""
+        if len(text) <= 3 or self._learned_count >= MAX_LEARNED:
+            return
+        keys = [key for part in _compound_parts(text) for key in self._affix_keys(part)]
+        if keys:
+            self._learned.append((text, keys))
 
     def _affix_keys(self, word: str) -> list[str]:
-        keys = []
-        for prefix, prefix_keys in self.prefixes.items():
-            if word.startswith(prefix) and len(word) > len(prefix):
-                keys.extend(prefix_keys)
-        for suffix, suffix_keys in self.suffixes.items():
-            if word.endswith(suffix) and len(word) > len(suffix):
-                keys.extend(suffix_keys)
+        prefixes, suffixes = self._affixes
+        keys: list[str] = []
+        if word.startswith(prefixes):
+            for prefix in prefixes:
+                if word.startswith(prefix) and len(word) > len(prefix):
+                    keys.extend(self.prefixes[prefix])
+        if word.endswith(suffixes):
+            for suffix in suffixes:
+                if word.endswith(suffix) and len(word) > len(suffix):
+                    keys.extend(self.suffixes[suffix])
         return keys
+
+    def _learn(self) -> None:
+        """Add queued compound words to the matcher (outside tokenization, before matching)."""
+        learned, self._learned = self._learned, []
+        for text, keys in learned:
+            pattern = Doc(self.vocab, words=[text])
+            for key in dict.fromkeys(keys):
+                category, tier = key.split("|")
+                self.matcher.add(self._key(key, ("hit", category, tier)), [pattern])
+            self._learned_count += 1
 
     # -- per doc ----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         if not self._built:
             self._build()
-        hits, personal, professional, partners = self.match(doc)
-        self.set_annotations(doc, hits, personal, professional, partners)
+        found = self.match(doc)
+        if found is not None:
+            self.set_annotations(doc, found)
         return doc
 
-    def match(self, doc: Doc) -> tuple[list, list[int], list[int], list]:
-        """Collect candidate hits (key, start, end) and the positions of context words."""
-        hits: list[tuple[str, int, int]] = []
-        personal: list[int] = []
-        professional: list[int] = []
-        partners: list[tuple[int, str]] = []
-        candidates: set[int] = set()
-        strings = self.vocab.strings
-        for i, orth in enumerate(doc.to_array(LOWER).tolist()):
-            marker, keys, pids, partner = self._info(orth)
-            if marker == "personal":
-                personal.append(i)
-            elif marker == "professional":
-                professional.append(i)
-            for key in keys:
-                hits.append((key, i, i + 1))
-            if pids:
-                candidates.update(pids)
-            if partner is not None:
-                partners.append((i, partner))
-        for matcher in (self.lower, self.lemma):
-            hits.extend((strings[k], s, e) for k, s, e in matcher(doc))
-        for pid in candidates:
-            key, matcher = self.patterns[pid]
-            hits.extend((key, s, e) for _, s, e in matcher(doc))
-        return hits, personal, professional, partners
+    def match(self, doc: Doc) -> _Found | None:
+        """Sort the matcher's one pass into hits, context words and pattern steps."""
+        if self._learned:
+            self._learn()
+        matches = self.matcher(doc)
+        # Most posts only contain context words (I, my, patients): nothing to decide.
+        if self.context_keys.issuperset([key for key, _, _ in matches]):
+            return None
+        found = _Found()
+        kinds = self.kinds
+        for key, start, end in matches:
+            found.add(kinds[key], start, end)
+        return found
 
-    def set_annotations(self, doc, hits, personal, professional, partners) -> None:
-        """Keep the categories whose hits survive the context rules."""
+    def set_annotations(self, doc: Doc, found: _Found) -> None:
+        """Keep the categories whose hits survive the context rules; patterns fill the gaps."""
+        categories = found.categories(found.hits)
+        for pid, steps in found.steps.items():
+            category, tier, matcher, places, length = self.patterns[pid]
+            # A Matcher call costs ~1 us a token: run it only when the pattern's words occur
+            # in order, close together, for a category not found yet, and only around them.
+            if category not in categories and _in_order(steps, places):
+                positions = [p for place in places for p in steps[place]]
+                start = max(0, min(positions) - length)
+                window = doc[start : max(positions) + length + 1]
+                hits = [(category, tier, start + s, start + e) for _, s, e in matcher(window)]
+                categories |= found.categories(hits)
+        partners = found.partner_mentions()
+        if categories or partners:
+            doc._.special = Findings(frozenset(categories), tuple(partners))
+
+
+class _Found:
+    """What one Doc revealed: hits (category, tier, start, end), context words, pattern steps."""
+
+    __slots__ = ("hits", "personal", "professional", "partners", "possessives", "steps")
+
+    def __init__(self) -> None:
+        self.hits: list[tuple[str, str, int, int]] = []
+        self.personal: list[int] = []
+        self.professional: list[int] = []
+        self.partners: list[tuple[int, str]] = []
+        self.possessives: set[int] = set()
+        self.steps: dict[int, dict[int, list[int]]] = {}
+
+    def add(self, kind: tuple, start: int, end: int) -> None:
+        name = kind[0]
+        if name == "hit":
+            self.hits.append((kind[1], kind[2], start, end))
+        elif name == "personal":
+            self.personal.append(start)
+        elif name == "professional":
+            self.professional.append(start)
+        elif name == "step":
+            self.steps.setdefault(kind[1], {}).setdefault(kind[2], []).append(start)
+        elif name == "partner":
+            self.partners.append((start, kind[1]))
+        elif name == "possessive":
+            self.possessives.add(start)
+
+    def categories(self, hits: list[tuple[str, str, int, int]]) -> set[str]:
+        """Return the categories of the hits that survive the context rules."""
         found: set[str] = set()
-        for key, start, end in hits:
-            category, tier = key.split("|")
-            if category not in found and _counts(tier, start, end, personal, professional):
+        self.personal.sort()
+        self.professional.sort()
+        for category, tier, start, end in hits:
+            if category not in found and _counts(
+                tier, start, end, self.personal, self.professional
+            ):
                 found.add(category)
-        doc._.special_categories = found
-        doc._.partner_mentions = self._partner_mentions(doc, partners)
+        return found
 
-    def _partner_mentions(self, doc: Doc, partners: list[tuple[int, str]]) -> list:
-        """Return (token index, gender) for 'my husband', 'mijn vriendin Roos', ..."""
-        mentions = []
-        for i, gender in partners:
-            before = {doc[j].lower for j in range(max(0, i - 2), i)}
-            if before & self.possessives:
-                mentions.append((i, gender))
-        return mentions
+    def partner_mentions(self) -> list[tuple[int, str]]:
+        """Return (token index, sex) for 'my husband', 'mijn vriendin', ..."""
+        return [
+            (i, sex) for i, sex in self.partners
+            if i - 1 in self.possessives or i - 2 in self.possessives
+        ]
+
+
+def _in_order(steps: dict[int, list[int]], places: list[int]) -> bool:
+    """Tell whether each required step occurs after the previous one, within reach."""
+    if len(steps) < len(places):
+        return False
+    reachable = set(steps[places[0]])
+    for before, place in zip(places, places[1:], strict=False):
+        gap = place - before
+        reachable = {p for p in steps[place] if any(0 < p - r <= gap for r in reachable)}
+        if not reachable:
+            return False
+    return True
 
 
 def _compound_parts(text: str) -> list[str]:

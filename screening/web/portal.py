@@ -2,7 +2,18 @@
 
 import json
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from compliance import consent, outbox, rights, tokens
@@ -31,12 +42,8 @@ from screening.sources import AccountError, SourceError, SourceKind, normalise_a
 
 bp = Blueprint("portal", __name__)
 MAX_CONTEXT = 2000
-
-
-@bp.before_request
-@limiter.limit("60 per minute")
-def limit_guessing():
-    """Slow down anyone trying tokens; a real candidate never comes close."""
+# Slow down anyone trying tokens; a real candidate never comes close.
+limiter.limit(lambda: current_app.config["PORTAL_RATE_LIMIT"])(bp)
 
 
 def _candidate(raw: str, purpose: Purpose) -> Candidate:

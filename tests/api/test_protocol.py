@@ -120,7 +120,7 @@ def test_candidate_reads_are_audited_without_personal_data(api, db, recruiter, m
     caller.get(f"/api/v1/candidates/{first.id}")
     db.session.rollback()
     reads = db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.action == AuditAction.DATA_ACCESSED).order_by(AuditEvent.seq)).all()
+        AuditEvent.action == AuditAction.PERSONAL_DATA_VIEWED).order_by(AuditEvent.seq)).all()
     assert [e.objects["candidate"] for e in reads] == [first.id, second.id, first.id]
     assert all(e.actor == f"user:{recruiter.id}" and e.subject for e in reads)
     text = " ".join(e.objects_json + e.details_json for e in reads)

@@ -283,3 +283,22 @@ def test_every_email_carries_a_withdraw_link(client, db, login, recruiter, case_
     withdraw = re.search(r"https?://[^/]+(/portal/[\w-]+/withdraw)", body).group(1)
     page = client.get(withdraw).get_data(as_text=True)
     assert "Withdraw now" in page
+
+
+def test_an_unexpected_error_ends_the_run_as_failed(client, db, login, recruiter, case_candidate,
+                                                    blog, monkeypatch, caplog):
+    from screening import runs
+
+    ask_and_agree(client, db, login, recruiter, case_candidate, blog)
+
+    def broken(posts, candidate):
+        raise RuntimeError("Jamie's post text must never reach the log")
+
+    monkeypatch.setattr(runs, "_classify", broken)
+    client.post(f"/candidates/{case_candidate.id}/screening")
+    db.session.rollback()
+    run = db.session.scalars(db.select(ScreeningRun)).one()
+    assert (run.status, run.error) == (RunStatus.FAILED, "internal_error")
+    assert "Jamie" not in caplog.text and "RuntimeError" in caplog.text
+    page = client.get(f"/candidates/{case_candidate.id}/run").get_data(as_text=True)
+    assert "Failed: internal_error" in page

@@ -2,6 +2,8 @@
 
 import io
 
+import pytest
+
 from compliance.audit import AuditAction, AuditEvent
 from compliance.consent import ConsentRecord
 from screening.runs import Finding, ScreeningRun
@@ -88,3 +90,10 @@ def test_a_candidate_cannot_reach_another_candidates_findings(client, db, login,
     db.session.rollback()
     assert db.session.get(Finding, finding_of_a.id).context is None
     assert "Django" not in client.get(portal_b).get_data(as_text=True)
+
+
+
+@pytest.mark.parametrize("app_config", [{"PORTAL_RATE_LIMIT": "3 per minute"}])
+def test_guessing_links_is_rate_limited(client):
+    codes = [client.get("/portal/" + "x" * 43).status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]

@@ -29,7 +29,7 @@ def test_saved_trained_pipeline_gets_our_components(tmp_path, backend):
 def test_our_pipeline_round_trips_through_disk(tmp_path):
     build_pipeline("en").to_disk(tmp_path / "ours")
     nlp = load_pipeline("en", str(tmp_path / "ours"))
-    assert nlp("Proud FNV member")._.special_categories == {"trade_union"}
+    assert nlp("Proud FNV member")._.special.categories == {"trade_union"}
 
 
 def test_every_category_has_a_lexicon_in_both_languages():

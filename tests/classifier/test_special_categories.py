@@ -40,6 +40,36 @@ WITHHELD = [
     ("criminal", "en", "Lost my licence for drink-driving last year."),
     ("criminal", "nl", "Mijn broer is veroordeeld tot een taakstraf."),
     ("criminal", "nl", "Toen ik 19 was kreeg ik drie maanden cel."),
+    # Wording that none of the corpus posts uses.
+    ("health", "en", "My therapist says I should take more breaks from the screen."),
+    ("health", "en", "Two weeks into chemo and still pushing small PRs."),
+    ("health", "en", "Finally got my autism diagnosis at 38. So much makes sense now."),
+    ("health", "en", "Broke my wrist skateboarding, typing with one hand for six weeks."),
+    ("health", "en", "Recovering alcoholic, two years sober this week."),
+    ("health", "en", "Off work with long covid again, the brain fog is real."),
+    ("health", "nl", "Ik heb sinds vorig jaar diabetes type 2 en prik nu zelf insuline."),
+    ("health", "nl", "Mijn moeder heeft alzheimer en ik zorg nu naast mijn werk voor haar."),
+    ("health", "nl", "Ik zit al twee maanden thuis met een burn-out."),
+    ("religious_belief", "en", "Celebrating Diwali with my family tonight, no laptops allowed!"),
+    ("religious_belief", "en", "As a Muslim woman in finance I often get asked about my hijab."),
+    ("religious_belief", "nl", "Trots op mijn zoon: hij is vandaag gedoopt."),
+    ("religious_belief", "nl", "Mijn moslimcollega's vieren vandaag het Suikerfeest."),
+    ("trade_union", "en", "Just joined Unite. If you work in tech in the UK, join a union."),
+    ("trade_union", "nl", "Ik ben al vijf jaar lid van de NU'91 en nu ook kaderlid."),
+    ("political_opinion", "en", "Knocked on doors for the Labour candidate all Saturday."),
+    ("political_opinion", "en", "I'm a lifelong Tory voter and I'm not ashamed of it."),
+    ("political_opinion", "nl", "Ik stem dit jaar op GroenLinks-PvdA, voor betaalbare zorg."),
+    ("criminal", "en", "Spent three nights in a police cell; the charges were dropped."),
+    ("criminal", "en", "After my DUI conviction I sold the car and bought a bike."),
+    ("criminal", "nl", "Na drie jaar cel heb ik mijn leven weer op de rit."),
+    ("sex_life_orientation", "en", "Proud to be a trans woman working in backend engineering."),
+    ("sex_life_orientation", "nl", "Ik ben lesbisch en trots, fijne Pride iedereen!"),
+    ("genetic", "en", "My DNA results show I'm a carrier for cystic fibrosis."),
+    ("genetic", "nl", "Ik heb een erfelijke hartafwijking, net als mijn vader."),
+    ("biometric", "en", "Uploaded my voice sample to train the voiceprint login at my bank."),
+    ("biometric", "nl", "Op kantoor staat mijn vingerafdruk nu in hun database."),
+    ("racial_ethnic_origin", "en", "As the child of Turkish immigrants I saw no one like me."),
+    ("racial_ethnic_origin", "nl", "Mijn opa kwam in 1965 als gastarbeider uit Marokko."),
 ]
 
 NOT_WITHHELD = [
@@ -49,6 +79,12 @@ NOT_WITHHELD = [
     ("en", "Shipped the Django REST API for invoices with pytest coverage."),
     ("nl", "Scholing over palliatieve zorg voor patiënten met kanker op onze afdeling."),
     ("nl", "Nieuwe campagne voor een klant in de zorg: meer sollicitaties."),
+    ("nl", "Vandaag een training valpreventie gegeven aan nieuwe collega's op de afdeling."),
+    ("en", "Built a Power BI report on sick-leave costs per department for HR."),
+    ("en", "The union type in Python 3.10 makes my FastAPI models much cleaner."),
+    ("en", "Happy Easter everyone! Long weekend of gardening ahead."),
+    ("en", "Staking rewards on our Ethereum validators are reported monthly."),
+    ("nl", "Als verpleegkundige werk ik graag met een sober ingerichte werkplek."),
 ]
 
 
@@ -73,6 +109,9 @@ def test_topic_is_not_a_fact_about_a_person(classifier, backend, lang, text):
         ("sannezorgt", "Dinner with my husband tonight.", False),
         ("rjmoss", "Dinner with my wife tonight.", True),  # unknown author: toward withholding
         ("basvanrijn", "Met mijn vriend naar Pride.", True),
+        ("sofiedata", "Dinner with my partner Anna tonight.", True),
+        ("danreyes", "Dinner with my partner Anna tonight.", False),
+        ("danreyes", "Dinner with my partner tonight.", False),
     ],
 )
 def test_partner_of_the_authors_own_sex(classifier, backend, author, text, withheld):

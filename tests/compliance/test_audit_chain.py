@@ -98,9 +98,15 @@ def test_concurrent_processes_never_fork_the_chain(app, db, database_url):
     children = [
         subprocess.Popen([sys.executable, "-m", "tests.compliance.workers", "append",
                           database_url, str(per_worker), str(w)], cwd=ROOT, env=env,
-                         stderr=subprocess.PIPE, text=True)
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
         for w in range(workers)
     ]
+    for child in children:
+        assert child.stdout.readline().strip() == "ready"
+    for child in children:
+        child.stdin.write("go\n")
+        child.stdin.flush()
     for child in children:
         _out, err = child.communicate(timeout=120)
         assert child.returncode == 0, err

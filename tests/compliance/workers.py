@@ -24,6 +24,8 @@ def append(database_url: str, count: int, worker: int) -> None:
 
     app = make_app(database_url)
     with app.app_context():
+        print("ready", flush=True)
+        sys.stdin.readline()  # start together with the other workers
         for i in range(count):
             if i % 2:
                 db.session.scalar(select(func.count(AuditEvent.seq)))
@@ -36,11 +38,15 @@ def append(database_url: str, count: int, worker: int) -> None:
 
 def sweep(database_url: str, batch: int) -> None:
     """Run the retention sweep in small batches (to be killed at a random instant)."""
+    from sqlalchemy import event
+
     from compliance import retention
     from compliance.db import db
 
     app = make_app(database_url)
     with app.app_context():
+        for engine in db.engines.values():  # report each commit, so the killer can aim
+            event.listen(engine, "commit", lambda _connection: print("commit", flush=True))
         print("ready", flush=True)
         retention.sweep(batch=batch)
         for engine in db.engines.values():

@@ -14,7 +14,7 @@ from screening.candidates import CaseError, decide, update_candidate
 from screening.models import Decision
 from screening.schemas import CandidateSchema, DecisionSchema
 
-blp = Blueprint("people", __name__, url_prefix="/api/v1/candidates",
+blp = Blueprint("api_candidates", __name__, url_prefix="/api/v1/candidates",
                 description="Candidates and their decisions.")
 blp.before_request(require_token)
 blp.before_request(staff_only)

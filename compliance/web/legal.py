@@ -1,0 +1,174 @@
+"""Legal counsel's pages: the audit log, the chain's integrity, and erasures to come.
+
+Only the `legal` role gets in; administrators see no personal data, and these pages show none:
+subjects appear by number and pseudonym, events by ids and counts.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from compliance import audit, checkpoints, legal_views
+from compliance.accounts import Role
+from compliance.audit import AuditAction
+from compliance.db import db, utcnow
+from compliance.subjects import RetentionReason
+from compliance.verify import verify_and_record
+
+bp = Blueprint("legal", __name__, url_prefix="/legal")
+VACANCY_OPTIONS = "fairscreen.vacancy_options"
+
+ACTION_LABELS = {
+    AuditAction.LOGIN_SUCCEEDED: _l("Login succeeded"),
+    AuditAction.LOGIN_FAILED: _l("Login failed"),
+    AuditAction.LOGOUT: _l("Logout"),
+    AuditAction.ACCESS_DENIED: _l("Access denied"),
+    AuditAction.USER_CREATED: _l("User created"),
+    AuditAction.USER_UPDATED: _l("User changed"),
+    AuditAction.SETTINGS_UPDATED: _l("Settings changed"),
+    AuditAction.VACANCY_CREATED: _l("Vacancy created"),
+    AuditAction.VACANCY_UPDATED: _l("Vacancy changed"),
+    AuditAction.CANDIDATE_CREATED: _l("Candidate added"),
+    AuditAction.CANDIDATE_UPDATED: _l("Candidate changed"),
+    AuditAction.CANDIDATE_DECIDED: _l("Decision recorded"),
+    AuditAction.CONSENT_REQUESTED: _l("Consent requested"),
+    AuditAction.CONSENT_GIVEN: _l("Consent given"),
+    AuditAction.CONSENT_DECLINED: _l("Consent declined"),
+    AuditAction.CONSENT_WITHDRAWN: _l("Consent withdrawn"),
+    AuditAction.CONSENT_EXPIRED: _l("Consent request expired"),
+    AuditAction.SCREENING_STARTED: _l("Screening started"),
+    AuditAction.SCREENING_COMPLETED: _l("Screening completed"),
+    AuditAction.SCREENING_FAILED: _l("Screening failed"),
+    AuditAction.FINDINGS_VIEWED: _l("Findings viewed"),
+    AuditAction.NOTIFICATION_SENT: _l("Notification sent"),
+    AuditAction.RIGHTS_REQUESTED: _l("Rights request received"),
+    AuditAction.RIGHTS_RESOLVED: _l("Rights request resolved"),
+    AuditAction.SUBJECT_ERASED: _l("Data subject erased"),
+    AuditAction.RETENTION_SWEPT: _l("Retention sweep"),
+    AuditAction.AUDIT_EXPORTED: _l("Audit log exported"),
+    AuditAction.AUDIT_VERIFIED: _l("Audit log verified"),
+    AuditAction.KEYS_ROTATED: _l("Keys rotated"),
+    AuditAction.SCREENING_QUEUED: _l("Screening queued"),
+    AuditAction.SCREENING_STOPPED: _l("Screening stopped"),
+    AuditAction.CONTEXT_ADDED: _l("Context added to a finding"),
+    AuditAction.COMMENT_WINDOW_WAIVED: _l("Comment window waived"),
+    AuditAction.EXPORT_UPLOADED: _l("Data export uploaded"),
+    AuditAction.DATA_ACCESSED: _l("Candidate read their data"),
+    AuditAction.NOTIFICATION_FAILED: _l("Notification failed"),
+    AuditAction.API_TOKEN_CREATED: _l("API token created"),
+    AuditAction.API_TOKEN_REVOKED: _l("API token revoked"),
+    AuditAction.PERSONAL_DATA_VIEWED: _l("Personal data viewed by staff"),
+}
+REASON_LABELS = {
+    RetentionReason.UNDECIDED: _l("No decision within the backstop period"),
+    RetentionReason.CONSENT_UNANSWERED: _l("Consent request unanswered"),
+    RetentionReason.CONSENT_DECLINED: _l("Consent declined"),
+    RetentionReason.CONSENT_WITHDRAWN: _l("Consent withdrawn"),
+    RetentionReason.DECIDED: _l("Retention period after the decision"),
+    RetentionReason.TALENT_POOL: _l("Talent-pool consent ended"),
+    RetentionReason.ERASURE_REQUESTED: _l("Erasure requested"),
+    RetentionReason.OBJECTION: _l("Objection"),
+}
+
+
+def provide_vacancies(app, options: Callable[[], list[tuple[int, str]]]) -> None:
+    """Let the product name its vacancies for the audit filter (compliance cannot look)."""
+    app.extensions[VACANCY_OPTIONS] = options
+
+
+@bp.before_request
+@login_required
+def legal_only():
+    if current_user.role != Role.LEGAL:
+        audit.record(AuditAction.ACCESS_DENIED, actor=current_user, area="legal")
+        db.session.commit()
+        abort(403)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("legal.audit_log"))
+
+
+def _date_arg(name: str, errors: dict) -> date | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[name] = _("Enter a date as YYYY-MM-DD.")
+        return None
+
+
+def _read_filter() -> tuple[legal_views.AuditFilter, dict]:
+    errors: dict[str, str] = {}
+    chosen = legal_views.AuditFilter(since=_date_arg("since", errors),
+                                     until=_date_arg("until", errors))
+    action = request.args.get("action", "")
+    if action:
+        if action in {a.value for a in AuditAction}:
+            chosen.action = AuditAction(action)
+        else:
+            errors["action"] = _("Choose one of the options.")
+    vacancy = request.args.get("vacancy", "")
+    if vacancy:
+        if vacancy.isdigit():
+            chosen.vacancy = int(vacancy)
+        else:
+            errors["vacancy"] = _("Choose one of the options.")
+    return chosen, errors
+
+
+@bp.get("/audit")
+def audit_log():
+    chosen, errors = _read_filter()
+    page = legal_views.paginate(chosen.query(), request.args.get("page", 1, type=int))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    vacancies = current_app.extensions.get(VACANCY_OPTIONS, list)()
+    return render_template(
+        "legal/audit.html", page=page, errors=errors, values=request.args,
+        actions=[("", _("All actions"))] + [(a.value, ACTION_LABELS[a]) for a in AuditAction],
+        vacancies=[("", _("All vacancies"))] + [(str(i), t) for i, t in vacancies],
+        label=lambda action: ACTION_LABELS.get(action, action),
+        prev_url=url_for("legal.audit_log", page=page.number - 1, **args)
+        if page.number > 1 else None,
+        next_url=url_for("legal.audit_log", page=page.number + 1, **args)
+        if page.number < page.pages else None,
+    ), 422 if errors else 200
+
+
+@bp.get("/integrity")
+def integrity():
+    events, head_hash = legal_views.chain_head()
+    return render_template(
+        "legal/integrity.html", events=events, head_hash=head_hash,
+        verification=legal_views.last_verification(),
+        checkpoints=legal_views.recent_checkpoints(),
+        every=current_app.config["AUDIT_CHECKPOINT_EVERY"],
+        minutes=current_app.config["AUDIT_CHECKPOINT_MINUTES"],
+    )
+
+
+@bp.post("/integrity/verify")
+def verify_now():
+    report = verify_and_record(checkpoints.instance_public_key(), actor=current_user)
+    db.session.commit()
+    if report.ok:
+        flash(_("The audit log is intact: %(events)d events and %(checkpoints)d checkpoints "
+                "verified.", events=report.events, checkpoints=report.checkpoints))
+    else:
+        flash(_("The audit log FAILED verification at event %(seq)s.", seq=report.bad_seq))
+    return redirect(url_for("legal.integrity"))
+
+
+@bp.get("/retention")
+def retention_overview():
+    now = utcnow()
+    return render_template("legal/retention.html", now=now, **legal_views.erasures(now),
+                           reason=lambda r: REASON_LABELS.get(r, _("Unknown")),
+                           days_between=lambda a, b: (b - a).days)
