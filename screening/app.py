@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from compliance import api_tokens, audit, outbox, retention, web  # noqa: F401 (tasks, models)
     from screening import runs  # noqa: F401 (declares the screening run task)
+    from screening.api import idempotency  # noqa: F401 (declares its sweep)
 
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"))

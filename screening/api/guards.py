@@ -1,4 +1,4 @@
-"""What every API blueprint checks first, mirroring the pages' blueprint guards."""
+"""The API's shared refusals: the pages' role guard, and conflicts with a case's state."""
 
 from flask_smorest import abort
 

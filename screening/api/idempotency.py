@@ -12,11 +12,13 @@ from functools import wraps
 
 from flask import Response, g, request
 from flask_smorest import abort
+from huey import crontab
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from compliance.db import UTCDateTime, db, utcnow
+from compliance.queue import periodic
 from screening.api.auth import api_user
 
 HEADER = "Idempotency-Key"
@@ -65,6 +67,14 @@ def _stored(user_id: int, key: str) -> IdempotencyRecord | None:
         IdempotencyRecord.created_at < utcnow() - KEEP_FOR))
     return db.session.scalar(select(IdempotencyRecord).where(
         IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key))
+
+
+@periodic("api.forget_idempotency_keys", crontab(minute="23"))
+def forget_old_keys() -> None:
+    """Delete the answers kept longer than KEEP_FOR; their keys are free again."""
+    db.session.execute(delete(IdempotencyRecord).where(
+        IdempotencyRecord.created_at < utcnow() - KEEP_FOR))
+    db.session.commit()
 
 
 def idempotent(view):

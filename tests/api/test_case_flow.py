@@ -133,3 +133,26 @@ def test_work_needs_a_sensible_key(api, db, recruiter, case_candidate, key):
     assert response.status_code == 422
     assert "Idempotency-Key" in response.get_json()["errors"]
     assert count(db, OutboxMessage) == 0
+
+
+def test_keys_are_forgotten_after_a_day(api, db, recruiter, case_candidate):
+    from datetime import timedelta
+
+    from compliance.db import utcnow
+    from screening.api.idempotency import IdempotencyRecord, forget_old_keys
+
+    ats = api(recruiter)
+    path = f"/api/v1/candidates/{case_candidate.id}/consent-requests"
+    ats.post(path, headers={"Idempotency-Key": "old"})
+    db.session.rollback()
+    record = db.session.scalars(db.select(IdempotencyRecord)).one()
+    record.created_at = utcnow() - timedelta(hours=25)
+    db.session.commit()
+    fresh = ats.post(path, headers={"Idempotency-Key": "old"})
+    assert fresh.status_code == 202 and "Idempotent-Replayed" not in fresh.headers
+    assert count(db, OutboxMessage) == 2
+    record = db.session.scalars(db.select(IdempotencyRecord)).one()
+    record.created_at = utcnow() - timedelta(hours=25)
+    db.session.commit()
+    forget_old_keys()
+    assert count(db, IdempotencyRecord) == 0
