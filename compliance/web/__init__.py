@@ -18,6 +18,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from compliance.accounts import User
 from compliance.db import db, utcnow
@@ -53,8 +54,17 @@ ERROR_TITLES = {
 }
 
 
+class IdConverter(IntegerConverter):
+    """Match only ids a database INTEGER can hold: a larger one is a plain 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     """Attach the shared web extensions and hooks to the app."""
+    app.url_map.converters["int"] = IdConverter
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
