@@ -5,7 +5,7 @@ their consent records, findings, and the audit log's record of who viewed the fi
 """
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from compliance import audit, consent
 from compliance.accounts import User
 from compliance.audit import AuditAction, AuditEvent
+from compliance.audit_commands import parse_when
 from compliance.db import db
 from compliance.organisation import get_settings
 from compliance.queue import task
@@ -145,6 +146,23 @@ def record_of_processing() -> RecordOfProcessing:
 def dpia(vacancy: Vacancy) -> Dpia:
     """Gather a DPIA starting point for one vacancy."""
     return Dpia(controller_from_settings(), vacancy_processing(vacancy))
+
+
+def report_params(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    """Check a requested report's target is in the user's scope (404 if not); name its params."""
+    from screening import access
+
+    if data.get("candidate"):
+        return {"candidate": access.get_candidate(user, data["candidate"]).id}
+    if data.get("vacancy"):
+        return {"vacancy": access.get_vacancy(user, data["vacancy"]).id}
+    if data["kind"] == "audit":
+        return {"since": _day(data["since"]), "until": _day(data["until"], end=True)}
+    return {}
+
+
+def _day(day: date, *, end: bool = False) -> str:
+    return parse_when(day.isoformat(), end_of_day=end).isoformat()
 
 
 def _get(model: type, ident: Any) -> Any:

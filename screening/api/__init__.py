@@ -7,10 +7,10 @@ Clients authenticate with a personal bearer token only; errors are problem docum
 from flask import Flask, current_app
 
 from compliance.web import csrf, limiter
-from screening.api import auth, candidates, cases, docs, legal, vacancies
+from screening.api import auth, candidates, cases, docs, legal, reports, vacancies
 from screening.api.spec import FairscreenApi
 
-BLUEPRINTS = (vacancies.blp, candidates.blp, cases.blp, legal.blp)
+BLUEPRINTS = (vacancies.blp, candidates.blp, cases.blp, legal.blp, reports.blp)
 SPEC_CONFIG = {
     "API_TITLE": "Fairscreen",
     "API_VERSION": "v1",

@@ -1,6 +1,5 @@
 """Legal counsel's report pages: request a signed PDF, watch it render, download it."""
 
-from datetime import date
 from io import BytesIO
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
@@ -9,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from compliance.accounts import Role
-from compliance.audit_commands import parse_when
 from compliance.db import db
 from compliance.reports import jobs
 from compliance.validation import load_form
@@ -17,6 +15,7 @@ from compliance.web import select_locale
 from compliance.web.gates import roles_only
 from screening import access
 from screening.models import Candidate, Vacancy
+from screening.reports import report_params
 from screening.schemas import ReportRequestSchema
 
 bp = Blueprint("reports", __name__, url_prefix="/legal/reports")
@@ -58,24 +57,9 @@ def request_report():
     data, errors = load_form(ReportRequestSchema(), request.form)
     if errors:
         return _reports_page(request.form.to_dict(), errors, 422)
-    params = _params(data)
+    params = report_params(current_user, data)
     job = jobs.request_report(data["kind"], params, actor=current_user, lang=data["lang"])
     return redirect(url_for("reports.report_job", job_id=job.id))
-
-
-def _params(data: dict) -> dict:
-    """Check the report's target is in scope (404 if not) and name it as the job's params."""
-    if data.get("candidate"):
-        return {"candidate": access.get_candidate(current_user, data["candidate"]).id}
-    if data.get("vacancy"):
-        return {"vacancy": access.get_vacancy(current_user, data["vacancy"]).id}
-    if data["kind"] == "audit":
-        return {"since": _day(data["since"]), "until": _day(data["until"], end=True)}
-    return {}
-
-
-def _day(day: date, *, end: bool = False) -> str:
-    return parse_when(day.isoformat(), end_of_day=end).isoformat()
 
 
 def _own_job(job_id: str) -> jobs.ReportJob:

@@ -30,13 +30,15 @@ OPERATIONS = {
     "findings": ("GET", "/api/v1/candidates/{c}/findings", None, None),
     "rights_list": ("GET", "/api/v1/rights-requests", None, None),
     "audit_verify": ("POST", "/api/v1/audit/verifications", None, None),
+    "report_start": ("POST", "/api/v1/reports", {"kind": "dpia", "lang": "en", "vacancy": "{v}"},
+                     KEY),
 }
 WHO = ("owner", "assigned", "other", "legal", "admin")
 OBJECT_OPERATIONS = {"vacancy_show", "vacancy_update", "candidates_list", "candidate_create",
                      "candidate_show", "candidate_update", "decision", "consent_request",
                      "screening_start", "run_show", "findings"}
 READS = {"vacancies_list", "vacancy_show", "candidates_list", "candidate_show", "run_show"}
-LEGAL_OPERATIONS = {"rights_list", "audit_verify"}
+LEGAL_OPERATIONS = {"rights_list", "audit_verify", "report_start"}
 # What the owner gets when allowed: creation 201, started work 202, no consent yet 409.
 ALLOWED = {"vacancy_create": 201, "candidate_create": 201, "consent_request": 202,
            "screening_start": 409}
@@ -44,7 +46,7 @@ ALLOWED = {"vacancy_create": 201, "candidate_create": 201, "consent_request": 20
 
 def expected(operation: str, who: str) -> int:
     if operation in LEGAL_OPERATIONS:
-        return 200 if who == "legal" else 403
+        return (202 if operation == "report_start" else 200) if who == "legal" else 403
     if who == "admin":
         return 403
     if who == "legal":
@@ -80,7 +82,8 @@ def test_operation_role_matrix(api, db, world, operation, who, status):
     method, path, body, headers = OPERATIONS[operation]
     caller = api(people[who])
     before = _snapshot(db)
-    response = caller.open(path.format(**ids), method=method, json=body, headers=headers)
+    response = caller.open(path.format(**ids), method=method, json=_fill(body, ids),
+                           headers=headers)
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     if status >= 400:
         assert response.mimetype == "application/problem+json"
@@ -96,7 +99,8 @@ def test_operation_role_matrix(api, db, world, operation, who, status):
 def test_without_a_token_every_operation_answers_401(client, world, operation):
     _people, ids = world
     method, path, body, headers = OPERATIONS[operation]
-    response = client.open(path.format(**ids), method=method, json=body, headers=headers)
+    response = client.open(path.format(**ids), method=method, json=_fill(body, ids),
+                           headers=headers)
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -107,7 +111,8 @@ def test_a_logged_in_session_is_not_accepted_by_the_api(client, login, world, op
     people, ids = world
     method, path, body, headers = OPERATIONS[operation]
     login(people["owner"])
-    response = client.open(path.format(**ids), method=method, json=body, headers=headers)
+    response = client.open(path.format(**ids), method=method, json=_fill(body, ids),
+                           headers=headers)
     assert response.status_code == 401
 
 
@@ -124,3 +129,10 @@ def test_lists_hold_only_what_the_caller_may_see(api, world):
     for who, shown in [("other", False), ("assigned", True), ("owner", True), ("legal", True)]:
         listed = [v["id"] for v in api(people[who]).get("/api/v1/vacancies").get_json()]
         assert (ids["v"] in listed) is shown, who
+
+
+def _fill(body, ids):
+    """Put the world's ids into a body's "{v}"-style values."""
+    if not isinstance(body, dict):
+        return body
+    return {k: v.format(**ids) if isinstance(v, str) and "{" in v else v for k, v in body.items()}
