@@ -1,7 +1,9 @@
 """The key vault and the encrypted personal fields: sealed at rest, shredded at erasure."""
 
+import os
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -111,8 +113,20 @@ def test_a_backup_from_before_erasure_cannot_be_read(app, db, make_candidate, tm
         assert b"Backup Person" not in path.read_bytes()
 
 
+def test_a_logical_dump_from_before_erasure_cannot_be_read(db, make_candidate):
+    candidate = make_candidate(name="Dumped Person")
+    dump = db.session.execute(text("SELECT id, name, email FROM candidate")).all()
+    erase_subject(candidate.subject, actor="system", reason=RetentionReason.ERASURE_REQUESTED)
+    [(_id, name, email)] = dump
+    for token in (name, email):
+        with pytest.raises(vault.ShreddedError):
+            vault.decrypt(token)
+
+
 def test_the_vault_lives_outside_the_application_database(app, db, make_candidate):
     make_candidate()
     tables = set(db.inspect(db.engine).get_table_names())
     assert "data_key" not in tables
     assert vault.engine().url != db.engine.url
+    if vault.engine().url.get_backend_name() == "sqlite":
+        assert stat.S_IMODE(os.stat(vault.engine().url.database).st_mode) == 0o600
