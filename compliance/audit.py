@@ -96,7 +96,7 @@ def pseudonym(subject: Subject) -> str:
 
 def pseudonym_of(secret: bytes) -> str:
     """Return the pseudonym a subject's secret yields."""
-    return hmac.new(secret, b"fairscreen-subject", hashlib.sha256).hexdigest()
+    return hmac.digest(secret, b"fairscreen-subject", "sha256").hex()
 
 
 def actor_label(actor: Any) -> str:
@@ -248,8 +248,9 @@ def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, d
         prev_hash, prev_bytes = rows[-1]["hash"], link
     if rows:
         _insert(rows)
+        every = checkpoints.every()
         for row in rows[:-1]:
-            if checkpoints.on_count(row["seq"]):
+            if every and row["seq"] % every == 0:
                 checkpoints.write(row["seq"], row["hash"])
                 latest = (row["seq"], row["at"])
         if checkpoints.due_after(rows[-1]["seq"], rows[-1]["at"], latest):
@@ -258,20 +259,16 @@ def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, d
 
 
 class _Canonical:
-    """Canonical JSON of flat maps, computed once per distinct map (sweeps repeat them)."""
+    """Canonical JSON of small maps, computed once per distinct map (sweeps repeat them)."""
 
     def __init__(self) -> None:
-        self.seen: dict[tuple, str] = {}
+        self.seen: dict[str, str] = {}
 
     def __call__(self, value: dict | None, *, check: bool = False) -> str:
-        value = value or {}
-        try:
-            key = tuple(sorted((k, type(v).__name__, v) for k, v in value.items()))
-            hash(key)
-        except TypeError:  # lists inside: not memoisable, encode it afresh
-            return chain.canonical_json(_check_details(value) if check else value)
+        key = repr(value or {})  # tells 1 from True from 1.0, unlike the values' equality
         if key not in self.seen:
-            self.seen[key] = chain.canonical_json(_check_details(value) if check else value)
+            self.seen[key] = chain.canonical_json(_check_details(value or {}) if check
+                                                  else value or {})
         return self.seen[key]
 
 
