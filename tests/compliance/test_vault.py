@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, select, text
 
 from compliance import vault
 from compliance.erasure import erase_subject
-from compliance.personal import PersonalText, Sealed
+from compliance.personal import ERASED, PersonalText, Sealed
 from compliance.subjects import RetentionReason, Subject, find_by_email
 from screening.models import Candidate
 
@@ -81,6 +81,13 @@ def test_erasure_shreds_the_key_and_deletes_the_rows(db, make_candidate):
     assert db.session.scalar(select(Subject.id)) is None
     with pytest.raises(vault.ShreddedError):
         vault.decrypt(name)
+
+
+def test_a_row_whose_key_is_shredded_reads_as_erased(db, make_candidate):
+    candidate = make_candidate(name="Half Way")
+    vault.shred([candidate.subject.key_id])  # a sweep killed between shredding and deleting
+    db.session.expire_all()
+    assert db.session.get(Candidate, candidate.id).name == ERASED
 
 
 def test_a_backup_from_before_erasure_cannot_be_read(app, db, make_candidate, tmp_path):
