@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from huey import crontab
@@ -154,15 +154,8 @@ _HEAD = text(
 def _head_and_checkpoint() -> tuple[int, str, tuple[int, datetime] | None]:
     """Read the head and the latest checkpoint in one round trip."""
     seq, head_hash, checkpoint_seq, checkpoint_at = db.session.execute(_HEAD).one()
-    latest = (checkpoint_seq, _aware(checkpoint_at)) if checkpoint_seq is not None else None
+    latest = (checkpoint_seq, checkpoint_at) if checkpoint_seq is not None else None
     return (seq or 0), (head_hash or GENESIS), latest
-
-
-def _aware(at: datetime) -> datetime:
-    # A scalar subquery loses the column's type on some drivers: read naive UTC back as UTC.
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _row(seq: int, prev_hash: str, at: datetime, actor: str, action: str,
