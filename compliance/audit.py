@@ -57,6 +57,16 @@ class AuditAction(enum.StrEnum):
     AUDIT_EXPORTED = "audit.exported"
     AUDIT_VERIFIED = "audit.verified"
     KEYS_ROTATED = "keys.rotated"
+    SCREENING_QUEUED = "screening.queued"
+    SCREENING_STOPPED = "screening.stopped"
+    CONTEXT_ADDED = "finding.context_added"
+    COMMENT_WINDOW_WAIVED = "comment_window.waived"
+    EXPORT_UPLOADED = "export.uploaded"
+    DATA_ACCESSED = "data.accessed"
+    NOTIFICATION_FAILED = "notification.failed"
+    REPORT_GENERATED = "report.generated"
+    REPORT_REQUESTED = "report.requested"
+    REPORT_DOWNLOADED = "report.downloaded"
 
 
 class AuditEvent(db.Model):

@@ -19,6 +19,7 @@ from compliance.keys import (
     read_secrets,
     write_secrets_file,
 )
+from compliance.reports.signing import ensure_signing_identity
 
 keys_cli = AppGroup("keys", help="Manage the master key, the audit signing key and index key.")
 
@@ -34,7 +35,11 @@ def init_command() -> None:
     created = create_missing_keys(path)
     for name in created:
         click.echo(f"Generated {name} into {path} (mode 0600).")
-    if not created:
+    signing = ensure_signing_identity()
+    if signing is not None:
+        click.echo(f"Generated a self-signed report signing key into {signing.key} (mode 0600) "
+                   f"and its certificate into {signing.cert}.")
+    if not created and signing is None:
         click.echo(f"All keys are present in {path}; nothing changed.")
 
 

@@ -65,3 +65,11 @@ def _in_context(app: Flask, fn: Callable[..., Any]) -> Callable[..., Any]:
 def enqueue(name: str, *args: Any, **kwargs: Any) -> Result | Any:
     """Queue a declared task by name (run at once in immediate mode); commit before calling."""
     return current_app.extensions["huey_tasks"][name](*args, **kwargs)
+
+
+def enqueue_in(seconds: float, name: str, *args: Any) -> Result | Any:
+    """Queue a declared task to run after a delay (at once in immediate mode, as tests want)."""
+    task_wrapper = current_app.extensions["huey_tasks"][name]
+    if current_app.extensions["huey"].immediate:
+        return task_wrapper(*args)
+    return task_wrapper.schedule(args=args, delay=seconds)

@@ -32,7 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from compliance import audit, retention, web  # noqa: F401 (declare their periodic tasks)
+    from compliance import audit, outbox, retention, web  # noqa: F401 (declare their tasks)
+    from screening import reports, runs  # noqa: F401 (declare the run and report tasks)
 
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"))
@@ -41,13 +42,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from compliance.web import admin, auth, legal
-    from screening.web import recruiter
+    from compliance.web import admin, auth, legal, rights
+    from screening.web import portal, recruiter, reports, review
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(rights.bp)
     app.register_blueprint(recruiter.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(portal.bp)
     app.register_blueprint(legal.bp)
+    app.register_blueprint(reports.bp)
     legal.provide_vacancies(app, vacancy_options)
 
 
@@ -63,7 +68,9 @@ def register_commands(app: Flask) -> None:
     from compliance.audit_commands import audit_cli
     from compliance.commands import users_cli
     from compliance.key_commands import keys_cli
+    from compliance.reports.commands import reports_cli
     from compliance.retention_commands import retention_cli
+    from screening import report_commands  # noqa: F401 (adds its commands to reports_cli)
     from screening.cli import screening_cli
     from screening.setup_commands import demo_command, init_command, worker_command
 
@@ -74,4 +81,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(keys_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(screening_cli)

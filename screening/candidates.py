@@ -1,8 +1,8 @@
 """Operations on candidates and their case: adding, editing, deciding."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from compliance import audit, retention
+from compliance import audit, consent, retention
 from compliance.accounts import User
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
@@ -50,11 +50,17 @@ def decide(candidate: Candidate, decision: Decision, *, actor: User) -> Candidat
     """Record the decision; it starts the retention clock."""
     if candidate.state not in DECIDABLE:
         raise CaseError("state")
+    if decision == Decision.REJECTED and comment_window_open(candidate):
+        raise CaseError("comment_window")
     candidate.decision = decision
     candidate.decided_at = utcnow()
     candidate.state = CaseState.DECIDED
-    retention.after_decision(candidate.subject, candidate.decided_at,
-                             candidate.vacancy.retention_days)
+    pool = consent.talent_pool_since(candidate.subject)
+    if pool is not None:  # a separate talent-pool consent keeps the data for its year
+        retention.after_talent_pool_consent(candidate.subject, pool)
+    else:
+        retention.after_decision(candidate.subject, candidate.decided_at,
+                                 candidate.vacancy.retention_days)
     audit.record(AuditAction.CANDIDATE_DECIDED, actor=actor, subject=candidate.subject,
                  objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
                  decision=decision.value)
@@ -67,3 +73,18 @@ def erase_after(candidate: Candidate) -> datetime | None:
 
 
 NEEDS_ATTENTION = {CaseState.ADDED, CaseState.SCREENED, CaseState.CONSENTED}
+
+
+def comment_window_open(candidate: Candidate) -> bool:
+    """Tell whether a rejection must still wait for the candidate's hearing."""
+    if candidate.notified_at is None or candidate.comment_waived_at is not None:
+        return False
+    if has_context(candidate):
+        return False
+    return utcnow() < candidate.notified_at + timedelta(days=candidate.vacancy.comment_window_days)
+
+
+def has_context(candidate: Candidate) -> bool:
+    from screening.runs import findings_of
+
+    return any(f.context for f in findings_of(candidate))

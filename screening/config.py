@@ -24,6 +24,7 @@ DEFAULTS = {
     "SESSION_COOKIE_NAME": "fairscreen_session",
     "IDLE_TIMEOUT_MINUTES": 30,
     "LOGIN_RATE_LIMIT": "5 per minute",
+    "PORTAL_RATE_LIMIT": "60 per minute",
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en", "nl"],
     "HUEY_IMMEDIATE": False,

@@ -116,6 +116,9 @@ class Candidate(db.Model):
     state: Mapped[CaseState] = mapped_column(str_enum(CaseState), default=CaseState.ADDED)
     decision: Mapped[Decision | None] = mapped_column(str_enum(Decision))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the candidate was told what was found: the comment window runs from here.
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comment_waived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -1,7 +1,7 @@
 """Schemas for vacancies, candidates and decisions, shared by the pages and the API."""
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from compliance.organisation import LANGUAGES
 from compliance.validation import NOT_CHOICE, REQUIRED, choice, email, integer, text
@@ -55,3 +55,34 @@ class CandidateSchema(Schema):
 
 class DecisionSchema(Schema):
     decision = choice(Decision)
+
+
+REPORT_KINDS = ("audit", "access", "ropa", "dpia")
+
+
+class ReportRequestSchema(Schema):
+    """A legal user's request for a report: the kind, and what it covers."""
+
+    kind = choice(REPORT_KINDS)
+    lang = choice(LANGUAGES)
+    candidate = fields.Integer(load_default=None, strict=False,
+                               error_messages={"invalid": _l("Enter a whole number.")})
+    vacancy = fields.Integer(load_default=None, strict=False,
+                             error_messages={"invalid": _l("Enter a whole number.")})
+    since = fields.Date(load_default=None, error_messages={"invalid": _l("Enter a date.")})
+    until = fields.Date(load_default=None, error_messages={"invalid": _l("Enter a date.")})
+
+    @validates_schema
+    def scope_fits_kind(self, data: dict, **kwargs) -> None:
+        """Require exactly what each kind of report covers."""
+        kind, scopes = data["kind"], [k for k in ("candidate", "vacancy") if data.get(k)]
+        period = data.get("since") and data.get("until")
+        if kind == "audit" and len(scopes) + bool(period) != 1:
+            raise ValidationError(str(_l("Choose one candidate, one vacancy or a period.")),
+                                  "kind")
+        if kind == "access" and not data.get("candidate"):
+            raise ValidationError(str(REQUIRED), "candidate")
+        if kind == "dpia" and not data.get("vacancy"):
+            raise ValidationError(str(REQUIRED), "vacancy")
+        if period and data["since"] > data["until"]:
+            raise ValidationError(str(_l("The period must end after it starts.")), "until")

@@ -15,6 +15,7 @@ from compliance.accounts import Role, User, create_user, find_user
 from compliance.db import db
 from compliance.keys import create_missing_keys
 from compliance.organisation import get_settings, update_settings
+from compliance.reports.signing import ensure_signing_identity
 from screening.candidates import add_candidate
 from screening.config import SECRETS_FILE, write_secrets
 from screening.models import Candidate, Vacancy
@@ -58,6 +59,9 @@ def init_command() -> None:
     created += create_missing_keys(instance / SECRETS_FILE)
     for name in created:
         click.echo(f"Generated {name} into {instance / SECRETS_FILE} (mode 0600).")
+    signing = ensure_signing_identity()
+    if signing is not None:
+        click.echo(f"Generated a self-signed report signing key into {signing.key} (mode 0600).")
     upgrade(directory=MIGRATIONS)
     click.echo(f"Database migrated: {db.engine.url.render_as_string(hide_password=True)}")
 

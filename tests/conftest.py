@@ -37,6 +37,7 @@ def base_config(database_url: str, **overrides) -> dict:
         "HUEY_IMMEDIATE": True,
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "PORTAL_RATE_LIMIT": "1000 per minute",
         "SESSION_COOKIE_SECURE": False,
         "PASSWORD_HASHING": "cheapest",
         **TEST_KEYS,
@@ -54,6 +55,20 @@ def _postgres_reason() -> str | None:
     except Exception as error:  # any failure means: no server to test against
         return f"PostgreSQL at {PG_SERVER} does not answer ({type(error).__name__})"
     return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def report_signing_identity(tmp_path_factory):
+    """Give every app one self-signed report signing identity, as `keys init` would."""
+    from compliance.reports.signing import SigningFiles, create_self_signed
+
+    folder = tmp_path_factory.mktemp("signing")
+    files = SigningFiles(folder / "key.pem", folder / "cert.pem")
+    create_self_signed(files, "Fairscreen tests")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FAIRSCREEN_REPORT_SIGNING_KEY_FILE", str(files.key))
+        patch.setenv("FAIRSCREEN_REPORT_SIGNING_CERT_FILE", str(files.cert))
+        yield files
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,7 @@
 """Web plumbing every page shares: login, CSRF, languages, rate limits, headers, errors."""
 
+from urllib.parse import urlsplit
+
 from flask import (
     Flask,
     current_app,
@@ -59,6 +61,7 @@ def init_app(app: Flask) -> None:
     app.before_request(enforce_idle_timeout)
     app.after_request(add_security_headers)
     app.context_processor(lambda: {"current_locale": select_locale()})
+    app.jinja_env.filters["http_url"] = http_url
     for code in ERROR_TITLES:
         app.register_error_handler(code, render_error)
     app.register_error_handler(CSRFError, render_csrf_error)
@@ -80,6 +83,13 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     return request.accept_languages.best_match(languages) or "en"
+
+
+def http_url(value: str | None) -> str | None:
+    """Pass only http(s) links from untrusted content: no javascript:, data: or file: URLs."""
+    if value and urlsplit(value).scheme in ("http", "https"):
+        return value
+    return None
 
 
 def enforce_idle_timeout() -> None:

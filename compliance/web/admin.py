@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from compliance import audit
+from compliance import audit, outbox
 from compliance.accounts import Role, User, create_user, find_user, update_user
 from compliance.audit import AuditAction
 from compliance.db import db
@@ -68,6 +68,12 @@ def edit_user(user_id: int):
         values = {"role": request.form.get("role"), "active": "active" in request.form}
     return render_template("admin/user_edit.html", user=user, errors=errors, values=values,
                            roles=list(Role)), 422 if errors else 200
+
+
+@bp.get("/outbox")
+def outbox_page():
+    return render_template("admin/outbox.html", messages=outbox.recent(),
+                           smtp=outbox.smtp_configured())
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -52,6 +52,16 @@ ACTION_LABELS = {
     AuditAction.AUDIT_EXPORTED: _l("Audit log exported"),
     AuditAction.AUDIT_VERIFIED: _l("Audit log verified"),
     AuditAction.KEYS_ROTATED: _l("Keys rotated"),
+    AuditAction.SCREENING_QUEUED: _l("Screening queued"),
+    AuditAction.SCREENING_STOPPED: _l("Screening stopped"),
+    AuditAction.CONTEXT_ADDED: _l("Context added to a finding"),
+    AuditAction.COMMENT_WINDOW_WAIVED: _l("Comment window waived"),
+    AuditAction.EXPORT_UPLOADED: _l("Data export uploaded"),
+    AuditAction.DATA_ACCESSED: _l("Candidate read their data"),
+    AuditAction.NOTIFICATION_FAILED: _l("Notification failed"),
+    AuditAction.REPORT_REQUESTED: _l("Report requested"),
+    AuditAction.REPORT_GENERATED: _l("Report generated"),
+    AuditAction.REPORT_DOWNLOADED: _l("Report downloaded"),
 }
 REASON_LABELS = {
     RetentionReason.UNDECIDED: _l("No decision within the backstop period"),

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from compliance import consent, rights
 from compliance.accounts import Role
 from compliance.db import db
 from compliance.validation import load_form
@@ -13,12 +14,15 @@ from screening.candidates import (
     NEEDS_ATTENTION,
     CaseError,
     add_candidate,
+    comment_window_open,
     decide,
     erase_after,
     update_candidate,
 )
+from screening.case import ASKABLE
 from screening.labels import case_state_label, decision_label, source_label
-from screening.models import Candidate, Decision, SourceKind, Vacancy
+from screening.models import Candidate, CaseState, Decision, SourceKind, Vacancy
+from screening.runs import latest_run, summarise
 from screening.schemas import CandidateSchema, DecisionSchema, VacancySchema
 from screening.vacancies import (
     AssigneeError,
@@ -164,12 +168,24 @@ def edit_candidate(candidate_id: int):
 @bp.get("/candidates/<int:candidate_id>")
 def candidate(candidate_id: int):
     candidate = access.get_candidate(current_user, candidate_id)
+    return _candidate_page(candidate, {})
+
+
+def _candidate_page(candidate: Candidate, errors: dict):
+    run = latest_run(candidate)
     return render_template(
-        "recruiter/candidate.html", candidate=candidate, errors={},
-        state_label=case_state_label, decision_label=decision_label,
+        "recruiter/candidate.html", candidate=candidate, errors=errors,
+        state_label=case_state_label, decision_label=decision_label, source_label=source_label,
         decisions=[(d.value, decision_label(d)) for d in Decision],
         erase_after=erase_after(candidate), can_change=access.can_change(current_user),
-    )
+        accounts=consent.current(candidate.subject), run=run,
+        totals=summarise(run.counts) if run else None,
+        window_open=comment_window_open(candidate),
+        can_ask=candidate.state in ASKABLE,
+        can_screen=candidate.state in (CaseState.CONSENTED, CaseState.SCREENED),
+        can_read=current_user.role == Role.RECRUITER,
+        hold=rights.held(candidate.subject) if current_user.role == Role.LEGAL else None,
+    ), 422 if errors else 200
 
 
 @bp.post("/candidates/<int:candidate_id>/decision")
@@ -179,18 +195,21 @@ def decision(candidate_id: int):
     if data:
         try:
             decide(candidate, Decision(data["decision"]), actor=current_user)
-        except CaseError:
+        except CaseError as error:
             db.session.rollback()
-            errors = {"decision": _("A decision was already recorded for this candidate.")}
+            errors = {"decision": DECISION_ERRORS[str(error)]()}
         else:
             db.session.commit()
             flash(_("The decision is recorded."))
             return redirect(url_for("recruiter.candidate", candidate_id=candidate.id))
     if not errors:
         abort(400)
-    return render_template(
-        "recruiter/candidate.html", candidate=candidate, errors=errors,
-        state_label=case_state_label, decision_label=decision_label,
-        decisions=[(d.value, decision_label(d)) for d in Decision],
-        erase_after=erase_after(candidate), can_change=True,
-    ), 422
+    return _candidate_page(candidate, errors)
+
+
+DECISION_ERRORS = {
+    "state": lambda: _("A decision was already recorded for this candidate."),
+    "comment_window": lambda: _(
+        "The candidate can still add context to the findings: a rejection must wait until the "
+        "comment window closes, unless they add context or say they will not."),
+}

@@ -26,6 +26,11 @@ ROUTES = {
     "candidate_edit_form": ("GET", "/candidates/{c}/edit", None),
     "candidate_edit": ("POST", "/candidates/{c}/edit", CANDIDATE_FORM),
     "candidate_decide": ("POST", "/candidates/{c}/decision", {"decision": "hired"}),
+    "consent_request": ("POST", "/candidates/{c}/consent-request", None),
+    "screening_start": ("POST", "/candidates/{c}/screening", None),
+    "screening_progress": ("GET", "/candidates/{c}/run", None),
+    "findings": ("GET", "/candidates/{c}/findings", None),
+    "legal_rights": ("GET", "/legal/rights", None),
     "admin_users": ("GET", "/admin/users", None),
     "admin_user_new": ("POST", "/admin/users/new", {"email": "new@example.test", "name": "New",
                                                     "role": "legal", "password": PASSWORD}),
@@ -39,8 +44,11 @@ ROUTES = {
 WHO = ("owner", "assigned", "other", "legal", "admin")
 OBJECT_ROUTES = {"vacancy_show", "vacancy_edit_form", "vacancy_edit", "candidate_new_form",
                  "candidate_new", "candidate_show", "candidate_edit_form", "candidate_edit",
-                 "candidate_decide"}
-READ_ROUTES = {"dashboard", "vacancy_show", "candidate_show", "preferences"}
+                 "candidate_decide", "consent_request", "screening_start", "screening_progress",
+                 "findings"}
+READ_ROUTES = {"dashboard", "vacancy_show", "candidate_show", "preferences",
+               "screening_progress"}
+LEGAL_ROUTES = {"legal_rights"}
 ADMIN_ROUTES = {"admin_users", "admin_user_new", "admin_user_edit", "admin_settings"}
 
 
@@ -51,6 +59,8 @@ def expected(route: str, who: str) -> int:
         return 200
     if route in ADMIN_ROUTES:
         return ok if who == "admin" else 403
+    if route in LEGAL_ROUTES:
+        return ok if who == "legal" else 403
     if who == "admin":
         return 403
     if who == "legal":

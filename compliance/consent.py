@@ -1,0 +1,161 @@
+"""Consent records: per purpose and source, with the exact notice shown; history is kept."""
+
+import enum
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from compliance import audit, retention
+from compliance.audit import AuditAction
+from compliance.db import UTCDateTime, db, str_enum, utcnow
+from compliance.personal import PersonalText
+from compliance.subjects import RetentionReason, Subject
+
+
+class ConsentPurpose(enum.StrEnum):
+    SCREENING = "screening"
+    TALENT_POOL = "talent_pool"
+
+
+class ConsentDecision(enum.StrEnum):
+    GIVEN = "given"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class ConsentRecord(db.Model):
+    """One decision on one source (or on the talent pool); never updated, only added to."""
+
+    __tablename__ = "consent_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"),
+                                            index=True)
+    purpose: Mapped[ConsentPurpose] = mapped_column(str_enum(ConsentPurpose))
+    source_kind: Mapped[str | None] = mapped_column(String(24))
+    account: Mapped[str | None] = mapped_column(PersonalText)
+    decision: Mapped[ConsentDecision] = mapped_column(str_enum(ConsentDecision))
+    scope: Mapped[dict[str, Any]] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(2))
+    notice_version: Mapped[str] = mapped_column(String(80))
+    notice_text: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    subject: Mapped[Subject] = relationship()
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The exact text a candidate was shown, and the version it came from."""
+
+    version: str
+    text: str
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SourceAnswer:
+    kind: str
+    account: str | None
+    given: bool
+
+
+def record_answers(subject: Subject, answers: list[SourceAnswer], *, notice: Notice,
+                   scope: dict[str, Any], language: str, method: str) -> list[ConsentRecord]:
+    """Record the candidate's answer per source; a decline of every source ends the case."""
+    records = []
+    for answer in answers:
+        decision = ConsentDecision.GIVEN if answer.given else ConsentDecision.DECLINED
+        records.append(_add(subject, ConsentPurpose.SCREENING, decision, answer.kind,
+                            answer.account if answer.given else None, notice=notice,
+                            scope=scope, language=language, method=method))
+    given = sorted(a.kind for a in answers if a.given)
+    declined = sorted(a.kind for a in answers if not a.given)
+    audit.record(AuditAction.CONSENT_GIVEN if given else AuditAction.CONSENT_DECLINED,
+                 actor="candidate", subject=subject, objects=_objects(scope), sources=given,
+                 declined=declined, notice_version=notice.version, notice_digest=notice.digest,
+                 method=method)
+    if not given:
+        retention.after_consent_ended(subject, RetentionReason.CONSENT_DECLINED)
+    return records
+
+
+def record_talent_pool(subject: Subject, *, notice: Notice, scope: dict[str, Any],
+                       language: str, method: str) -> None:
+    """Record the separate talent-pool consent: keep the data for a year."""
+    _add(subject, ConsentPurpose.TALENT_POOL, ConsentDecision.GIVEN, None, None, notice=notice,
+         scope=scope, language=language, method=method)
+    audit.record(AuditAction.CONSENT_GIVEN, actor="candidate", subject=subject,
+                 objects=_objects(scope), purpose=ConsentPurpose.TALENT_POOL.value,
+                 notice_version=notice.version, method=method)
+
+
+def withdraw(subject: Subject, *, notice: Notice, scope: dict[str, Any], language: str,
+             method: str) -> None:
+    """Withdraw every consent the subject gave; processing stops and the case is erased."""
+    given = current(subject)
+    for kind in given:
+        _add(subject, ConsentPurpose.SCREENING, ConsentDecision.WITHDRAWN, kind, None,
+             notice=notice, scope=scope, language=language, method=method)
+    if talent_pool(subject):
+        _add(subject, ConsentPurpose.TALENT_POOL, ConsentDecision.WITHDRAWN, None, None,
+             notice=notice, scope=scope, language=language, method=method)
+    audit.record(AuditAction.CONSENT_WITHDRAWN, actor="candidate", subject=subject,
+                 objects=_objects(scope), sources=sorted(given), method=method)
+    retention.after_consent_ended(subject, RetentionReason.CONSENT_WITHDRAWN)
+
+
+def history(subject: Subject) -> list[ConsentRecord]:
+    """Return every consent record of the subject, oldest first."""
+    return list(db.session.scalars(select(ConsentRecord).where(
+        ConsentRecord.subject_id == subject.id).order_by(ConsentRecord.id)))
+
+
+def current(subject: Subject) -> dict[str, tuple[str | None, bool]]:
+    """Return, per source, the confirmed account of a standing screening consent."""
+    latest: dict[str, ConsentRecord] = {}
+    for record in history(subject):
+        if record.purpose == ConsentPurpose.SCREENING and record.source_kind:
+            latest[record.source_kind] = record
+    return {kind: (r.account, True) for kind, r in latest.items()
+            if r.decision == ConsentDecision.GIVEN}
+
+
+def answered(subject: Subject) -> bool:
+    """Tell whether the subject has answered a screening consent request at all."""
+    return any(r.purpose == ConsentPurpose.SCREENING for r in history(subject))
+
+
+def talent_pool(subject: Subject) -> bool:
+    """Tell whether a talent-pool consent stands."""
+    records = [r for r in history(subject) if r.purpose == ConsentPurpose.TALENT_POOL]
+    return bool(records) and records[-1].decision == ConsentDecision.GIVEN
+
+
+def talent_pool_since(subject: Subject) -> datetime | None:
+    """Return when a standing talent-pool consent was given, if one stands."""
+    records = [r for r in history(subject) if r.purpose == ConsentPurpose.TALENT_POOL]
+    if records and records[-1].decision == ConsentDecision.GIVEN:
+        return records[-1].at
+    return None
+
+
+def _add(subject, purpose, decision, kind, account, *, notice, scope, language, method):
+    record = ConsentRecord(subject=subject, purpose=purpose, decision=decision,
+                           source_kind=kind, account=account, scope=scope, language=language,
+                           notice_version=notice.version, notice_text=notice.text, method=method)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def _objects(scope: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in scope.items() if k in ("vacancy", "candidate")}

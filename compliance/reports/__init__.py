@@ -1,0 +1,1 @@
+"""PDF reports for legal counsel: rendered from templates, PDF/A-3 with their data, signed."""

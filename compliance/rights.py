@@ -1,0 +1,144 @@
+"""Rights requests (Art. 15-21): tracked to their one-month due date, erasure executed at once.
+
+An erasure request or an objection stops processing and erases the subject straight away,
+unless legal counsel has put the subject on hold with a reason; then it waits, with its due
+date, on the legal page until counsel resolves it.
+"""
+
+import enum
+from datetime import datetime, timedelta
+
+from sqlalchemy import ForeignKey, Integer, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from compliance import audit, erasure, retention
+from compliance.audit import AuditAction
+from compliance.db import UTCDateTime, db, str_enum, utcnow
+from compliance.subjects import RetentionReason, Subject
+
+DUE_AFTER = timedelta(days=30)  # Art. 12(3): one month, extendable by two with notice
+
+
+class Right(enum.StrEnum):
+    ACCESS = "access"
+    RECTIFICATION = "rectification"
+    ERASURE = "erasure"
+    OBJECTION = "objection"
+    PORTABILITY = "portability"
+
+
+class RequestStatus(enum.StrEnum):
+    OPEN = "open"
+    ON_HOLD = "on_hold"
+    DONE = "done"
+    REFUSED = "refused"
+
+
+class RightsRequest(db.Model):
+    __tablename__ = "rights_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"),
+                                            index=True)
+    right: Mapped[Right] = mapped_column(str_enum(Right))
+    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+    subject: Mapped[Subject] = relationship()
+
+    @property
+    def overdue(self) -> bool:
+        return self.resolved_at is None and self.due_at < utcnow()
+
+
+class LegalHold(db.Model):
+    """Counsel's reason to keep a subject's data despite an erasure request (Art. 17(3))."""
+
+    __tablename__ = "legal_hold"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"),
+                                            unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def request_right(subject: Subject, right: Right, *, objects: dict) -> RightsRequest:
+    """Record a request; an access or portability request is served at once by the portal."""
+    now = utcnow()
+    served = right in (Right.ACCESS, Right.PORTABILITY)
+    request = RightsRequest(subject=subject, right=right, received_at=now, due_at=now + DUE_AFTER,
+                            status=RequestStatus.DONE if served else RequestStatus.OPEN,
+                            resolved_at=now if served else None,
+                            resolution="served in the portal" if served else None)
+    db.session.add(request)
+    db.session.flush()
+    audit.record(AuditAction.RIGHTS_REQUESTED, actor="candidate", subject=subject,
+                 objects={**objects, "rights_request": request.id}, right=right.value)
+    if right in (Right.ERASURE, Right.OBJECTION):
+        if held(subject):
+            request.status = RequestStatus.ON_HOLD
+        else:
+            reason = (RetentionReason.ERASURE_REQUESTED if right == Right.ERASURE
+                      else RetentionReason.OBJECTION)
+            retention.after_consent_ended(subject, reason)
+    return request
+
+
+def execute_erasure(subject: Subject, request: RightsRequest) -> None:
+    """Erase the subject for its request; the request goes with it, the audit events stay."""
+    reason = (RetentionReason.ERASURE_REQUESTED if request.right == Right.ERASURE
+              else RetentionReason.OBJECTION)
+    audit.record(AuditAction.RIGHTS_RESOLVED, actor="system", subject=subject,
+                 objects={"rights_request": request.id}, right=request.right.value,
+                 resolution="erased")
+    erasure.erase_subject(subject, actor="system", reason=reason)
+
+
+def held(subject: Subject) -> LegalHold | None:
+    return db.session.scalar(select(LegalHold).where(LegalHold.subject_id == subject.id))
+
+
+def resolve(request: RightsRequest, *, actor, release: bool, note: str) -> None:
+    """Counsel resolves a held request: release (erase now) or refuse, with a note."""
+    if release:
+        hold = held(request.subject)
+        if hold is not None:
+            db.session.delete(hold)
+        request.status, request.resolution = RequestStatus.DONE, note
+        audit.record(AuditAction.RIGHTS_RESOLVED, actor=actor, subject=request.subject,
+                     objects={"rights_request": request.id}, right=request.right.value,
+                     resolution="released")
+        retention.after_consent_ended(request.subject, RetentionReason.ERASURE_REQUESTED)
+    else:
+        request.status, request.resolution = RequestStatus.REFUSED, note
+        audit.record(AuditAction.RIGHTS_RESOLVED, actor=actor, subject=request.subject,
+                     objects={"rights_request": request.id}, right=request.right.value,
+                     resolution="refused")
+    request.resolved_at = utcnow()
+
+
+def place_hold(subject: Subject, *, actor, reason: str) -> LegalHold:
+    hold = LegalHold(subject_id=subject.id, reason=reason, created_by=actor.id)
+    db.session.add(hold)
+    db.session.flush()
+    audit.record(AuditAction.RIGHTS_RESOLVED, actor=actor, subject=subject,
+                 objects={"legal_hold": hold.id}, resolution="hold_placed")
+    return hold
+
+
+def open_requests() -> list[RightsRequest]:
+    """Return the requests still waiting, the earliest due first."""
+    return list(db.session.scalars(select(RightsRequest).where(
+        RightsRequest.status.in_([RequestStatus.OPEN, RequestStatus.ON_HOLD]))
+        .order_by(RightsRequest.due_at)))
+
+
+def recent_resolved(limit: int = 50) -> list[RightsRequest]:
+    return list(db.session.scalars(select(RightsRequest).where(
+        RightsRequest.resolved_at.is_not(None)).order_by(RightsRequest.resolved_at.desc())
+        .limit(limit)))

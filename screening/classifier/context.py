@@ -1,0 +1,100 @@
+"""The context rules: whether a special-category hit is a fact about a person or a topic.
+
+A hit counts unless a professional word (patients, protocol) is closer to it than any
+personal word (I, my, family), within PROFESSIONAL_WINDOW tokens; a `when_personal` hit also
+needs a personal word within PERSONAL_WINDOW tokens. Context patterns are only worth a token
+Matcher call when their words occur in order and close together.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+# How far (in tokens) a personal word may be from a `when_personal` hit.
+PERSONAL_WINDOW = 12
+# A professional word this close, and closer than any personal word, makes a hit a topic.
+PROFESSIONAL_WINDOW = 4
+
+
+class Found:
+    """What one Doc revealed: hits (category, tier, start, end), context words, pattern steps."""
+
+    __slots__ = ("hits", "personal", "professional", "partners", "possessives", "steps")
+
+    def __init__(self) -> None:
+        self.hits: list[tuple[str, str, int, int]] = []
+        self.personal: list[int] = []
+        self.professional: list[int] = []
+        self.partners: list[tuple[int, str]] = []
+        self.possessives: set[int] = set()
+        self.steps: dict[int, dict[int, list[int]]] = {}
+
+    def add(self, kind: tuple, start: int, end: int) -> None:
+        name = kind[0]
+        if name == "hit":
+            self.hits.append((kind[1], kind[2], start, end))
+        elif name == "personal":
+            self.personal.append(start)
+        elif name == "professional":
+            self.professional.append(start)
+        elif name == "step":
+            self.steps.setdefault(kind[1], {}).setdefault(kind[2], []).append(start)
+        elif name == "partner":
+            self.partners.append((start, kind[1]))
+        elif name == "possessive":
+            self.possessives.add(start)
+
+    def categories(self, hits: list[tuple[str, str, int, int]]) -> set[str]:
+        """Return the categories of the hits that survive the context rules."""
+        found: set[str] = set()
+        self.personal.sort()
+        self.professional.sort()
+        for category, tier, start, end in hits:
+            if category not in found and _counts(
+                tier, start, end, self.personal, self.professional
+            ):
+                found.add(category)
+        return found
+
+    def partner_mentions(self) -> list[tuple[int, str]]:
+        """Return (token index, sex) for 'my husband', 'mijn vriendin', ..."""
+        return [
+            (i, sex) for i, sex in self.partners
+            if i - 1 in self.possessives or i - 2 in self.possessives
+        ]
+
+
+def in_order(steps: dict[int, list[int]], places: list[int]) -> bool:
+    """Tell whether each required step occurs after the previous one, within reach."""
+    if len(steps) < len(places):
+        return False
+    reachable = set(steps[places[0]])
+    for before, place in zip(places, places[1:], strict=False):
+        gap = place - before
+        reachable = {p for p in steps[place] if any(0 < p - r <= gap for r in reachable)}
+        if not reachable:
+            return False
+    return True
+
+
+def _distance(positions: list[int], start: int, end: int) -> int:
+    """Return the distance in tokens from the nearest position to the span [start, end)."""
+    if not positions:
+        return 1 << 30
+    i = bisect_left(positions, start)
+    best = 1 << 30
+    if i < len(positions):
+        best = max(0, positions[i] - end + 1)
+    if i > 0:
+        best = min(best, start - positions[i - 1])
+    return best
+
+
+def _counts(tier: str, start: int, end: int, personal: list[int], professional: list[int]) -> bool:
+    to_personal = _distance(personal, start, end)
+    to_professional = _distance(professional, start, end)
+    if to_professional <= PROFESSIONAL_WINDOW and to_professional < to_personal:
+        return False
+    if tier == "when_personal":
+        return to_personal <= PERSONAL_WINDOW
+    return True

@@ -1,0 +1,85 @@
+"""First names and surnames for redaction, from Faker's person providers (MIT licence).
+
+Faker ships curated first-name lists with their sex and surname lists per locale; we take
+the locales of the market (NL, BE, UK, IE, US) and those of its largest communities.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
+_LOCALES = (
+    "nl_NL", "nl_BE", "en_GB", "en_IE", "en_US", "en_IN", "fr_FR", "fr_BE", "de_DE",
+    "es_ES", "it_IT", "pt_PT", "pl_PL", "tr_TR", "ar_AA", "en_NG", "da_DK", "sv_SE",
+)
+# Words that are first names in some list but mostly mean something else in our posts.
+_NOT_NAMES = frozenset(
+    "will may june april august mark bill grace hope joy faith rose iris ruby julia crystal "
+    "page dawn summer autumn chase hunter sterling miles bob pat art dean major angel "
+    "paris florence sydney victoria jordan austin dallas chelsea lincoln houston georgia "
+    "mercedes jade amber holly ivy lily daisy olive violet pearl ginger robin sky "
+    "van de der den ter het een en of".split()
+)
+
+
+@cache
+def _provider(locale: str):
+    try:
+        return importlib.import_module(f"faker.providers.person.{locale}").Provider
+    except ImportError:
+        return None
+
+
+def _lower_set(values) -> set[str]:
+    """Lower-case single-word names; 'de Vries' and 'van den Berg' give 'vries' and 'berg'."""
+    names = set()
+    for value in values or ():
+        word = str(value).split()[-1].lower() if str(value).strip() else ""
+        if word.isalpha() or "'" in word:
+            names.add(word)
+    return names
+
+
+@cache
+def first_names() -> dict[str, str]:
+    """Return lower-case first name -> 'male', 'female' or 'unknown'."""
+    genders: dict[str, str] = {}
+    for locale in _LOCALES:
+        provider = _provider(locale)
+        if provider is None:
+            continue
+        male = _lower_set(getattr(provider, "first_names_male", ()))
+        female = _lower_set(getattr(provider, "first_names_female", ()))
+        for name in male | female:
+            sex = "male" if name in male and name not in female else "female"
+            if name in male and name in female:
+                sex = "unknown"
+            if genders.get(name, sex) != sex:
+                sex = "unknown"
+            genders[name] = sex
+    for word in _NOT_NAMES:
+        genders.pop(word, None)
+    return genders
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Return lower-case surnames (single words)."""
+    names: set[str] = set()
+    for locale in _LOCALES:
+        provider = _provider(locale)
+        if provider is not None:
+            names |= _lower_set(getattr(provider, "last_names", ()))
+    return frozenset(names - _NOT_NAMES)
+
+
+def gender_of_handle(handle: str) -> str:
+    """Guess the sex of a handle's owner from the longest first name it starts with."""
+    handle = handle.lower().lstrip("@")
+    names = first_names()
+    for size in range(min(len(handle), 10), 2, -1):
+        sex = names.get(handle[:size])
+        if sex is not None:
+            return sex
+    return "unknown"

@@ -1,0 +1,221 @@
+"""The special-category matcher: finds Art. 9 / Art. 10 data in a Doc, in Dutch and English.
+
+Every post is matched against the lexicons of both languages, because mixed posts are common.
+One PhraseMatcher on NORM (the lemma, see lemmatizer.py) finds, in one pass: the lexicon
+terms (with their inflections in the pipeline's language), the words that make a hit
+personal (I, my, family) or professional (patients, protocol), partner nouns, and the words
+that context patterns need. Compound words ('vakbondslid', 'chemokuur') are checked against
+the prefix and suffix rules once, when the vocabulary first sees them (newwords.py), and
+added to the same matcher. A context pattern runs its spaCy Matcher, on a window around its
+words, only when they occur in order and its category is not found yet: a Matcher call costs
+about a microsecond a token.
+
+Whether a hit is a fact about a person or a topic is decided in context.py; ambiguity
+resolves toward withholding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from screening.classifier.context import Found, in_order
+from screening.classifier.lexicon import (
+    FUNCTION_WORDS,
+    CategoryLexicon,
+    compile_pattern,
+    load_special,
+    load_word_list,
+    required_steps,
+)
+from screening.classifier.newwords import watch
+
+# Bound on learned compound words kept in the matcher (a few per thousand words qualify).
+MAX_LEARNED = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What the matcher found in a Doc: categories, and partner mentions for the author check."""
+
+    categories: frozenset[str] = frozenset()
+    partners: tuple[tuple[int, str], ...] = ()
+
+
+NOTHING = Findings()
+
+
+def _ensure_extensions() -> None:
+    # One extension, set and read once per Doc: every `doc._` access builds an object.
+    if not Doc.has_extension("special"):
+        Doc.set_extension("special", default=NOTHING)
+
+
+class SpecialCategoryMatcher:
+    """Set `doc._.special`: the categories found and partner mentions (for the author check)."""
+
+    def __init__(self, nlp: Language, name: str = "special_categories") -> None:
+        _ensure_extensions()
+        self.nlp = nlp
+        self.vocab = nlp.vocab
+        self.name = name
+        self._built = False
+
+    # -- building ---------------------------------------------------------------------------
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        """Compile the lexicons; runs after the lemmatizer so patterns get its lemmas."""
+        self._build()
+
+    def _build(self) -> None:
+        self.matcher = PhraseMatcher(self.vocab, attr="NORM")
+        self.kinds: dict[int, tuple] = {}
+        self.prefixes: dict[str, list[str]] = {}
+        self.suffixes: dict[str, list[str]] = {}
+        self.patterns: list[tuple[str, str, Matcher, list[int], int]] = []
+        self._learned: list[tuple[str, list[str]]] = []
+        self._learned_count = 0
+        for lexicon in load_special():
+            self._add_lexicon(lexicon)
+        self._add_words("@personal", ("personal",), "context/personal.en.yaml",
+                        "context/personal.nl.yaml")
+        self._add_words("@professional", ("professional",), "context/professional.en.yaml",
+                        "context/professional.nl.yaml")
+        self._affixes = (tuple(self.prefixes), tuple(self.suffixes))
+        self.context_keys = frozenset(
+            key for key, kind in self.kinds.items()
+            if kind[0] in ("personal", "professional", "possessive")
+        )
+        watch(self.vocab, self._on_new_word)
+        self._built = True
+
+    def _key(self, key: str, kind: tuple) -> str:
+        self.kinds[self.vocab.strings.add(key)] = kind
+        return key
+
+    def _add(self, key: str, kind: tuple, phrases) -> None:
+        docs = [self.nlp.make_doc(phrase) for phrase in phrases]
+        if docs:
+            self.matcher.add(self._key(key, kind), docs)
+
+    def _add_words(self, key: str, kind: tuple, *names: str) -> None:
+        self._add(key, kind, [word for name in names for word in load_word_list(name)])
+
+    def _add_lexicon(self, lexicon: CategoryLexicon) -> None:
+        for tier, block in lexicon.blocks.items():
+            key = f"{lexicon.category}|{tier}"
+            self._add(key, ("hit", lexicon.category, tier), block.terms)
+            for prefix in block.prefixes:
+                self.prefixes.setdefault(prefix.lower(), []).append(key)
+            for suffix in block.suffixes:
+                self.suffixes.setdefault(suffix.lower(), []).append(key)
+            for text in block.patterns:
+                self._add_pattern(key, text)
+        for noun, sex in (lexicon.partners.get("nouns") or {}).items():
+            self._add(f"@partner|{sex}", ("partner", sex), [noun])
+        self._add("@possessive", ("possessive",), lexicon.partners.get("possessives") or ())
+
+    def _add_pattern(self, key: str, text: str) -> None:
+        pid = len(self.patterns)
+        matcher = Matcher(self.vocab)
+        matcher.add(key, compile_pattern(text))
+        # Steps made of frequent words ('for|of') are assumed present: matching them in
+        # every post would cost more than it saves. The others are found by the phrase
+        # matcher, with their positions, and must occur in order and close together.
+        places = [
+            place for place, words in required_steps(text)
+            if not words & FUNCTION_WORDS
+        ]
+        category, tier = key.split("|")
+        self.patterns.append((category, tier, matcher, places, len(text.split())))
+        for number, (place, words) in enumerate(required_steps(text)):
+            if place in places:
+                self._add(f"@step|{pid}|{number}", ("step", pid, place), sorted(words))
+
+    # -- new words, once each ---------------------------------------------------------------
+    def _on_new_word(self, text: str) -> None:
+        """Queue a new word that a prefix or suffix rule makes a hit (compounds)."""
+        if len(text) <= 3 or self._learned_count >= MAX_LEARNED:
+            return
+        keys = [key for part in _compound_parts(text) for key in self._affix_keys(part)]
+        if keys:
+            self._learned.append((text, keys))
+
+    def _affix_keys(self, word: str) -> list[str]:
+        prefixes, suffixes = self._affixes
+        keys: list[str] = []
+        if word.startswith(prefixes):
+            for prefix in prefixes:
+                if word.startswith(prefix) and len(word) > len(prefix):
+                    keys.extend(self.prefixes[prefix])
+        if word.endswith(suffixes):
+            for suffix in suffixes:
+                if word.endswith(suffix) and len(word) > len(suffix):
+                    keys.extend(self.suffixes[suffix])
+        return keys
+
+    def _learn(self) -> None:
+        """Add queued compound words to the matcher (outside tokenization, before matching)."""
+        learned, self._learned = self._learned, []
+        for text, keys in learned:
+            pattern = Doc(self.vocab, words=[text])
+            for key in dict.fromkeys(keys):
+                category, tier = key.split("|")
+                self.matcher.add(self._key(key, ("hit", category, tier)), [pattern])
+            self._learned_count += 1
+
+    # -- per doc ----------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        if not self._built:
+            self._build()
+        found = self.match(doc)
+        if found is not None:
+            self.set_annotations(doc, found)
+        return doc
+
+    def match(self, doc: Doc) -> Found | None:
+        """Sort the matcher's one pass into hits, context words and pattern steps."""
+        if self._learned:
+            self._learn()
+        matches = self.matcher(doc)
+        # Most posts only contain context words (I, my, patients): nothing to decide.
+        if self.context_keys.issuperset([key for key, _, _ in matches]):
+            return None
+        found = Found()
+        kinds = self.kinds
+        for key, start, end in matches:
+            found.add(kinds[key], start, end)
+        return found
+
+    def set_annotations(self, doc: Doc, found: Found) -> None:
+        """Keep the categories whose hits survive the context rules; patterns fill the gaps."""
+        categories = found.categories(found.hits)
+        for pid, steps in found.steps.items():
+            category, tier, matcher, places, length = self.patterns[pid]
+            # A Matcher call costs ~1 us a token: run it only when the pattern's words occur
+            # in order, close together, for a category not found yet, and only around them.
+            if category not in categories and in_order(steps, places):
+                positions = [p for place in places for p in steps[place]]
+                start = max(0, min(positions) - length)
+                window = doc[start : max(positions) + length + 1]
+                hits = [(category, tier, start + s, start + e) for _, s, e in matcher(window)]
+                categories |= found.categories(hits)
+        partners = found.partner_mentions()
+        if categories or partners:
+            doc._.special = Findings(frozenset(categories), tuple(partners))
+
+
+def _compound_parts(text: str) -> list[str]:
+    lower = text.lower()
+    parts = [lower]
+    if "-" in lower:
+        parts.extend(p for p in lower.split("-") if p)
+    return parts
+
+
+@Language.factory("special_categories")
+def make_special_categories(nlp: Language, name: str) -> SpecialCategoryMatcher:
+    """Build the special-category matcher over the packaged lexicons."""
+    return SpecialCategoryMatcher(nlp, name)

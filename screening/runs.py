@@ -1,0 +1,329 @@
+"""The screening run: fetch the confirmed accounts, classify, keep only minimised findings."""
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from compliance import audit, consent
+from compliance.audit import AuditAction
+from compliance.db import UTCDateTime, db, str_enum, utcnow
+from compliance.personal import PersonalText
+from compliance.queue import task
+from compliance.subjects import Subject
+from screening import classifier as nlp
+from screening.models import Candidate, CaseState
+from screening.sources import (
+    ClientSettings,
+    GuardedClient,
+    SourceError,
+    SourceKind,
+    Window,
+    fetch_source,
+    read_export,
+)
+
+log = logging.getLogger(__name__)
+PUBLIC_KINDS = {SourceKind.RSS, SourceKind.MASTODON, SourceKind.GITHUB, SourceKind.BLUESKY}
+# Platforms without a public interface: the candidate uploads their own export in the portal.
+EXPORT_KINDS = [SourceKind.X_ARCHIVE.value, SourceKind.LINKEDIN_EXPORT.value,
+                SourceKind.MASTODON_ARCHIVE.value]
+
+
+class RunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    STOPPED = "stopped"
+
+
+class ScreeningRun(db.Model):
+    __tablename__ = "screening_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"),
+                                              index=True)
+    status: Mapped[RunStatus] = mapped_column(str_enum(RunStatus), default=RunStatus.QUEUED)
+    error: Mapped[str | None] = mapped_column(String(40))
+    progress: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    candidate: Mapped[Candidate] = relationship()
+
+
+class Finding(db.Model):
+    """A post that bears on the job: the redacted excerpt and its matches, never the post."""
+
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("screening_run.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"),
+                                              index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"))
+    source_kind: Mapped[str] = mapped_column(String(24))
+    account: Mapped[str] = mapped_column(PersonalText)
+    url: Mapped[str] = mapped_column(PersonalText)
+    published: Mapped[datetime] = mapped_column(UTCDateTime)
+    excerpt: Mapped[str] = mapped_column(PersonalText)
+    matched: Mapped[list[str]] = mapped_column(JSON)
+    context: Mapped[str | None] = mapped_column(PersonalText)
+    context_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    subject: Mapped[Subject] = relationship()
+
+
+@dataclass
+class SourceTally:
+    looked_at: int = 0
+    shown: int = 0
+    irrelevant: int = 0
+    withheld: dict[str, int] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"looked_at": self.looked_at, "shown": self.shown, "irrelevant": self.irrelevant,
+                "withheld": self.withheld or {}}
+
+
+class ConsentMissing(RuntimeError):
+    """No standing consent covers the run: nothing may be fetched."""
+
+
+def get_classifier() -> nlp.Classifier:
+    """Build the classifier once per app (pipelines load in about a second)."""
+    if "classifier" not in current_app.extensions:
+        names = {"en": current_app.config.get("NLP_PIPELINE_EN"),
+                 "nl": current_app.config.get("NLP_PIPELINE_NL")}
+        current_app.extensions["classifier"] = nlp.Classifier.for_languages(names=names)
+    return current_app.extensions["classifier"]
+
+
+def consented_sources(candidate: Candidate) -> dict[str, str | None]:
+    """Return the sources the candidate agreed to, limited to what the vacancy allows."""
+    allowed = set(candidate.vacancy.allowed_sources)
+    return {kind: account for kind, (account, _) in consent.current(candidate.subject).items()
+            if kind in allowed}
+
+
+def queue_run(candidate: Candidate, *, actor) -> ScreeningRun:
+    """Create a queued run after checking consent; commit, then `enqueue('screening.run', id)`."""
+    sources = {k: a for k, a in consented_sources(candidate).items() if k in PUBLIC_KINDS}
+    if not sources:
+        raise ConsentMissing("no public source with consent")
+    active = db.session.scalar(select(ScreeningRun).where(
+        ScreeningRun.candidate_id == candidate.id,
+        ScreeningRun.status.in_([RunStatus.QUEUED, RunStatus.RUNNING])))
+    if active is not None:
+        return active  # a double click starts nothing twice
+    run = ScreeningRun(candidate=candidate, status=RunStatus.QUEUED,
+                       progress={k: {"state": "waiting"} for k in sorted(sources)}, counts={})
+    db.session.add(run)
+    candidate.state = CaseState.SCREENING
+    db.session.flush()
+    audit.record(AuditAction.SCREENING_QUEUED, actor=actor, subject=candidate.subject,
+                 objects={"candidate": candidate.id, "run": run.id}, sources=sorted(sources))
+    return run
+
+
+@task("screening.run")
+def run_task(run_id: int) -> None:
+    """Run, and never leave a run hanging: an unexpected error ends it as failed."""
+    try:
+        run_screening(run_id)
+    except Exception as error:  # the recruiter must see "failed", not "running" forever
+        db.session.rollback()
+        # Only the error's type: its message could quote a candidate's post.
+        log.error("screening run %s failed: %s", run_id, type(error).__name__)
+        run = db.session.get(ScreeningRun, run_id)
+        if run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
+            _finish(run, RunStatus.FAILED, error="internal_error")
+
+
+def run_screening(run_id: int) -> RunStatus | None:
+    """Carry out a queued run; safe to retry: a finished or vanished run is left alone."""
+    run = db.session.get(ScreeningRun, run_id)
+    if run is None or run.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.STOPPED):
+        return run.status if run else None
+    candidate = run.candidate
+    sources = {k: a for k, a in consented_sources(candidate).items() if k in PUBLIC_KINDS}
+    if not sources:  # the run checks consent itself: no task or command can skip this
+        return _finish(run, RunStatus.FAILED, error="no_consent")
+    run.status, run.started_at = RunStatus.RUNNING, utcnow()
+    audit.record(AuditAction.SCREENING_STARTED, actor="system", subject=candidate.subject,
+                 objects={"candidate": candidate.id, "run": run.id}, sources=sorted(sources))
+    db.session.commit()
+    posts, failures = _fetch(run, sources, candidate.vacancy.lookback_years)
+    if not _still_consented(run.id, candidate.id, set(sources)):
+        return _stop(run_id)
+    verdicts = _classify(posts, candidate)
+    if not _still_consented(run.id, candidate.id, set(sources)):
+        return _stop(run_id)
+    run = db.session.get(ScreeningRun, run_id)
+    tallies = _store(run, posts, verdicts, set(sources))
+    run.counts = {k: t.as_dict() for k, t in tallies.items()}
+    for kind, code in failures.items():
+        run.counts.setdefault(kind, SourceTally().as_dict())["failure"] = code
+    return _finish(run, RunStatus.DONE, failures=failures)
+
+
+def process_export(candidate: Candidate, kind: str, filename: str, data: bytes) -> ScreeningRun:
+    """Screen an uploaded export in memory, as a run of its own; the file is never kept."""
+    if kind not in EXPORT_KINDS or kind not in consented_sources(candidate):
+        raise ConsentMissing(kind)
+    window = Window(since=utcnow() - timedelta(days=365 * candidate.vacancy.lookback_years),
+                    limit=int(current_app.config.get("SCREENING_ITEM_CAP", 500)))
+    posts = read_export(filename, data, window=window)  # raises SourceError with a message
+    run = ScreeningRun(candidate=candidate, status=RunStatus.RUNNING, started_at=utcnow(),
+                       progress={kind: {"state": "done", "posts": len(posts)}}, counts={})
+    db.session.add(run)
+    db.session.flush()
+    audit.record(AuditAction.EXPORT_UPLOADED, actor="candidate", subject=candidate.subject,
+                 objects={"candidate": candidate.id, "run": run.id}, source=kind,
+                 posts=len(posts))
+    tallies = _store(run, posts, _classify(posts, candidate), {kind})
+    run.counts = {k: t.as_dict() for k, t in tallies.items()} or {kind: SourceTally().as_dict()}
+    _finish(run, RunStatus.DONE)
+    return run
+
+
+def _fetch(run: ScreeningRun, sources: dict[str, str | None], lookback_years: int):
+    """Fetch source by source, showing progress; a failing source does not fail the others."""
+    window = Window(since=utcnow() - timedelta(days=365 * lookback_years),
+                    limit=int(current_app.config.get("SCREENING_ITEM_CAP", 500)))
+    settings = current_app.config.get("SOURCE_CLIENT_SETTINGS") or ClientSettings()
+    bases = current_app.config.get("SOURCE_BASE_URLS", {})
+    posts, failures = [], {}
+    with GuardedClient(settings) as client:
+        for kind, account in sources.items():
+            _progress(run.id, kind, {"state": "fetching"})
+            try:
+                fetched = fetch_source(client, SourceKind(kind), account or "", window,
+                                       base_url=bases.get(kind))
+            except SourceError as error:
+                failures[kind] = error.failure.value
+                _progress(run.id, kind, {"state": "failed", "failure": error.failure.value})
+                continue
+            posts.extend(fetched)
+            _progress(run.id, kind, {"state": "done", "posts": len(fetched)})
+    return posts, failures
+
+
+def _progress(run_id: int, kind: str, state: dict[str, Any]) -> None:
+    run = db.session.get(ScreeningRun, run_id)
+    if run is not None:
+        run.progress = {**run.progress, kind: state}
+        db.session.commit()
+
+
+def _classify(posts, candidate: Candidate) -> list[nlp.Verdict]:
+    """Classify one run's posts; nothing of them stays in the pipelines afterwards."""
+    classifier = get_classifier()
+    vacancy = nlp.Vacancy(id=str(candidate.vacancy.id), criteria=tuple(candidate.vacancy.criteria),
+                          language=candidate.vacancy.language, title=candidate.vacancy.title,
+                          description=candidate.vacancy.description)
+    items = [nlp.Post(text=p.text, author=p.account, lang=p.lang,
+                      published=p.published.isoformat(),
+                      is_own=p.is_own, id=str(i)) for i, p in enumerate(posts)]
+    with classifier.memory_zone(vacancy):
+        return classifier.classify_many(items, vacancy)
+
+
+def _store(run: ScreeningRun, posts, verdicts, kinds: set[str]) -> dict[str, SourceTally]:
+    """Keep findings for relevant posts and counts for the rest; the posts themselves go."""
+    candidate = run.candidate
+    # A source's new findings replace its earlier ones: the recruiter sees one current picture.
+    db.session.execute(delete(Finding).where(Finding.candidate_id == candidate.id,
+                                             Finding.source_kind.in_(kinds),
+                                             Finding.run_id != run.id))
+    tallies: dict[str, SourceTally] = {}
+    for post, verdict in zip(posts, verdicts, strict=True):
+        if not post.is_own:
+            continue  # reposts are not the candidate's words: not looked at
+        tally = tallies.setdefault(post.source.value, SourceTally(withheld={}))
+        tally.looked_at += 1
+        if verdict.verdict == nlp.Outcome.WITHHELD:
+            for category in verdict.categories or ["unspecified"]:
+                tally.withheld[str(category)] = tally.withheld.get(str(category), 0) + 1
+        elif verdict.verdict == nlp.Outcome.RELEVANT:
+            tally.shown += 1
+            db.session.add(Finding(run_id=run.id, candidate_id=candidate.id,
+                                   subject=candidate.subject, source_kind=post.source.value,
+                                   account=post.account, url=post.url or "",
+                                   published=post.published, excerpt=verdict.excerpt or "",
+                                   matched=list(verdict.matched)))
+        else:
+            tally.irrelevant += 1
+    return tallies
+
+
+def _still_consented(run_id: int, candidate_id: int, sources: set[str]) -> bool:
+    """Look again, outside the run's snapshot: a withdrawal may have arrived meanwhile."""
+    db.session.rollback()
+    candidate = db.session.get(Candidate, candidate_id)
+    run = db.session.get(ScreeningRun, run_id)
+    if candidate is None or run is None:
+        return False
+    return sources <= set(consented_sources(candidate))
+
+
+def _stop(run_id: int) -> RunStatus:
+    run = db.session.get(ScreeningRun, run_id)
+    if run is not None:
+        return _finish(run, RunStatus.STOPPED, error="consent_withdrawn")
+    db.session.commit()
+    return RunStatus.STOPPED
+
+
+def _finish(run: ScreeningRun, status: RunStatus, *, error: str | None = None,
+            failures: dict[str, str] | None = None) -> RunStatus:
+    from screening.case import notify_screened  # the notice needs the case's wording
+
+    run.status, run.error, run.finished_at = status, error, utcnow()
+    candidate = run.candidate
+    totals = summarise(run.counts)
+    if status == RunStatus.DONE:
+        candidate.state = CaseState.SCREENED
+        audit.record(AuditAction.SCREENING_COMPLETED, actor="system", subject=candidate.subject,
+                     objects={"candidate": candidate.id, "run": run.id},
+                     looked_at=totals["looked_at"], shown=totals["shown"],
+                     withheld=totals["withheld"], irrelevant=totals["irrelevant"],
+                     failed_sources=sorted(failures or {}))
+        notify_screened(candidate, run)
+    else:
+        candidate.state = CaseState.CONSENTED if status == RunStatus.FAILED else candidate.state
+        action = (AuditAction.SCREENING_FAILED if status == RunStatus.FAILED
+                  else AuditAction.SCREENING_STOPPED)
+        audit.record(action, actor="system", subject=candidate.subject,
+                     objects={"candidate": candidate.id, "run": run.id}, error=error)
+    db.session.commit()
+    return status
+
+
+def summarise(counts: dict[str, Any]) -> dict[str, int]:
+    """Add the per-source counts up into the totals shown to people."""
+    totals = {"looked_at": 0, "shown": 0, "withheld": 0, "irrelevant": 0}
+    for tally in counts.values():
+        totals["looked_at"] += tally.get("looked_at", 0)
+        totals["shown"] += tally.get("shown", 0)
+        totals["irrelevant"] += tally.get("irrelevant", 0)
+        totals["withheld"] += sum(tally.get("withheld", {}).values())
+    return totals
+
+
+def latest_run(candidate: Candidate) -> ScreeningRun | None:
+    return db.session.scalar(select(ScreeningRun).where(ScreeningRun.candidate_id == candidate.id)
+                             .order_by(ScreeningRun.id.desc()).limit(1))
+
+
+def findings_of(candidate: Candidate) -> list[Finding]:
+    return list(db.session.scalars(select(Finding).where(Finding.candidate_id == candidate.id)
+                                   .order_by(Finding.source_kind, Finding.published.desc())))

@@ -1,0 +1,254 @@
+"""The candidate's pages, reached by single-purpose links: consent, and the portal."""
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from compliance import consent, outbox, rights, tokens
+from compliance.audit import AuditAction, record
+from compliance.consent import SourceAnswer
+from compliance.db import db
+from compliance.erasure import erase_subject
+from compliance.subjects import RetentionReason
+from compliance.tokens import Purpose
+from compliance.web import limiter
+from screening import case
+from screening.candidates import CaseError, comment_window_open
+from screening.labels import source_label
+from screening.models import Candidate, CaseState
+from screening.notices import consent_notice, talent_pool_notice
+from screening.reports import access_report_pdf
+from screening.runs import (
+    EXPORT_KINDS,
+    PUBLIC_KINDS,
+    ConsentMissing,
+    findings_of,
+    latest_run,
+    process_export,
+    summarise,
+)
+from screening.sources import AccountError, SourceError, SourceKind, normalise_account
+
+bp = Blueprint("portal", __name__)
+MAX_CONTEXT = 2000
+# Slow down anyone trying tokens; a real candidate never comes close.
+limiter.limit(lambda: current_app.config["PORTAL_RATE_LIMIT"])(bp)
+
+
+def _candidate(raw: str, purpose: Purpose) -> Candidate:
+    """Resolve a link to its one candidate; anything else is a plain 404."""
+    token = tokens.resolve(raw, purpose)
+    candidate = token and db.session.scalar(
+        db.select(Candidate).where(Candidate.subject_id == token.subject_id))
+    if not candidate:
+        abort(404)
+    g.locale_override = candidate.language
+    return candidate
+
+
+@bp.route("/consent/<token>", methods=["GET", "POST"])
+def consent_page(token: str):
+    candidate = _candidate(token, Purpose.CONSENT)
+    if candidate.state != CaseState.CONSENT_REQUESTED:
+        abort(404)
+    sections, _notice = consent_notice(candidate)
+    kinds = [k for k in candidate.vacancy.allowed_sources]
+    errors, values = {}, {}
+    if request.method == "POST":
+        answers, errors, values = _read_answers(kinds)
+        if not errors:
+            try:
+                agreed = case.answer_consent(candidate, answers,
+                                             talent_pool="talent_pool" in request.form)
+            except CaseError:
+                abort(409)
+            db.session.commit()
+            if not agreed:
+                erase_subject(candidate.subject, actor="candidate",
+                              reason=RetentionReason.CONSENT_DECLINED)
+                return render_template("candidate/done.html", declined=True)
+            portal = tokens.issue(candidate.subject, Purpose.PORTAL, case.PORTAL_LIFETIME)
+            db.session.commit()
+            return redirect(url_for("portal.home", token=portal))
+    return render_template("candidate/consent.html", candidate=candidate, sections=sections,
+                           kinds=kinds, source_label=source_label, errors=errors, values=values,
+                           talent_pool_text=talent_pool_notice(candidate).text,
+                           exports=EXPORT_KINDS), 422 if errors else 200
+
+
+def _read_answers(kinds: list[str]):
+    answers, errors, values = [], {}, request.form.to_dict()
+    for kind in kinds:
+        given = request.form.get(f"agree-{kind}") == "yes"
+        account = request.form.get(f"account-{kind}", "").strip()
+        if given and SourceKind(kind) in PUBLIC_KINDS:
+            try:
+                account = normalise_account(SourceKind(kind), account)
+            except AccountError as error:
+                errors[f"account-{kind}"] = error.message
+                continue
+        answers.append(SourceAnswer(kind=kind, account=account if given else None, given=given))
+    if request.form.get("decline_all"):
+        answers = [SourceAnswer(kind=k, account=None, given=False) for k in kinds]
+        errors = {}
+    return answers, errors, values
+
+
+@bp.get("/portal/<token>")
+def home(token: str):
+    candidate = _candidate(token, Purpose.PORTAL)
+    run, accounts = latest_run(candidate), consent.current(candidate.subject)
+    return render_template(
+        "candidate/portal.html", candidate=candidate, token=token, run=run,
+        findings=findings_of(candidate), source_label=source_label,
+        totals=summarise(run.counts) if run else None, accounts=accounts,
+        window_open=comment_window_open(candidate),
+        exports=[k for k in EXPORT_KINDS if k in accounts],
+        retention=candidate.subject.erase_after, errors={})
+
+
+@bp.post("/portal/<token>/findings/<int:finding_id>/context")
+def context(token: str, finding_id: int):
+    candidate = _candidate(token, Purpose.PORTAL)
+    finding = next((f for f in findings_of(candidate) if f.id == finding_id), None)
+    if finding is None:
+        abort(404)
+    text = request.form.get("context", "").strip()
+    if not text or len(text) > MAX_CONTEXT:
+        flash(_("Write between 1 and %(n)s characters of context.", n=MAX_CONTEXT))
+        return redirect(url_for("portal.home", token=token))
+    case.add_context(candidate, finding, text)
+    db.session.commit()
+    flash(_("Your context is saved. The recruiter sees it beside the finding."))
+    return redirect(url_for("portal.home", token=token))
+
+
+@bp.post("/portal/<token>/waive")
+def waive(token: str):
+    candidate = _candidate(token, Purpose.PORTAL)
+    case.waive_comment_window(candidate)
+    db.session.commit()
+    flash(_("You have said you do not want to add context."))
+    return redirect(url_for("portal.home", token=token))
+
+
+@bp.route("/portal/<token>/withdraw", methods=["GET", "POST"])
+def withdraw(token: str):
+    candidate = _candidate(token, Purpose.PORTAL)
+    if request.method == "GET":
+        return render_template("candidate/withdraw.html", token=token, candidate=candidate)
+    case.withdraw(candidate, method="portal")
+    db.session.commit()
+    erase_subject(candidate.subject, actor="candidate", reason=RetentionReason.CONSENT_WITHDRAWN)
+    return render_template("candidate/done.html", withdrawn=True)
+
+
+@bp.post("/portal/<token>/rights")
+def request_right(token: str):
+    candidate = _candidate(token, Purpose.PORTAL)
+    try:
+        right = rights.Right(request.form.get("right", ""))
+    except ValueError:
+        abort(400)
+    if right not in (rights.Right.ERASURE, rights.Right.OBJECTION):
+        abort(400)
+    rights_request = case.request_right(candidate, right)
+    db.session.commit()
+    if rights_request.status == rights.RequestStatus.ON_HOLD:
+        flash(_("Your request is registered. Legal counsel must look at it first; you get an "
+                "answer before %(date)s.", date=rights_request.due_at.strftime("%Y-%m-%d")))
+        return redirect(url_for("portal.home", token=token))
+    rights.execute_erasure(candidate.subject, rights_request)
+    return render_template("candidate/done.html", erased=True)
+
+
+@bp.get("/portal/<token>/access")
+def access_report(token: str):
+    candidate = _candidate(token, Purpose.PORTAL)
+    _record_access(candidate, "html")
+    run = latest_run(candidate)
+    return render_template("candidate/access.html", candidate=candidate, token=token,
+                           data=candidate_data(candidate), run=run, source_label=source_label,
+                           totals=summarise(run.counts) if run else None)
+
+
+@bp.get("/portal/<token>/data.json")
+def data_copy(token: str):
+    candidate = _candidate(token, Purpose.PORTAL)
+    _record_access(candidate, "json")
+    body = json.dumps(candidate_data(candidate), indent=2, ensure_ascii=False, default=str)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="fairscreen-my-data.json"'})
+
+
+def _record_access(candidate: Candidate, form: str) -> None:
+    record(AuditAction.DATA_ACCESSED, actor="candidate", subject=candidate.subject,
+           objects={"candidate": candidate.id}, form=form)
+    db.session.commit()
+
+
+def candidate_data(candidate: Candidate) -> dict:
+    """Everything held about the candidate, for the access report and the portable copy."""
+    return {
+        "candidate": {"name": candidate.name, "email": candidate.email,
+                      "language": candidate.language, "state": candidate.state.value,
+                      "decision": candidate.decision.value if candidate.decision else None},
+        "vacancy": {"id": candidate.vacancy_id, "title": candidate.vacancy.title},
+        "consents": [{"at": r.at.isoformat(), "purpose": r.purpose.value,
+                      "source": r.source_kind, "account": r.account,
+                      "decision": r.decision.value, "notice_version": r.notice_version,
+                      "method": r.method} for r in consent.history(candidate.subject)],
+        "findings": [{"source": f.source_kind, "account": f.account, "url": f.url,
+                      "published": f.published.isoformat(), "excerpt": f.excerpt,
+                      "matched": f.matched, "context": f.context}
+                     for f in findings_of(candidate)],
+        "messages": [{"at": m.created_at.isoformat(), "kind": m.kind, "title": m.title}
+                     for m in outbox.for_subject(candidate.subject)],
+        "erase_after": candidate.subject.erase_after.isoformat()
+        if candidate.subject.erase_after else None,
+    }
+
+
+
+
+@bp.post("/portal/<token>/upload")
+def upload(token: str):
+    candidate = _candidate(token, Purpose.PORTAL)
+    kind, upload = request.form.get("kind", ""), request.files.get("export")
+    if upload is None or not upload.filename:
+        flash(_("Choose the export file to upload."))
+        return redirect(url_for("portal.home", token=token))
+    try:
+        process_export(candidate, kind, upload.filename, upload.read())
+    except ConsentMissing:
+        db.session.rollback()
+        abort(404)
+    except SourceError as error:
+        db.session.rollback()
+        flash(_("The export could not be read: %(reason)s", reason=error.message))
+        return redirect(url_for("portal.home", token=token))
+    db.session.commit()
+    flash(_("Your export was read. What bears on the job is shown below; the file was not kept."))
+    return redirect(url_for("portal.home", token=token))
+
+
+@bp.get("/portal/<token>/access.pdf")
+def access_report_download(token: str):
+    """Hand the candidate their signed access report (Art. 15) as a PDF."""
+    candidate = _candidate(token, Purpose.PORTAL)
+    pdf = access_report_pdf(candidate, actor="candidate")
+    db.session.commit()
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": 'attachment; filename="fairscreen-access-report.pdf"'})

@@ -1,0 +1,106 @@
+"""Legal counsel's report pages: request a signed PDF, watch it render, download it."""
+
+from datetime import date
+from io import BytesIO
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from compliance.accounts import Role
+from compliance.audit_commands import parse_when
+from compliance.db import db
+from compliance.reports import jobs
+from compliance.validation import load_form
+from compliance.web import select_locale
+from screening import access
+from screening.models import Candidate, Vacancy
+from screening.schemas import ReportRequestSchema
+
+bp = Blueprint("reports", __name__, url_prefix="/legal/reports")
+
+STAGE_LABELS = {
+    jobs.Stage.QUEUED: _l("Waiting for a worker"), jobs.Stage.EXPORTING: _l("Exporting events"),
+    jobs.Stage.RENDERING: _l("Laying out the PDF"), jobs.Stage.SIGNING: _l("Signing"),
+    jobs.Stage.DONE: _l("Ready"), jobs.Stage.FAILED: _l("Failed"),
+}
+KIND_LABELS = {"audit": _l("Audit trail"), "access": _l("Access report (Art. 15)"),
+               "ropa": _l("Record of processing (Art. 30)"), "dpia": _l("DPIA starting point")}
+
+
+@bp.before_request
+@login_required
+def legal_only():
+    access.require_role(current_user, Role.LEGAL)
+
+
+def _reports_page(values: dict, errors: dict, status: int = 200):
+    vacancies = db.session.scalars(access.visible_vacancies(current_user)
+                                   .order_by(Vacancy.title)).all()
+    visible = access.visible_vacancies(current_user).with_only_columns(Vacancy.id)
+    candidates = db.session.scalars(select(Candidate).where(Candidate.vacancy_id.in_(visible))
+                                    .order_by(Candidate.id)).all()
+    return render_template(
+        "legal/reports.html", values=values, errors=errors,
+        vacancies=[(v.id, f"{v.title} ({v.id})") for v in vacancies],
+        candidates=[(c.id, f"{c.name} ({c.id}, {c.vacancy.title})") for c in candidates],
+        languages=[("nl", _l("Dutch")), ("en", _l("English"))],
+        jobs=jobs.recent_jobs(current_user), stage_labels=STAGE_LABELS, kind_labels=KIND_LABELS,
+    ), status
+
+
+@bp.get("")
+def index():
+    return _reports_page({"lang": select_locale()}, {})
+
+
+@bp.post("")
+def request_report():
+    data, errors = load_form(ReportRequestSchema(), request.form)
+    if errors:
+        return _reports_page(request.form.to_dict(), errors, 422)
+    params = _params(data)
+    job = jobs.request_report(data["kind"], params, actor=current_user, lang=data["lang"])
+    return redirect(url_for("reports.report_job", job_id=job.id))
+
+
+def _params(data: dict) -> dict:
+    """Check the report's target is in scope (404 if not) and name it as the job's params."""
+    if data.get("candidate"):
+        return {"candidate": access.get_candidate(current_user, data["candidate"]).id}
+    if data.get("vacancy"):
+        return {"vacancy": access.get_vacancy(current_user, data["vacancy"]).id}
+    if data["kind"] == "audit":
+        return {"since": _day(data["since"]), "until": _day(data["until"], end=True)}
+    return {}
+
+
+def _day(day: date, *, end: bool = False) -> str:
+    return parse_when(day.isoformat(), end_of_day=end).isoformat()
+
+
+def _own_job(job_id: str) -> jobs.ReportJob:
+    job = jobs.job_for(current_user, job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/<job_id>")
+def report_job(job_id: str):
+    job = _own_job(job_id)
+    return render_template("legal/report_job.html", job=job, stage_labels=STAGE_LABELS,
+                           kind_labels=KIND_LABELS)
+
+
+@bp.get("/<job_id>/download")
+def download(job_id: str):
+    job = _own_job(job_id)
+    try:
+        pdf = jobs.download(job, actor=current_user)
+    except LookupError:
+        abort(404)
+    db.session.commit()
+    return send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=job.filename)

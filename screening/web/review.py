@@ -1,0 +1,100 @@
+"""The recruiter's side of a case: ask consent, start and follow the run, read the findings."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from compliance import audit, consent, outbox
+from compliance.accounts import Role
+from compliance.audit import AuditAction
+from compliance.db import db
+from compliance.queue import enqueue
+from screening import access
+from screening.candidates import CaseError
+from screening.case import request_consent
+from screening.labels import source_label
+from screening.runs import (
+    ConsentMissing,
+    RunStatus,
+    findings_of,
+    latest_run,
+    queue_run,
+    summarise,
+)
+
+bp = Blueprint("review", __name__)
+
+
+@bp.before_request
+@login_required
+def staff_only():
+    if current_user.role == Role.ADMIN:
+        access.require_role(current_user, Role.RECRUITER, Role.LEGAL)
+
+
+@bp.post("/candidates/<int:candidate_id>/consent-request")
+def ask_consent(candidate_id: int):
+    candidate = access.get_candidate(current_user, candidate_id, change=True)
+    try:
+        message = request_consent(candidate, actor=current_user)
+    except CaseError as error:
+        db.session.rollback()
+        flash(CONSENT_ERRORS[str(error)]())
+        return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
+    db.session.commit()
+    outbox.dispatch(message.id)
+    flash(_("The consent request is on its way to the candidate."))
+    return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
+
+
+CONSENT_ERRORS = {
+    "state": lambda: _("Consent can only be asked before the candidate has answered."),
+    "assessment": lambda: _("Add a legitimate-interest assessment first."),
+    "settings": lambda: _("An administrator must first fill in the controller and the data "
+                          "protection officer in the organisation settings."),
+}
+
+
+@bp.post("/candidates/<int:candidate_id>/screening")
+def start_screening(candidate_id: int):
+    candidate = access.get_candidate(current_user, candidate_id, change=True)
+    try:
+        run = queue_run(candidate, actor=current_user)
+    except ConsentMissing:
+        db.session.rollback()
+        flash(_("The candidate has not agreed to any source that can be fetched."))
+        return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
+    db.session.commit()
+    if run.status == RunStatus.QUEUED:
+        enqueue("screening.run", run.id)
+    return redirect(url_for("review.run", candidate_id=candidate_id))
+
+
+@bp.get("/candidates/<int:candidate_id>/run")
+def run(candidate_id: int):
+    candidate = access.get_candidate(current_user, candidate_id)
+    run = latest_run(candidate)
+    return render_template("recruiter/run.html", candidate=candidate, run=run,
+                           source_label=source_label, totals=summarise(run.counts) if run else None,
+                           active=run is not None and run.status in (RunStatus.QUEUED,
+                                                                     RunStatus.RUNNING))
+
+
+@bp.get("/candidates/<int:candidate_id>/findings")
+def findings(candidate_id: int):
+    candidate = access.get_candidate(current_user, candidate_id)
+    if current_user.role != Role.RECRUITER:  # legal never reads findings' content here
+        access.deny(current_user, "candidate", candidate_id)
+    run = latest_run(candidate)
+    items = findings_of(candidate)
+    groups: dict[str, list] = {}
+    for finding in items:
+        groups.setdefault(finding.source_kind, []).append(finding)
+    audit.record(AuditAction.FINDINGS_VIEWED, actor=current_user, subject=candidate.subject,
+                 objects={"candidate": candidate.id, "run": run.id if run else None},
+                 shown=len(items))
+    db.session.commit()
+    return render_template("recruiter/findings.html", candidate=candidate, run=run,
+                           groups=groups, source_label=source_label,
+                           totals=summarise(run.counts) if run else None,
+                           accounts=consent.current(candidate.subject))

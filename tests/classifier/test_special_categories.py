@@ -1,0 +1,185 @@
+"""Special categories per category and language: each row must be withheld, or must not."""
+
+import pytest
+
+from screening.classifier import Outcome, Post
+
+WITHHELD = [
+    ("health", "en", "Back at work after three months off with burn-out."),
+    ("health", "en", "I was diagnosed with type 2 diabetes last spring, so no cake for me."),
+    ("health", "en", "Sober for six years today. One day at a time."),
+    ("health", "nl", "Na mijn chemokuur werk ik weer twee dagen per week."),
+    ("health", "nl", "Ik ben zwanger! Vanaf maart met verlof."),
+    ("health", "nl", "Al drie weken ziek thuis met een hernia."),
+    ("religious_belief", "en", "Breaking the fast at an iftar with my colleagues tonight."),
+    ("religious_belief", "en", "Sunday service at church, then a long walk."),
+    ("religious_belief", "nl", "Elke vrijdag moskeebezoek met mijn vader."),
+    ("religious_belief", "nl", "Vanavond bidden we samen voor de zieken."),
+    ("political_opinion", "en", "Voted Labour today, proud of it."),
+    ("political_opinion", "en", "Out canvassing for the Green Party this weekend."),
+    ("political_opinion", "nl", "Ik stem op de PvdA, omdat de zorg beter moet."),
+    ("political_opinion", "nl", "Ik sta op de kieslijst voor de gemeenteraad!"),
+    ("trade_union", "en", "Just became the union rep for our office."),
+    ("trade_union", "en", "Proud Unison member since 2015."),
+    ("trade_union", "nl", "Sinds vandaag vakbondslid bij de FNV."),
+    ("trade_union", "nl", "Als kaderlid van het CNV ben ik bij de onderhandelingen."),
+    ("genetic", "en", "My 23andMe results say I carry one copy of the gene."),
+    ("genetic", "en", "The genetic test came back: I have the BRCA1 variant."),
+    ("genetic", "nl", "Uitslag van het erfelijkheidsonderzoek: ik ben drager van CF."),
+    ("biometric", "en", "Here is my fingerprint template from the new door scanner."),
+    ("biometric", "nl", "De app slaat nu mijn gezichtsscan op als sleutel."),
+    ("sex_life_orientation", "en", "Finally came out to my parents this weekend."),
+    ("sex_life_orientation", "en", "Marching at my first Pride as a gay man!"),
+    ("sex_life_orientation", "nl", "Trots dat ik openlijk homo ben op mijn werk."),
+    ("sex_life_orientation", "nl", "Vandaag getrouwd, twee bruiden en één taart."),
+    ("racial_ethnic_origin", "en", "As a Black woman in tech I am often the only one."),
+    ("racial_ethnic_origin", "en", "My Moroccan roots matter to me."),
+    ("racial_ethnic_origin", "nl", "Als Turkse Nederlander word ik vaak niet uitgenodigd."),
+    ("racial_ethnic_origin", "nl", "Mijn opa is geboren in Paramaribo."),
+    ("criminal", "en", "Ten years ago I was convicted of fraud and served two years."),
+    ("criminal", "en", "Lost my licence for drink-driving last year."),
+    ("criminal", "nl", "Mijn broer is veroordeeld tot een taakstraf."),
+    ("criminal", "nl", "Toen ik 19 was kreeg ik drie maanden cel."),
+    # Wording that none of the corpus posts uses.
+    ("health", "en", "My therapist says I should take more breaks from the screen."),
+    ("health", "en", "Two weeks into chemo and still pushing small PRs."),
+    ("health", "en", "Finally got my autism diagnosis at 38. So much makes sense now."),
+    ("health", "en", "Broke my wrist skateboarding, typing with one hand for six weeks."),
+    ("health", "en", "Recovering alcoholic, two years sober this week."),
+    ("health", "en", "Off work with long covid again, the brain fog is real."),
+    ("health", "nl", "Ik heb sinds vorig jaar diabetes type 2 en prik nu zelf insuline."),
+    ("health", "nl", "Mijn moeder heeft alzheimer en ik zorg nu naast mijn werk voor haar."),
+    ("health", "nl", "Ik zit al twee maanden thuis met een burn-out."),
+    ("religious_belief", "en", "Celebrating Diwali with my family tonight, no laptops allowed!"),
+    ("religious_belief", "en", "As a Muslim woman in finance I often get asked about my hijab."),
+    ("religious_belief", "nl", "Trots op mijn zoon: hij is vandaag gedoopt."),
+    ("religious_belief", "nl", "Mijn moslimcollega's vieren vandaag het Suikerfeest."),
+    ("trade_union", "en", "Just joined Unite. If you work in tech in the UK, join a union."),
+    ("trade_union", "nl", "Ik ben al vijf jaar lid van de NU'91 en nu ook kaderlid."),
+    ("political_opinion", "en", "Knocked on doors for the Labour candidate all Saturday."),
+    ("political_opinion", "en", "I'm a lifelong Tory voter and I'm not ashamed of it."),
+    ("political_opinion", "nl", "Ik stem dit jaar op GroenLinks-PvdA, voor betaalbare zorg."),
+    ("criminal", "en", "Spent three nights in a police cell; the charges were dropped."),
+    ("criminal", "en", "After my DUI conviction I sold the car and bought a bike."),
+    ("criminal", "nl", "Na drie jaar cel heb ik mijn leven weer op de rit."),
+    ("sex_life_orientation", "en", "Proud to be a trans woman working in backend engineering."),
+    ("sex_life_orientation", "nl", "Ik ben lesbisch en trots, fijne Pride iedereen!"),
+    ("genetic", "en", "My DNA results show I'm a carrier for cystic fibrosis."),
+    ("genetic", "nl", "Ik heb een erfelijke hartafwijking, net als mijn vader."),
+    ("biometric", "en", "Uploaded my voice sample to train the voiceprint login at my bank."),
+    ("biometric", "nl", "Op kantoor staat mijn vingerafdruk nu in hun database."),
+    ("racial_ethnic_origin", "en", "As the child of Turkish immigrants I saw no one like me."),
+    ("racial_ethnic_origin", "nl", "Mijn opa kwam in 1965 als gastarbeider uit Marokko."),
+    ("health", "en", "Three months clean today. One day at a time."),
+    ("health", "en", "We lost the baby at 11 weeks. Taking some time off."),
+    ("health", "en", "Started on Ozempic for my weight, the nausea is rough."),
+    ("religious_belief", "en", "Sunday mass and then the Python meetup, perfect day."),
+    ("trade_union", "en", "Our branch of Unison voted for strike action today."),
+    ("criminal", "en", "Served 18 months for dealing, now I write code for a living."),
+    ("criminal", "en", "Caught speeding at 140, six points on my licence."),
+    ("racial_ethnic_origin", "en", "Being Roma, I grew up moving a lot."),
+    ("racial_ethnic_origin", "nl", "Mijn ouders zijn Turks en ik ben in Rotterdam geboren."),
+]
+
+NOT_WITHHELD = [
+    ("en", "Our wound-care protocol for patients with diabetes was updated."),
+    ("en", "Explainer: how the new tax law changes pension savings."),
+    ("en", "Building face-matching login for a client taught us why templates need a DPIA."),
+    ("en", "Shipped the Django REST API for invoices with pytest coverage."),
+    ("nl", "Scholing over palliatieve zorg voor patiënten met kanker op onze afdeling."),
+    ("nl", "Nieuwe campagne voor een klant in de zorg: meer sollicitaties."),
+    ("nl", "Vandaag een training valpreventie gegeven aan nieuwe collega's op de afdeling."),
+    ("en", "Built a Power BI report on sick-leave costs per department for HR."),
+    ("en", "The union type in Python 3.10 makes my FastAPI models much cleaner."),
+    ("en", "Happy Easter everyone! Long weekend of gardening ahead."),
+    ("en", "Staking rewards on our Ethereum validators are reported monthly."),
+    ("nl", "Als verpleegkundige werk ik graag met een sober ingerichte werkplek."),
+]
+
+
+@pytest.mark.parametrize(("category", "lang", "text"), WITHHELD)
+def test_withheld(classifier, backend, category, lang, text):
+    verdict = classifier.classify(Post(text, author="someone", lang=lang), backend)
+    assert verdict.verdict is Outcome.WITHHELD
+    assert category in verdict.categories
+    assert verdict.excerpt is None and verdict.matched == ()
+
+
+@pytest.mark.parametrize(("lang", "text"), NOT_WITHHELD)
+def test_topic_is_not_a_fact_about_a_person(classifier, backend, lang, text):
+    verdict = classifier.classify(Post(text, author="someone", lang=lang), backend)
+    assert verdict.verdict is not Outcome.WITHHELD
+
+
+@pytest.mark.parametrize(
+    ("author", "text", "withheld"),
+    [
+        ("danreyes", "Dinner with my husband tonight.", True),
+        ("sannezorgt", "Dinner with my husband tonight.", False),
+        ("rjmoss", "Dinner with my wife tonight.", True),  # unknown author: toward withholding
+        ("basvanrijn", "Met mijn vriend naar Pride.", True),
+        ("sofiedata", "Dinner with my partner Anna tonight.", True),
+        ("danreyes", "Dinner with my partner Anna tonight.", False),
+        ("danreyes", "Dinner with my partner tonight.", False),
+        ("sannezorgt", "Mijn man en ik zijn verhuisd naar Utrecht.", False),
+        ("basvanrijn", "Mijn man en ik zijn verhuisd naar Utrecht.", True),
+        ("karinbuilds", "My wife and I moved to Rotterdam.", True),
+    ],
+)
+def test_partner_of_the_authors_own_sex(classifier, backend, author, text, withheld):
+    verdict = classifier.classify(Post(text, author=author), backend)
+    assert (verdict.verdict is Outcome.WITHHELD) is withheld
+
+
+def test_withheld_beats_relevant(classifier, backend):
+    text = "Great Django and PostgreSQL talk, my first since my burn-out."
+    verdict = classifier.classify(Post(text, author="me"), backend)
+    assert verdict.verdict is Outcome.WITHHELD and verdict.excerpt is None
+
+
+def test_reposts_are_left_out(classifier, backend):
+    post = Post("Django and PostgreSQL tips", author="me", is_own=False)
+    assert classifier.classify(post, backend).verdict is Outcome.IRRELEVANT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new release came out today, with async support.",
+        "We disabled the feature flag after the incident.",
+        "The CFO signed off the budget for next year.",
+        "A platform-agnostic Kubernetes setup for our Django services.",
+        "We went over the limit of the free tier again.",
+        "Our diagnosis of the outage: a full disk on the replica.",
+        "Rereading The Cathedral and the Bazaar for our open-source policy.",
+        "The parser now handles non-binary files too.",
+        "Ik heb de oude laptop uit de kast gehaald voor de stagiair.",
+        "Dit project heb ik samen met het team opgepakt.",
+        "That migration script is not kosher, please review it.",
+        "I carry my laptop to every standup.",
+    ],
+)
+def test_everyday_words_are_not_special(classifier, backend, text):
+    verdict = classifier.classify(Post(text, author="someone"), backend)
+    assert verdict.verdict is not Outcome.WITHHELD, verdict.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was charged with leading the Postgres migration.",
+        "We voted on the naming convention in the retro.",
+        "We recovered from a failed deploy in four minutes.",
+        "Lunch at the food court, then back to the sprint review.",
+        "No offence, but I prefer pytest over unittest.",
+        "I called the market rally in our forecast model.",
+        "Vandaag heb ik de medicatie uitgedeeld en de overdracht gedaan.",
+        "I worked in the ICU for six years before moving to internal medicine.",
+        "Tijdens corona werkte ik op de IC van het ziekenhuis.",
+        "I assisted in surgery today for the first time.",
+        "Got positive feedback on the campaign from the client.",
+    ],
+)
+def test_work_sentences_with_risky_words_are_not_special(classifier, backend, text):
+    verdict = classifier.classify(Post(text, author="someone"), backend)
+    assert verdict.verdict is not Outcome.WITHHELD, verdict.categories
