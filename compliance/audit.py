@@ -214,9 +214,6 @@ def _insert(rows: list[dict[str, Any]]) -> None:
     connection = db.session.connection()
     dialect = connection.dialect
     to_db = AuditEvent.__table__.c.at.type.bind_processor(dialect) or (lambda value: value)
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO audit_event ({', '.join(_COLUMNS)}) "
-           f"VALUES ({', '.join([mark] * len(_COLUMNS))})")
     stamps: dict[datetime, Any] = {}
     values = []
     for row in rows:
@@ -224,6 +221,16 @@ def _insert(rows: list[dict[str, Any]]) -> None:
         if at not in stamps:
             stamps[at] = to_db(at)
         values.append((row["seq"], stamps[at], *(row[c] for c in _COLUMNS[2:])))
+    if dialect.name == "postgresql" and len(values) > 1:
+        # COPY is several times faster than a pipelined executemany for a sweep's thousands.
+        with connection.connection.dbapi_connection.cursor() as cursor:
+            with cursor.copy(f"COPY audit_event ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        return
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO audit_event ({', '.join(_COLUMNS)}) "
+           f"VALUES ({', '.join([mark] * len(_COLUMNS))})")
     connection.exec_driver_sql(sql, values if len(values) > 1 else values[0])
 
 
