@@ -67,6 +67,9 @@ class AuditAction(enum.StrEnum):
     REPORT_GENERATED = "report.generated"
     REPORT_REQUESTED = "report.requested"
     REPORT_DOWNLOADED = "report.downloaded"
+    API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_REVOKED = "api_token.revoked"
+    PERSONAL_DATA_VIEWED = "personal_data.viewed"  # by staff; the candidate's own is DATA_ACCESSED
 
 
 class AuditEvent(db.Model):

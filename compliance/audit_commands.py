@@ -10,11 +10,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from compliance import audit, checkpoints
-from compliance.audit import AuditAction, AuditEvent
+from compliance.audit import AuditEvent
 from compliance.audit_export import ExportError, export, verify_file
 from compliance.db import db
 from compliance.subjects import Subject
-from compliance.verify import Report, verify_database
+from compliance.verify import Report, verify_and_record
 
 audit_cli = AppGroup("audit", help="Export and verify the audit log.")
 
@@ -80,11 +80,7 @@ def verify_command(path: Path | None) -> None:
         report = verify_file(path, trusted)
         bad = _file_event(path, report.bad_seq)
     else:
-        report = verify_database(trusted)
-        db.session.rollback()
-        audit.record(AuditAction.AUDIT_VERIFIED, actor="system", ok=report.ok,
-                     events=report.events, checkpoints=report.checkpoints,
-                     bad_seq=report.bad_seq)
+        report = verify_and_record(trusted, actor="system")
         db.session.commit()
         bad = _stored_event(report.bad_seq)
     _print(report, bad)

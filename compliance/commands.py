@@ -43,3 +43,43 @@ def list_command() -> None:
     for user in db.session.scalars(db.select(User).order_by(User.id)):
         state = "active" if user.active else "deactivated"
         click.echo(f"{user.id}\t{user.role.value}\t{state}\t{user.email}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True,
+              help="What the token is for, to recognise it later.")
+@click.option("--revoke", "revoke_id", type=int, default=None,
+              help="Revoke the user's token with this id instead of creating one.")
+@click.option("--list", "list_only", is_flag=True, help="List the user's tokens instead.")
+def token_command(email: str, name: str, revoke_id: int | None, list_only: bool) -> None:
+    """Create a personal API token for a user and print it once (or list or revoke tokens)."""
+    from compliance.api_tokens import create_token, revoke_token, tokens_of
+
+    user = find_user(email)
+    if user is None:
+        click.echo(f"Error: no user with e-mail {email}.", err=True)
+        raise SystemExit(1)
+    tokens = tokens_of(user)
+    if list_only:
+        for token in tokens:
+            state = "active" if token.active else f"revoked {token.revoked_at:%Y-%m-%d}"
+            click.echo(f"{token.id}\t{token.created_at:%Y-%m-%d}\t{state}\t{token.name}")
+        return
+    if revoke_id is not None:
+        token = next((t for t in tokens if t.id == revoke_id), None)
+        if token is None:
+            click.echo(f"Error: {email} has no token {revoke_id}.", err=True)
+            raise SystemExit(1)
+        revoke_token(token, actor="system")
+        db.session.commit()
+        click.echo(f"Revoked token {token.id} of {user.email}.")
+        return
+    if not user.active or not name.strip() or len(name) > 80:
+        click.echo("Error: the user is deactivated, or the name is empty or too long.", err=True)
+        raise SystemExit(2)
+    token, raw = create_token(user, name, actor="system")
+    db.session.commit()
+    click.echo(f"Token {token.id} for {user.email} ({user.role.value}); it is shown only once:",
+               err=True)
+    click.echo(raw)

@@ -32,6 +32,10 @@ class UserUpdateSchema(Schema):
     active = fields.Boolean(load_default=False)
 
 
+class ApiTokenSchema(Schema):
+    name = text(80)
+
+
 class PreferencesSchema(Schema):
     language = choice(LANGUAGES)
 

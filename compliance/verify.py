@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from compliance import chain
+from compliance import audit, chain
 from compliance.checkpoints import AuditCheckpoint
 from compliance.db import db
 
@@ -185,3 +185,12 @@ def _hex(value: Any) -> str:
     if not isinstance(value, str) or not HEX64.fullmatch(value):
         raise ValueError("a hash is not 64 lower-case hex digits")
     return value
+
+
+def verify_and_record(public_key: bytes, *, actor) -> Report:
+    """Verify the stored chain, then record that it was checked and what was found."""
+    report = verify_database(public_key)
+    db.session.rollback()  # end the verifying read before the append takes the chain lock
+    audit.record(audit.AuditAction.AUDIT_VERIFIED, actor=actor, ok=report.ok,
+                 events=report.events, checkpoints=report.checkpoints, bad_seq=report.bad_seq)
+    return report

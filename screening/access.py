@@ -51,12 +51,6 @@ def get_candidate(user: User, candidate_id: int, *, change: bool = False) -> Can
     return candidate
 
 
-def require_role(user: User, *roles: Role) -> None:
-    """Refuse (403, audited) a page meant for other roles."""
-    if user.role not in roles:
-        deny(user, "page", 0)
-
-
 def deny(user: User, kind: str, object_id: int) -> None:
     """Audit a permission denial, commit it, and answer 403."""
     audit.record(AuditAction.ACCESS_DENIED, actor=user, objects={kind: object_id})

@@ -27,18 +27,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
     register_blueprints(app)
+    register_api(app)
     register_commands(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
-    from compliance import audit, outbox, retention, web  # noqa: F401 (declare their tasks)
+    from compliance import api_tokens, audit, outbox, retention, web  # noqa: F401 (tasks, models)
     from screening import reports, runs  # noqa: F401 (declare the run and report tasks)
+    from screening.api import idempotency  # noqa: F401 (declares its sweep)
 
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"))
     web.init_app(app)
     queue.init_app(app)
+
+
+def register_api(app: Flask) -> None:
+    from screening import api
+
+    api.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

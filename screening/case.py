@@ -69,6 +69,8 @@ def answer_consent(candidate: Candidate, answers: list[SourceAnswer], *, talent_
     tokens.revoke_all(candidate.subject, Purpose.CONSENT)
     agreed = any(a.given for a in answers)
     candidate.state = CaseState.CONSENTED if agreed else CaseState.DECLINED
+    if agreed:  # the 14-day clock of the request stops; the undecided backstop runs instead
+        retention.after_added(candidate.subject, utcnow())
     return agreed
 
 

@@ -34,6 +34,8 @@ DEFAULTS = {
     "AUDIT_CHECKPOINT_EVERY": 1000,
     "AUDIT_CHECKPOINT_MINUTES": 60,
     "RETENTION_BATCH": 500,
+    "API_RATE_LIMIT": "120 per minute",  # per personal API token
+    "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After and X-RateLimit-* on limited routes
 }
 
 

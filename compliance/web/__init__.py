@@ -17,9 +17,12 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from compliance.accounts import User
 from compliance.db import db, utcnow
+from compliance.web.problems import problem_response, wants_problem
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -51,8 +54,17 @@ ERROR_TITLES = {
 }
 
 
+class IdConverter(IntegerConverter):
+    """Match only ids a database INTEGER can hold: a larger one is a plain 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     """Attach the shared web extensions and hooks to the app."""
+    app.url_map.converters["int"] = IdConverter
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
@@ -64,6 +76,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["http_url"] = http_url
     for code in ERROR_TITLES:
         app.register_error_handler(code, render_error)
+    app.register_error_handler(HTTPException, render_other_error)
     app.register_error_handler(CSRFError, render_csrf_error)
 
 
@@ -116,12 +129,21 @@ def add_security_headers(response):
 
 
 def render_error(error):
+    if wants_problem():
+        return problem_response(error)
     code = getattr(error, "code", 500) or 500
     message = None
     if code == 429:
         message = _l("Too many attempts. Wait a minute, then try again.")
     return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code),
                            message=message), code
+
+
+def render_other_error(error: HTTPException):
+    """Answer the API with a problem document; pages keep Werkzeug's plain page."""
+    if wants_problem():
+        return problem_response(error)
+    return error
 
 
 def render_csrf_error(error: CSRFError):

@@ -1,27 +1,21 @@
 """The administrator's pages: users and organisation settings."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from compliance import audit, outbox
+from compliance import outbox
 from compliance.accounts import Role, User, create_user, find_user, update_user
-from compliance.audit import AuditAction
 from compliance.db import db
 from compliance.organisation import get_settings, update_settings
 from compliance.schemas import SettingsSchema, UserCreateSchema, UserUpdateSchema
 from compliance.validation import load_form
+from compliance.web.gates import roles_only
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-@bp.before_request
-@login_required
-def admins_only():
-    if current_user.role != Role.ADMIN:
-        audit.record(AuditAction.ACCESS_DENIED, actor=current_user, objects={"page": 0})
-        db.session.commit()
-        abort(403)
+roles_only(bp, Role.ADMIN)
 
 
 @bp.get("/users")

@@ -1,14 +1,24 @@
 """Logging in and out, and the user's own preferences."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from compliance import audit
 from compliance.accounts import Role, authenticate, update_user
+from compliance.api_tokens import ApiToken, create_token, revoke_token, tokens_of
 from compliance.audit import AuditAction
 from compliance.db import db
-from compliance.schemas import LoginSchema, PreferencesSchema
+from compliance.schemas import ApiTokenSchema, LoginSchema, PreferencesSchema
 from compliance.validation import load_form
 from compliance.web import limiter
 
@@ -71,5 +81,36 @@ def preferences():
             db.session.commit()
             flash(_("Your preferences are saved."))
             return redirect(url_for("auth.preferences"))
+    return _preferences_page(errors)
+
+
+def _preferences_page(errors: dict, *, token_errors: dict | None = None,
+                      new_token: str | None = None, status: int = 200):
     return render_template("auth/preferences.html", errors=errors,
-                           values={"language": current_user.language or ""})
+                           values={"language": current_user.language or ""},
+                           tokens=tokens_of(current_user), token_errors=token_errors or {},
+                           new_token=new_token), status
+
+
+@bp.post("/preferences/tokens")
+@login_required
+def new_token():
+    """Create a personal API token and show it once, in this response only (never flashed)."""
+    data, errors = load_form(ApiTokenSchema(), request.form)
+    if not data:
+        return _preferences_page({}, token_errors=errors, status=422)
+    _token, raw = create_token(current_user, data["name"], actor=current_user)
+    db.session.commit()
+    return _preferences_page({}, new_token=raw)
+
+
+@bp.post("/preferences/tokens/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    revoke_token(token, actor=current_user)
+    db.session.commit()
+    flash(_("The token is revoked."))
+    return redirect(url_for("auth.preferences"))

@@ -7,17 +7,18 @@ subjects appear by number and pseudonym, events by ids and counts.
 from collections.abc import Callable
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from compliance import audit, checkpoints, legal_views
+from compliance import checkpoints, legal_views
 from compliance.accounts import Role
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
 from compliance.subjects import RetentionReason
-from compliance.verify import verify_database
+from compliance.verify import verify_and_record
+from compliance.web.gates import roles_only
 
 bp = Blueprint("legal", __name__, url_prefix="/legal")
 VACANCY_OPTIONS = "fairscreen.vacancy_options"
@@ -62,6 +63,9 @@ ACTION_LABELS = {
     AuditAction.REPORT_REQUESTED: _l("Report requested"),
     AuditAction.REPORT_GENERATED: _l("Report generated"),
     AuditAction.REPORT_DOWNLOADED: _l("Report downloaded"),
+    AuditAction.API_TOKEN_CREATED: _l("API token created"),
+    AuditAction.API_TOKEN_REVOKED: _l("API token revoked"),
+    AuditAction.PERSONAL_DATA_VIEWED: _l("Personal data viewed by staff"),
 }
 REASON_LABELS = {
     RetentionReason.UNDECIDED: _l("No decision within the backstop period"),
@@ -80,13 +84,7 @@ def provide_vacancies(app, options: Callable[[], list[tuple[int, str]]]) -> None
     app.extensions[VACANCY_OPTIONS] = options
 
 
-@bp.before_request
-@login_required
-def legal_only():
-    if current_user.role != Role.LEGAL:
-        audit.record(AuditAction.ACCESS_DENIED, actor=current_user, area="legal")
-        db.session.commit()
-        abort(403)
+roles_only(bp, Role.LEGAL)
 
 
 @bp.get("/")
@@ -156,10 +154,7 @@ def integrity():
 
 @bp.post("/integrity/verify")
 def verify_now():
-    report = verify_database(checkpoints.instance_public_key())
-    db.session.rollback()
-    audit.record(AuditAction.AUDIT_VERIFIED, actor=current_user, ok=report.ok,
-                 events=report.events, checkpoints=report.checkpoints, bad_seq=report.bad_seq)
+    report = verify_and_record(checkpoints.instance_public_key(), actor=current_user)
     db.session.commit()
     if report.ok:
         flash(_("The audit log is intact: %(events)d events and %(checkpoints)d checkpoints "

@@ -2,23 +2,17 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from compliance import audit, rights
+from compliance import rights
 from compliance.accounts import Role
-from compliance.audit import AuditAction
 from compliance.db import db
+from compliance.web.gates import roles_only
 
 bp = Blueprint("rights", __name__, url_prefix="/legal/rights")
 
 
-@bp.before_request
-@login_required
-def legal_only():
-    if current_user.role != Role.LEGAL:
-        audit.record(AuditAction.ACCESS_DENIED, actor=current_user, objects={"page": 0})
-        db.session.commit()
-        abort(403)
+roles_only(bp, Role.LEGAL)
 
 
 @bp.get("")

@@ -2,13 +2,14 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from compliance import consent, rights
 from compliance.accounts import Role
 from compliance.db import db
 from compliance.validation import load_form
+from compliance.web.gates import roles_only
 from screening import access
 from screening.candidates import (
     NEEDS_ATTENTION,
@@ -38,11 +39,7 @@ bp = Blueprint("recruiter", __name__)
 VACANCY_FORM = {"lists": ("allowed_sources", "assignee_ids"), "lines": ("criteria",)}
 
 
-@bp.before_request
-@login_required
-def staff_only():
-    if current_user.role == Role.ADMIN:
-        access.require_role(current_user, Role.RECRUITER, Role.LEGAL)
+roles_only(bp, Role.RECRUITER, Role.LEGAL)
 
 
 @bp.get("/dashboard")

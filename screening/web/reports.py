@@ -5,7 +5,7 @@ from io import BytesIO
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from compliance.accounts import Role
@@ -14,6 +14,7 @@ from compliance.db import db
 from compliance.reports import jobs
 from compliance.validation import load_form
 from compliance.web import select_locale
+from compliance.web.gates import roles_only
 from screening import access
 from screening.models import Candidate, Vacancy
 from screening.schemas import ReportRequestSchema
@@ -29,10 +30,7 @@ KIND_LABELS = {"audit": _l("Audit trail"), "access": _l("Access report (Art. 15)
                "ropa": _l("Record of processing (Art. 30)"), "dpia": _l("DPIA starting point")}
 
 
-@bp.before_request
-@login_required
-def legal_only():
-    access.require_role(current_user, Role.LEGAL)
+roles_only(bp, Role.LEGAL)
 
 
 def _reports_page(values: dict, errors: dict, status: int = 200):

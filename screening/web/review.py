@@ -2,13 +2,14 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from compliance import audit, consent, outbox
 from compliance.accounts import Role
 from compliance.audit import AuditAction
 from compliance.db import db
 from compliance.queue import enqueue
+from compliance.web.gates import roles_only
 from screening import access
 from screening.candidates import CaseError
 from screening.case import request_consent
@@ -25,11 +26,7 @@ from screening.runs import (
 bp = Blueprint("review", __name__)
 
 
-@bp.before_request
-@login_required
-def staff_only():
-    if current_user.role == Role.ADMIN:
-        access.require_role(current_user, Role.RECRUITER, Role.LEGAL)
+roles_only(bp, Role.RECRUITER, Role.LEGAL)
 
 
 @bp.post("/candidates/<int:candidate_id>/consent-request")

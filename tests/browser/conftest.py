@@ -38,8 +38,11 @@ def live_server(live_app):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the browser tests, stopped after them: Playwright's sync API keeps an
+    event loop running in the main thread while it lives, which other code's asyncio.run
+    (pyHanko's signing) would trip over."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright

@@ -3,6 +3,8 @@
 import json
 import re
 import shutil
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -16,7 +18,7 @@ from screening.app import create_app
 from screening.sources.addresses import ALLOW_PRIVATE_ENV
 from tests.browser.conftest import ARTIFACTS
 from tests.case.conftest import FAST, POSTS, feed
-from tests.conftest import PASSWORD, IsolatedClient, base_config
+from tests.conftest import PASSWORD, ROOT, IsolatedClient, base_config
 from tests.sources.conftest import RecordedServer, _server4, recorded, reply  # noqa: F401
 
 JSON = "application/json; charset=utf-8"
@@ -151,6 +153,20 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
         candidate.get_by_role("link", name="Download a copy of your data (JSON)").click()
     data = json.loads(download.value.path().read_text())
     assert data["candidate"]["email"] == "jamie@example.org"
+    with candidate.expect_download() as download:
+        candidate.get_by_role("link", name="Download the signed access report (PDF)").click()
+    report = download.value.path()
+    assert report.read_bytes().startswith(b"%PDF")
+    shutil.copy(report, ARTIFACTS / "e2e-access-report.pdf")
+    # Verified in a process of its own, as counsel would outside the app (and away from
+    # Playwright's event loop, which pyHanko's asyncio.run cannot share).
+    script = ("import sys; from compliance.reports.verify import verify_pdf; "
+              "r = verify_pdf(open(sys.argv[1], 'rb').read(), trusted_cert=open(sys.argv[2], "
+              "'rb').read()); print([(c.name, c.ok) for c in r.checks]); sys.exit(not r.ok)")
+    cert = case_app.config["REPORT_SIGNING_CERT_FILE"]
+    verified = subprocess.run([sys.executable, "-c", script, str(report), cert], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
     candidate.get_by_role("button", name="Erase my data now").click()
     assert candidate.get_by_text("Your data has been erased.").is_visible()

@@ -80,6 +80,7 @@ def test_full_case_from_consent_to_erasure(client, db, login, recruiter, case_ca
         ("x-archive", ConsentDecision.DECLINED)]
     assert records[0].account == blog and "Who asks" in records[0].notice_text
     assert client.get(consent_link).status_code == 404  # the link is single-use
+    assert str(db.session.get(Subject, case_candidate.subject_id).erase_reason) == "undecided"
 
     assert client.post(f"/candidates/{case_candidate.id}/screening").status_code == 302
     db.session.rollback()

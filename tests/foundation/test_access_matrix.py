@@ -120,6 +120,7 @@ def test_missing_objects_answer_404_for_their_would_be_owner(client, login, worl
     login(people["owner"])
     assert client.get("/vacancies/999999").status_code == 404
     assert client.get("/candidates/999999").status_code == 404
+    assert client.get("/vacancies/9223372036854775808").status_code == 404  # beyond INTEGER
 
 
 def test_dashboard_lists_only_the_recruiters_own_vacancies(app, world):

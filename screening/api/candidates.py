@@ -1,0 +1,72 @@
+"""Candidates: read, correct (with If-Match), and record the decision."""
+
+from flask_smorest import Blueprint
+
+from compliance.db import db
+from screening import access
+from screening.api import representations as rep
+from screening.api.audit import record_reads
+from screening.api.auth import api_user, require_token
+from screening.api.guards import conflict, staff_only
+from screening.api.schemas import CandidateOut
+from screening.api.spec import ROW_ID, document_errors
+from screening.candidates import CaseError, decide, update_candidate
+from screening.models import Decision
+from screening.schemas import CandidateSchema, DecisionSchema
+
+blp = Blueprint("api_candidates", __name__, url_prefix="/api/v1/candidates",
+                description="Candidates and their decisions.")
+blp.before_request(require_token)
+blp.before_request(staff_only)
+
+DECISION_CONFLICTS = {
+    "state": ("decision-recorded", "A decision was already recorded for this candidate."),
+    "comment_window": ("comment-window-open",
+                       "The candidate can still add context to the findings: a rejection must "
+                       "wait until the comment window closes, unless they add context or say "
+                       "they will not."),
+}
+
+
+@blp.get(f"/<{ROW_ID}:candidate_id>")
+@blp.etag
+@blp.response(200, CandidateOut)
+@document_errors(blp)
+def candidate(candidate_id: int):
+    """Read one candidate (audited); the ETag guards updates."""
+    user = api_user()
+    item = access.get_candidate(user, candidate_id)
+    record_reads(user, [(item.subject, {"candidate": item.id})])
+    return rep.candidate(item)
+
+
+@blp.put(f"/<{ROW_ID}:candidate_id>")
+@blp.etag
+@blp.arguments(CandidateSchema)
+@blp.response(200, CandidateOut)
+@document_errors(blp, 422)
+def update(values, candidate_id: int):
+    """Correct a candidate's name, e-mail address or language."""
+    user = api_user()
+    item = access.get_candidate(user, candidate_id, change=True)
+    blp.check_etag(rep.candidate(item), CandidateOut)
+    update_candidate(item, values, actor=user)
+    db.session.commit()
+    return rep.candidate(item)
+
+
+@blp.post(f"/<{ROW_ID}:candidate_id>/decision")
+@blp.arguments(DecisionSchema)
+@blp.response(200, CandidateOut)
+@document_errors(blp, 409, 422)
+def decision(values, candidate_id: int):
+    """Record the decision; a rejection waits for the comment window, as on the page."""
+    user = api_user()
+    item = access.get_candidate(user, candidate_id, change=True)
+    try:
+        decide(item, Decision(values["decision"]), actor=user)
+    except CaseError as error:
+        db.session.rollback()
+        conflict(*DECISION_CONFLICTS[str(error)])
+    db.session.commit()
+    return rep.candidate(item)
