@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from huey import crontab
@@ -109,7 +109,7 @@ def pseudonym(subject: Subject) -> str:
 
 def pseudonym_of(secret: bytes) -> str:
     """Return the pseudonym a subject's secret yields."""
-    return hmac.new(secret, b"fairscreen-subject", hashlib.sha256).hexdigest()
+    return hmac.digest(secret, b"fairscreen-subject", "sha256").hex()
 
 
 def actor_label(actor: Any) -> str:
@@ -167,15 +167,8 @@ _HEAD = text(
 def _head_and_checkpoint() -> tuple[int, str, tuple[int, datetime] | None]:
     """Read the head and the latest checkpoint in one round trip."""
     seq, head_hash, checkpoint_seq, checkpoint_at = db.session.execute(_HEAD).one()
-    latest = (checkpoint_seq, _aware(checkpoint_at)) if checkpoint_seq is not None else None
+    latest = (checkpoint_seq, checkpoint_at) if checkpoint_seq is not None else None
     return (seq or 0), (head_hash or GENESIS), latest
-
-
-def _aware(at: datetime) -> datetime:
-    # A scalar subquery loses the column's type on some drivers: read naive UTC back as UTC.
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _row(seq: int, prev_hash: str, at: datetime, actor: str, action: str,
@@ -224,9 +217,6 @@ def _insert(rows: list[dict[str, Any]]) -> None:
     connection = db.session.connection()
     dialect = connection.dialect
     to_db = AuditEvent.__table__.c.at.type.bind_processor(dialect) or (lambda value: value)
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO audit_event ({', '.join(_COLUMNS)}) "
-           f"VALUES ({', '.join([mark] * len(_COLUMNS))})")
     stamps: dict[datetime, Any] = {}
     values = []
     for row in rows:
@@ -234,6 +224,16 @@ def _insert(rows: list[dict[str, Any]]) -> None:
         if at not in stamps:
             stamps[at] = to_db(at)
         values.append((row["seq"], stamps[at], *(row[c] for c in _COLUMNS[2:])))
+    if dialect.name == "postgresql" and len(values) > 1:
+        # COPY is several times faster than a pipelined executemany for a sweep's thousands.
+        with connection.connection.dbapi_connection.cursor() as cursor:
+            with cursor.copy(f"COPY audit_event ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        return
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO audit_event ({', '.join(_COLUMNS)}) "
+           f"VALUES ({', '.join([mark] * len(_COLUMNS))})")
     connection.exec_driver_sql(sql, values if len(values) > 1 else values[0])
 
 
@@ -261,8 +261,9 @@ def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, d
         prev_hash, prev_bytes = rows[-1]["hash"], link
     if rows:
         _insert(rows)
+        every = checkpoints.every()
         for row in rows[:-1]:
-            if checkpoints.on_count(row["seq"]):
+            if every and row["seq"] % every == 0:
                 checkpoints.write(row["seq"], row["hash"])
                 latest = (row["seq"], row["at"])
         if checkpoints.due_after(rows[-1]["seq"], rows[-1]["at"], latest):
@@ -271,20 +272,16 @@ def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, d
 
 
 class _Canonical:
-    """Canonical JSON of flat maps, computed once per distinct map (sweeps repeat them)."""
+    """Canonical JSON of small maps, computed once per distinct map (sweeps repeat them)."""
 
     def __init__(self) -> None:
-        self.seen: dict[tuple, str] = {}
+        self.seen: dict[str, str] = {}
 
     def __call__(self, value: dict | None, *, check: bool = False) -> str:
-        value = value or {}
-        try:
-            key = tuple(sorted((k, type(v).__name__, v) for k, v in value.items()))
-            hash(key)
-        except TypeError:  # lists inside: not memoisable, encode it afresh
-            return chain.canonical_json(_check_details(value) if check else value)
+        key = repr(value or {})  # tells 1 from True from 1.0, unlike the values' equality
         if key not in self.seen:
-            self.seen[key] = chain.canonical_json(_check_details(value) if check else value)
+            self.seen[key] = chain.canonical_json(_check_details(value or {}) if check
+                                                  else value or {})
         return self.seen[key]
 
 

@@ -57,10 +57,15 @@ def last() -> AuditCheckpoint | None:
     return db.session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(1))
 
 
+def every() -> int:
+    """Return N: every N-th event is checkpointed (0: by time only)."""
+    return max(0, int(current_app.config["AUDIT_CHECKPOINT_EVERY"]))
+
+
 def on_count(seq: int) -> bool:
     """Tell whether `seq` is one of the every-N events that are always checkpointed."""
-    every = current_app.config["AUDIT_CHECKPOINT_EVERY"]
-    return every > 0 and seq % every == 0
+    n = every()
+    return n > 0 and seq % n == 0
 
 
 def due_after(seq: int, now: datetime, latest: tuple[int, datetime] | None) -> bool:

@@ -8,11 +8,11 @@ the erasure whatever happened in between, and nothing unmarked is ever shredded.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, literal, or_, select, update
 
 from compliance import audit, vault
 from compliance.audit import AuditAction
-from compliance.db import db, utcnow
+from compliance.db import UTCDateTime, db, utcnow
 from compliance.subjects import RetentionReason, Subject
 
 
@@ -21,29 +21,38 @@ def erase_subject(subject: Subject, *, actor: Any, reason: RetentionReason) -> N
     subject.erase_reason = RetentionReason(reason)
     subject.erase_after = subject.erase_after or utcnow()
     subject.erasing_since = subject.erasing_since or utcnow()
+    marked = [(subject.id, subject.key_id)]
     db.session.commit()
-    _shred_and_delete([subject.id], actor=actor)
+    shred_and_delete(marked, actor=actor)
 
 
-def erase_batch(ids: list[int], *, now: datetime, actor: Any) -> dict[str, int]:
-    """Mark the due subjects among `ids`, then erase the marked ones; count them by reason."""
-    db.session.execute(
-        update(Subject)
-        .where(Subject.id.in_(ids), Subject.erasing_since.is_(None), Subject.erase_after <= now)
-        .values(erasing_since=utcnow())
+def due(now: datetime):
+    """The condition of a subject the sweep erases: past its date, or already being erased."""
+    return or_(Subject.erasing_since.is_not(None), Subject.erase_after <= now)
+
+
+def mark_due(now: datetime, limit: int) -> list[tuple[int, str | None]]:
+    """Mark the next `limit` due subjects as being erased, committed; return (id, key id)."""
+    batch = select(Subject.id).where(due(now)).order_by(Subject.id).limit(limit)
+    marked = db.session.execute(
+        # The condition is repeated on the row itself, so that a date moved by a concurrent
+        # transaction is seen (PostgreSQL re-checks it on the newest row version).
+        update(Subject).where(Subject.id.in_(batch.scalar_subquery()), due(now))
+        .values(erasing_since=func.coalesce(Subject.erasing_since, literal(now, UTCDateTime())))
+        .returning(Subject.id, Subject.key_id)
         .execution_options(synchronize_session=False)
-    )
+    ).all()
     db.session.commit()
-    return _shred_and_delete(ids, actor=actor)
+    return [(row.id, row.key_id) for row in marked]
 
 
-def _shred_and_delete(ids: list[int], *, actor: Any) -> dict[str, int]:
-    marked = Subject.id.in_(ids), Subject.erasing_since.is_not(None)
-    key_ids = [k for k in db.session.scalars(select(Subject.key_id).where(*marked)) if k]
-    db.session.rollback()  # end the read, so the delete below starts from a fresh snapshot
-    vault.shred(key_ids)
+def shred_and_delete(marked: list[tuple[int, str | None]], *, actor: Any) -> dict[str, int]:
+    """Shred the marked subjects' keys, then delete them and audit each; count them by reason."""
+    vault.shred([key_id for _id, key_id in marked if key_id])
     deleted = db.session.execute(
-        delete(Subject).where(*marked)
+        delete(Subject)
+        .where(Subject.id.in_([subject_id for subject_id, _k in marked]),
+               Subject.erasing_since.is_not(None))
         .returning(Subject.pseudonym_secret, Subject.erase_reason)
         .execution_options(synchronize_session=False)
     ).all()

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from compliance import vault
 from compliance.keys import BLIND_INDEX_KEY, index_key
 
+ERASED = "[erased]"
+
 
 class Sealed(str):
     """Text that knows which data key it belongs under."""
@@ -46,7 +48,13 @@ class PersonalText(TypeDecorator):
     def process_result_value(self, value: str | None, dialect) -> Sealed | None:
         if value is None:
             return None
-        return Sealed(vault.decrypt(value), vault.key_id_of(value))
+        key_id = vault.key_id_of(value)
+        try:
+            return Sealed(vault.decrypt(value), key_id)
+        except vault.ShreddedError:
+            # Between the shredding and the deletion of a subject's rows (a sweep cut short
+            # until the next one): show that the data is gone rather than fail the page.
+            return Sealed(ERASED, key_id)
 
 
 def keyed_hash(value: str, purpose: str = "email") -> str:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from huey import crontab
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from compliance import audit, erasure
 from compliance.audit import AuditAction
@@ -60,13 +60,9 @@ def after_talent_pool_consent(subject: Subject, consented_at: datetime) -> None:
              RetentionReason.TALENT_POOL)
 
 
-def _due(now: datetime):
-    return or_(Subject.erasing_since.is_not(None), Subject.erase_after <= now)
-
-
 def due_subjects(now: datetime | None = None, limit: int | None = None) -> list[Subject]:
     """Return the subjects the sweep would erase now, earliest first."""
-    query = (select(Subject).where(_due(now or utcnow()))
+    query = (select(Subject).where(erasure.due(now or utcnow()))
              .order_by(Subject.erase_after, Subject.id).limit(limit))
     return list(db.session.scalars(query))
 
@@ -85,13 +81,8 @@ def sweep(*, now: datetime | None = None, batch: int | None = None,
     size = batch or int(current_app.config["RETENTION_BATCH"])
     result = SweepResult()
     db.session.commit()
-    while True:
-        ids = list(db.session.scalars(
-            select(Subject.id).where(_due(now)).order_by(Subject.id).limit(size)
-        ))
-        if not ids:
-            break
-        for reason, count in erasure.erase_batch(ids, now=now, actor=actor).items():
+    while marked := erasure.mark_due(now, size):
+        for reason, count in erasure.shred_and_delete(marked, actor=actor).items():
             result.by_reason[reason] = result.by_reason.get(reason, 0) + count
             result.erased += count
         result.batches += 1

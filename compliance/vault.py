@@ -48,6 +48,11 @@ def engine() -> Engine:
     engine = db.engines[BIND]
     state = _state()
     if not state.get("ready"):
+        if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+            # Owner-only, like the secrets file; SQLite gives its -wal and -shm the same mode.
+            path = Path(engine.url.database)
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+            os.chmod(path, 0o600)
         metadata.create_all(engine, checkfirst=True)
         state["ready"] = True
     return engine

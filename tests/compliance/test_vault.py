@@ -1,7 +1,9 @@
 """The key vault and the encrypted personal fields: sealed at rest, shredded at erasure."""
 
+import os
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ from sqlalchemy import create_engine, select, text
 
 from compliance import vault
 from compliance.erasure import erase_subject
-from compliance.personal import PersonalText, Sealed
+from compliance.personal import ERASED, PersonalText, Sealed
 from compliance.subjects import RetentionReason, Subject, find_by_email
 from screening.models import Candidate
 
@@ -81,6 +83,13 @@ def test_erasure_shreds_the_key_and_deletes_the_rows(db, make_candidate):
         vault.decrypt(name)
 
 
+def test_a_row_whose_key_is_shredded_reads_as_erased(db, make_candidate):
+    candidate = make_candidate(name="Half Way")
+    vault.shred([candidate.subject.key_id])  # a sweep killed between shredding and deleting
+    db.session.expire_all()
+    assert db.session.get(Candidate, candidate.id).name == ERASED
+
+
 def test_a_backup_from_before_erasure_cannot_be_read(app, db, make_candidate, tmp_path):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("copies the database file")
@@ -111,8 +120,20 @@ def test_a_backup_from_before_erasure_cannot_be_read(app, db, make_candidate, tm
         assert b"Backup Person" not in path.read_bytes()
 
 
+def test_a_logical_dump_from_before_erasure_cannot_be_read(db, make_candidate):
+    candidate = make_candidate(name="Dumped Person")
+    dump = db.session.execute(text("SELECT id, name, email FROM candidate")).all()
+    erase_subject(candidate.subject, actor="system", reason=RetentionReason.ERASURE_REQUESTED)
+    [(_id, name, email)] = dump
+    for token in (name, email):
+        with pytest.raises(vault.ShreddedError):
+            vault.decrypt(token)
+
+
 def test_the_vault_lives_outside_the_application_database(app, db, make_candidate):
     make_candidate()
     tables = set(db.inspect(db.engine).get_table_names())
     assert "data_key" not in tables
     assert vault.engine().url != db.engine.url
+    if vault.engine().url.get_backend_name() == "sqlite":
+        assert stat.S_IMODE(os.stat(vault.engine().url.database).st_mode) == 0o600

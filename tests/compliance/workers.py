@@ -1,7 +1,9 @@
 """Child processes for the multi-process tests: `python -m tests.compliance.workers ...`."""
 
 import os
+import random
 import sys
+import time
 
 from sqlalchemy import func, select
 
@@ -32,6 +34,9 @@ def append(database_url: str, count: int, worker: int) -> None:
             audit.record(AuditAction.LOGIN_FAILED, actor="system",
                          objects={"worker": worker, "i": i})
             db.session.commit()
+            # A pause between requests, as in real traffic: SQLite's lock is not fair, and a
+            # writer that re-takes it at once would run its whole loop before anyone else.
+            time.sleep(random.uniform(0, 0.004))
         for engine in db.engines.values():
             engine.dispose()
 
