@@ -75,10 +75,18 @@ def surnames() -> frozenset[str]:
 
 
 def gender_of_handle(handle: str) -> str:
-    """Guess the sex of a handle's owner from the longest first name it starts with."""
+    """Guess the sex of a handle's owner from a first name standing alone at its start.
+
+    A name glued to more letters counts only from four letters on ('sannezorgt'): 'marksmit'
+    is not 'mar' and 'devjamie' is not 'dev'. A wrong guess would show a same-sex partner to
+    the recruiter, so anything less than a clear name is 'unknown' (and withheld).
+    """
     handle = handle.lower().lstrip("@")
     names = first_names()
-    for size in range(min(len(handle), 10), 2, -1):
+    for size in range(min(len(handle), 12), 2, -1):
+        rest = handle[size:]
+        if size < 4 and rest and rest[0].isalpha():
+            continue  # a short name running on into more letters is a guess, not a name
         sex = names.get(handle[:size])
         if sex is not None:
             return sex

@@ -119,7 +119,13 @@ def test_topic_is_not_a_fact_about_a_person(classifier, backend, lang, text):
         ("rjmoss", "Dinner with my wife tonight.", True),  # unknown author: toward withholding
         ("basvanrijn", "Met mijn vriend naar Pride.", True),
         ("sofiedata", "Dinner with my partner Anna tonight.", True),
-        ("danreyes", "Dinner with my partner Anna tonight.", False),
+        # 'dan' glued to 'reyes' is too short a name to trust: unknown, so withheld.
+        ("danreyes", "Dinner with my partner Anna tonight.", True),
+        ("dan_reyes", "Dinner with my partner Anna tonight.", False),
+        ("marksmit", "Dinner with my husband tonight.", True),  # not 'mar'
+        ("mark_smit", "Dinner with my husband tonight.", True),
+        ("devjamie", "Dinner with my wife tonight.", True),  # not 'dev'
+        ("peter_dev", "Dinner with my wife tonight.", False),
         ("danreyes", "Dinner with my partner tonight.", False),
         ("sannezorgt", "Mijn man en ik zijn verhuisd naar Utrecht.", False),
         ("basvanrijn", "Mijn man en ik zijn verhuisd naar Utrecht.", True),
