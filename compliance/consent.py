@@ -105,7 +105,7 @@ def withdraw(subject: Subject, *, notice: Notice, scope: dict[str, Any], languag
     for kind in given:
         _add(subject, ConsentPurpose.SCREENING, ConsentDecision.WITHDRAWN, kind, None,
              notice=notice, scope=scope, language=language, method=method)
-    if talent_pool(subject):
+    if talent_pool_since(subject) is not None:
         _add(subject, ConsentPurpose.TALENT_POOL, ConsentDecision.WITHDRAWN, None, None,
              notice=notice, scope=scope, language=language, method=method)
     audit.record(AuditAction.CONSENT_WITHDRAWN, actor="candidate", subject=subject,
@@ -127,17 +127,6 @@ def current(subject: Subject) -> dict[str, tuple[str | None, bool]]:
             latest[record.source_kind] = record
     return {kind: (r.account, True) for kind, r in latest.items()
             if r.decision == ConsentDecision.GIVEN}
-
-
-def answered(subject: Subject) -> bool:
-    """Tell whether the subject has answered a screening consent request at all."""
-    return any(r.purpose == ConsentPurpose.SCREENING for r in history(subject))
-
-
-def talent_pool(subject: Subject) -> bool:
-    """Tell whether a talent-pool consent stands."""
-    records = [r for r in history(subject) if r.purpose == ConsentPurpose.TALENT_POOL]
-    return bool(records) and records[-1].decision == ConsentDecision.GIVEN
 
 
 def talent_pool_since(subject: Subject) -> datetime | None:

@@ -2,6 +2,8 @@
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import exists, select
+
 from compliance import audit, consent, retention
 from compliance.accounts import User
 from compliance.audit import AuditAction
@@ -85,6 +87,8 @@ def comment_window_open(candidate: Candidate) -> bool:
 
 
 def has_context(candidate: Candidate) -> bool:
-    from screening.runs import findings_of
+    """Tell whether the candidate added context to any finding, without decrypting any."""
+    from screening.runs import Finding
 
-    return any(f.context for f in findings_of(candidate))
+    return bool(db.session.scalar(select(exists().where(
+        Finding.candidate_id == candidate.id, Finding.context.is_not(None)))))

@@ -76,6 +76,7 @@ def test_init_and_demo_set_up_any_instance_path_idempotently(tmp_path):
     assert json.loads(secrets_file.read_text())["SECRET_KEY"]
     assert (instance / "fairscreen.db").exists()
 
+    generated = json.loads(secrets_file.read_text())
     demo = flask(["demo"], env)
     assert demo.returncode == 0, demo.stderr
     for role in ("admin", "legal", "recruiter"):
@@ -86,7 +87,7 @@ def test_init_and_demo_set_up_any_instance_path_idempotently(tmp_path):
     assert again.stdout == demo.stdout  # same users, same passwords, nothing added
     counts = flask(["users", "list"], env)
     assert len(counts.stdout.strip().splitlines()) == 3
-    assert json.loads(secrets_file.read_text()) == json.loads(secrets_file.read_text())
+    assert json.loads(secrets_file.read_text()) == generated  # init never replaces a secret
 
 
 def test_demo_password_logs_in(tmp_path):
