@@ -1,5 +1,9 @@
 """The retention sweep over 100,000 due cases, against a bare SQL delete of the same rows.
 
+The same rows are what an erasure removes: the subjects (their cases go by cascade) and their
+data keys in the vault. The sweep does that and more: it marks each batch before touching it so
+a killed sweep can be finished, commits every batch, and chains a `subject.erased` event per case.
+
 Target: within 5x. Run:
   python -m benchmarks.bench_retention_sweep [--cases 100000] [--postgresql]
 """
@@ -59,46 +63,57 @@ def populate(cases: int) -> None:
 
 
 def bare_delete() -> float:
+    """Delete the due subjects (cascading to their cases) and their data keys, one statement
+    each."""
     with Timer() as timer:
         db.session.execute(text("DELETE FROM subject WHERE erase_after <= :now"),
                            {"now": utcnow().replace(tzinfo=None)})
         db.session.commit()
+        with vault.engine().begin() as connection:
+            connection.execute(text("DELETE FROM data_key WHERE kek_id = 'bench'"))
     return timer.seconds
 
 
-def run(backend: str, cases: int, batch: int) -> None:
-    seconds = {}
-    for kind in ("bare", "sweep"):
-        with database(backend) as (url, folder):
-            app = make_app(url, folder, RETENTION_BATCH=batch)
-            with app.app_context():
-                populate(cases)
-                if kind == "bare":
-                    seconds[kind] = bare_delete()
-                else:
-                    with Timer() as timer:
-                        result = retention.sweep()
-                    seconds[kind] = timer.seconds
-                    assert result.erased == cases, result
-                    events = db.session.scalar(select(func.count(AuditEvent.seq)).where(
-                        AuditEvent.action == "subject.erased"))
-                    assert events == cases and not vault.count_by_master_key()
-                assert db.session.scalar(select(func.count(Candidate.id))) == 0
-                dispose()
+def run(backend: str, cases: int, batch: int | None, rounds: int) -> None:
+    # Best of `rounds`, interleaved: the machine is shared and single runs are noisy.
+    seconds = {"bare": float("inf"), "sweep": float("inf")}
+    for _ in range(rounds):
+        for kind in ("bare", "sweep"):
+            with database(backend) as (url, folder):
+                app = make_app(url, folder, **({"RETENTION_BATCH": batch} if batch else {}))
+                with app.app_context():
+                    batch = app.config["RETENTION_BATCH"]
+                    populate(cases)
+                    if kind == "bare":
+                        seconds[kind] = min(seconds[kind], bare_delete())
+                    else:
+                        with Timer() as timer:
+                            result = retention.sweep()
+                        seconds[kind] = min(seconds[kind], timer.seconds)
+                        assert result.erased == cases, result
+                        events = db.session.scalar(select(func.count(AuditEvent.seq)).where(
+                            AuditEvent.action == "subject.erased"))
+                        assert events == cases
+                    assert db.session.scalar(select(func.count(Candidate.id))) == 0
+                    assert not vault.count_by_master_key()
+                    dispose()
     print(f"{backend:<10} {cases} due cases, batches of {batch}: sweep {seconds['sweep']:6.2f} s "
-          f"(shred keys, delete rows, {cases} chained events); bare DELETE "
-          f"{seconds['bare']:6.2f} s; ratio {seconds['sweep'] / seconds['bare']:4.2f}x")
+          f"(mark, shred keys, delete rows, {cases} chained events); bare DELETE of subjects and "
+          f"keys {seconds['bare']:6.2f} s; ratio {seconds['sweep'] / seconds['bare']:4.2f}x "
+          f"(target <= 5x; best of {rounds})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--batch", type=int, help="subjects per batch (default: the app's "
+                        "RETENTION_BATCH)")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgresql", action="store_true")
     args = parser.parse_args()
-    run("sqlite", args.cases, args.batch)
+    run("sqlite", args.cases, args.batch, args.rounds)
     if args.postgresql and postgres_available():
-        run("postgresql", args.cases, args.batch)
+        run("postgresql", args.cases, args.batch, args.rounds)
 
 
 if __name__ == "__main__":

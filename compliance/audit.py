@@ -201,7 +201,7 @@ def record(
     seq, prev_hash, latest = _head_and_checkpoint()
     row = _row(seq + 1, prev_hash, utcnow(), label, action_value, subject_pseudonym, objects,
                details)
-    _insert([row])
+    _insert([tuple(row[column] for column in _COLUMNS)])
     if checkpoints.due_after(row["seq"], row["at"], latest):
         checkpoints.write(row["seq"], row["hash"])
     values = {k: v for k, v in row.items() if k not in ("objects", "details")}
@@ -212,18 +212,22 @@ _COLUMNS = ("seq", "at", "actor", "action", "subject", "objects", "details", "pr
             "hash")
 
 
-def _insert(rows: list[dict[str, Any]]) -> None:
-    """Insert rows through the driver: sweeps append thousands, and per-row overhead adds up."""
+def _insert(rows: list[tuple]) -> None:
+    """Insert rows (values in `_COLUMNS` order) through the driver: sweeps append thousands,
+    and per-row overhead adds up."""
     connection = db.session.connection()
     dialect = connection.dialect
-    to_db = AuditEvent.__table__.c.at.type.bind_processor(dialect) or (lambda value: value)
+    # The dialect's own processor: the decorator's alone would leave the formatting to the
+    # driver's (deprecated) default adapter, row by row.
+    at_type = AuditEvent.__table__.c.at.type.dialect_impl(dialect)
+    to_db = at_type.bind_processor(dialect) or (lambda value: value)
     stamps: dict[datetime, Any] = {}
     values = []
     for row in rows:
-        at = row["at"]
+        at = row[1]
         if at not in stamps:
             stamps[at] = to_db(at)
-        values.append((row["seq"], stamps[at], *(row[c] for c in _COLUMNS[2:])))
+        values.append((row[0], stamps[at], *row[2:]))
     if dialect.name == "postgresql" and len(values) > 1:
         # COPY is several times faster than a pipelined executemany for a sweep's thousands.
         with connection.connection.dbapi_connection.cursor() as cursor:
@@ -237,8 +241,8 @@ def _insert(rows: list[dict[str, Any]]) -> None:
     connection.exec_driver_sql(sql, values if len(values) > 1 else values[0])
 
 
-def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, dict]], *,
-                actor: Any) -> int:
+def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict | None, dict]],
+                *, actor: Any) -> int:
     """Append many events of one action at one instant: (pseudonym, objects, details) each.
 
     Made for sweeps that erase thousands of subjects: one lock, one time, one insert.
@@ -254,20 +258,21 @@ def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict, d
         objects_json, details_json = encoded(objects), encoded(details, check=True)
         content = chain.encode(seq, at_text, label, action_value, subject_pseudonym,
                                objects_json, details_json)
-        link = sha256(prev_bytes + sha256(content.encode()).digest()).digest()
-        rows.append({"seq": seq, "at": at, "actor": label, "action": action_value,
-                     "subject": subject_pseudonym, "objects": objects_json,
-                     "details": details_json, "prev_hash": prev_hash, "hash": link.hex()})
-        prev_hash, prev_bytes = rows[-1]["hash"], link
+        prev_bytes = sha256(prev_bytes + sha256(content.encode()).digest()).digest()
+        link = prev_bytes.hex()
+        # In `_COLUMNS` order.
+        rows.append((seq, at, label, action_value, subject_pseudonym, objects_json,
+                     details_json, prev_hash, link))
+        prev_hash = link
     if rows:
         _insert(rows)
         every = checkpoints.every()
         for row in rows[:-1]:
-            if every and row["seq"] % every == 0:
-                checkpoints.write(row["seq"], row["hash"])
-                latest = (row["seq"], row["at"])
-        if checkpoints.due_after(rows[-1]["seq"], rows[-1]["at"], latest):
-            checkpoints.write(rows[-1]["seq"], rows[-1]["hash"])
+            if every and row[0] % every == 0:
+                checkpoints.write(row[0], row[-1])
+                latest = (row[0], at)
+        if checkpoints.due_after(rows[-1][0], at, latest):
+            checkpoints.write(rows[-1][0], rows[-1][-1])
     return len(rows)
 
 

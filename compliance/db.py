@@ -48,13 +48,18 @@ class UTCDateTime(TypeDecorator):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """Turn on WAL, foreign keys and a busy timeout on every SQLite connection."""
+    """Turn on WAL, foreign keys, a busy timeout and secure deletion on every SQLite connection.
+
+    Secure deletion overwrites deleted rows in their pages: a shredded key or a deleted
+    subject's pseudonym secret must not linger in the file's free space.
+    """
     if type(dbapi_connection).__module__ != "sqlite3":
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

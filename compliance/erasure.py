@@ -31,35 +31,54 @@ def due(now: datetime):
     return or_(Subject.erasing_since.is_not(None), Subject.erase_after <= now)
 
 
-def mark_due(now: datetime, limit: int) -> list[tuple[int, str | None]]:
-    """Mark the next `limit` due subjects as being erased, committed; return (id, key id)."""
-    batch = select(Subject.id).where(due(now)).order_by(Subject.id).limit(limit)
-    marked = db.session.execute(
+# Sweeps mark and delete thousands of rows at once: Core statements on the table, not the ORM
+# bulk path, whose per-row bookkeeping cost more than the SQL itself.
+_SUBJECT = Subject.__table__
+
+
+def mark_due(now: datetime, limit: int, *, commit: bool = True) -> list[tuple[int, str | None]]:
+    """Mark the next `limit` due subjects as being erased; return (id, key id) of each.
+
+    Commits unless told not to: marks must be committed before any of their keys is shredded.
+    """
+    batch = select(_SUBJECT.c.id).where(due(now)).order_by(_SUBJECT.c.id).limit(limit)
+    marked = db.session.connection().execute(
         # The condition is repeated on the row itself, so that a date moved by a concurrent
         # transaction is seen (PostgreSQL re-checks it on the newest row version).
-        update(Subject).where(Subject.id.in_(batch.scalar_subquery()), due(now))
-        .values(erasing_since=func.coalesce(Subject.erasing_since, literal(now, UTCDateTime())))
-        .returning(Subject.id, Subject.key_id)
-        .execution_options(synchronize_session=False)
+        update(_SUBJECT).where(_SUBJECT.c.id.in_(batch.scalar_subquery()), due(now))
+        .values(erasing_since=func.coalesce(_SUBJECT.c.erasing_since,
+                                            literal(now, UTCDateTime())))
+        .returning(_SUBJECT.c.id, _SUBJECT.c.key_id)
     ).all()
-    db.session.commit()
-    return [(row.id, row.key_id) for row in marked]
+    if commit:
+        db.session.commit()
+    return [tuple(row) for row in marked]
 
 
-def shred_and_delete(marked: list[tuple[int, str | None]], *, actor: Any) -> dict[str, int]:
-    """Shred the marked subjects' keys, then delete them and audit each; count them by reason."""
+def shred_and_delete(
+    marked: list[tuple[int, str | None]], *, actor: Any,
+    mark_next: tuple[datetime, int] | None = None,
+) -> tuple[dict[str, int], list[tuple[int, str | None]]]:
+    """Shred the marked subjects' keys, then delete them and audit each, and commit.
+
+    Returns their count by reason, and the next batch marked in the same commit when
+    `mark_next` gives (now, limit): a sweep then commits once per batch rather than twice.
+    """
     vault.shred([key_id for _id, key_id in marked if key_id])
-    deleted = db.session.execute(
-        delete(Subject)
-        .where(Subject.id.in_([subject_id for subject_id, _k in marked]),
-               Subject.erasing_since.is_not(None))
-        .returning(Subject.pseudonym_secret, Subject.erase_reason)
-        .execution_options(synchronize_session=False)
+    deleted = db.session.connection().execute(
+        delete(_SUBJECT)
+        .where(_SUBJECT.c.id.in_([subject_id for subject_id, _k in marked]),
+               _SUBJECT.c.erasing_since.is_not(None))
+        .returning(_SUBJECT.c.pseudonym_secret, _SUBJECT.c.erase_reason)
     ).all()
+    # Rows before the chain lock, as every operation takes them: no deadlock with a request
+    # that changed a subject and waits to audit it.
+    following = mark_due(*mark_next, commit=False) if mark_next else []
+    pseudonym_of = audit.pseudonym_of
     reasons = [str(reason or "unknown") for _secret, reason in deleted]
     audit.record_many(
         AuditAction.SUBJECT_ERASED,
-        [(audit.pseudonym_of(secret), {}, {"reason": reason})
+        [(pseudonym_of(secret), None, {"reason": reason})
          for (secret, _r), reason in zip(deleted, reasons, strict=True)],
         actor=actor,
     )
@@ -67,4 +86,4 @@ def shred_and_delete(marked: list[tuple[int, str | None]], *, actor: Any) -> dic
     counts: dict[str, int] = {}
     for reason in reasons:
         counts[reason] = counts.get(reason, 0) + 1
-    return counts
+    return counts, following

@@ -81,8 +81,10 @@ def sweep(*, now: datetime | None = None, batch: int | None = None,
     size = batch or int(current_app.config["RETENTION_BATCH"])
     result = SweepResult()
     db.session.commit()
-    while marked := erasure.mark_due(now, size):
-        for reason, count in erasure.shred_and_delete(marked, actor=actor).items():
+    marked = erasure.mark_due(now, size)
+    while marked:
+        counts, marked = erasure.shred_and_delete(marked, actor=actor, mark_next=(now, size))
+        for reason, count in counts.items():
             result.by_reason[reason] = result.by_reason.get(reason, 0) + count
             result.erased += count
         result.batches += 1

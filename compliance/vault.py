@@ -147,6 +147,11 @@ def shred(key_ids: Collection[str]) -> int:
         result = connection.execute(
             delete(data_key_table).where(data_key_table.c.key_id.in_(list(key_ids)))
         )
+    if engine().dialect.name == "sqlite":
+        # secure_delete (compliance.db) zeroes the rows in their pages; the pages as they were
+        # still sit in the write-ahead log until it is checkpointed and cut back to nothing.
+        with engine().connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return result.rowcount
 
 

@@ -33,7 +33,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
     "AUDIT_CHECKPOINT_EVERY": 1000,
     "AUDIT_CHECKPOINT_MINUTES": 60,
-    "RETENTION_BATCH": 500,
+    "RETENTION_BATCH": 5000,  # subjects erased per committed batch of a sweep
     "API_RATE_LIMIT": "120 per minute",  # per personal API token
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After and X-RateLimit-* on limited routes
 }

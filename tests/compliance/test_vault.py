@@ -137,3 +137,23 @@ def test_the_vault_lives_outside_the_application_database(app, db, make_candidat
     assert vault.engine().url != db.engine.url
     if vault.engine().url.get_backend_name() == "sqlite":
         assert stat.S_IMODE(os.stat(vault.engine().url.database).st_mode) == 0o600
+
+
+def test_a_shredded_key_leaves_no_bytes_in_the_vault_files(app, db, make_candidate):
+    if vault.engine().url.get_backend_name() != "sqlite":
+        pytest.skip("reads the vault's files")
+    candidate, other = make_candidate(), make_candidate()
+    db.session.commit()
+    key_id, other_key_id = candidate.subject.key_id, other.subject.key_id
+    with vault.engine().connect() as connection:
+        wrapped = dict(connection.execute(select(vault.data_key_table.c.key_id,
+                                                 vault.data_key_table.c.wrapped)).all())
+    files = [Path(vault.engine().url.database + suffix) for suffix in ("", "-wal")]
+    before = b"".join(path.read_bytes() for path in files if path.exists())
+    assert wrapped[key_id] in before  # the scan can see a key at all
+
+    erase_subject(candidate.subject, actor="system", reason=RetentionReason.ERASURE_REQUESTED)
+
+    after = b"".join(path.read_bytes() for path in files if path.exists())
+    assert wrapped[key_id] not in after
+    assert wrapped[other_key_id] in after and vault.exists(other_key_id)
