@@ -15,6 +15,7 @@ from screening.classifier.names import first_names, gender_of_handle
 from screening.classifier.pipeline import load_pipeline
 from screening.classifier.redaction import redact
 from screening.classifier.relevance import VacancyMatcher, is_relevant
+from screening.classifier.special import findings_of
 
 LANGUAGES = ("en", "nl")
 _IRRELEVANT = Verdict(Outcome.IRRELEVANT)
@@ -76,7 +77,7 @@ class Classifier:
         return lang if lang in self.pipelines else next(iter(self.pipelines))
 
     def _decide(self, post: Post, doc: Doc, matcher: VacancyMatcher, lang: str) -> Verdict:
-        findings = doc._.special
+        findings = findings_of(doc)
         categories = findings.categories
         if findings.partners and _reveals_orientation(doc, findings.partners, post.author):
             categories = categories | {SpecialCategory.SEX_LIFE_ORIENTATION.value}

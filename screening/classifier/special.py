@@ -46,12 +46,19 @@ class Findings:
 
 
 NOTHING = Findings()
+# Where a Doc keeps its findings. `doc._.special` reads them; the classifier reads the dict
+# itself, because every `doc._` access builds an object.
+USER_DATA_KEY = "fairscreen.special"
+
+
+def findings_of(doc: Doc) -> Findings:
+    """Return what the matcher found in `doc` (NOTHING if it found nothing)."""
+    return doc.user_data.get(USER_DATA_KEY, NOTHING)
 
 
 def _ensure_extensions() -> None:
-    # One extension, set and read once per Doc: every `doc._` access builds an object.
     if not Doc.has_extension("special"):
-        Doc.set_extension("special", default=NOTHING)
+        Doc.set_extension("special", getter=findings_of)
 
 
 class SpecialCategoryMatcher:
@@ -75,6 +82,9 @@ class SpecialCategoryMatcher:
         self.prefixes: dict[str, list[str]] = {}
         self.suffixes: dict[str, list[str]] = {}
         self.patterns: list[tuple[str, str, Matcher, list[int], int]] = []
+        # Step key -> the step keys of each pattern it belongs to: a pattern can fire only
+        # when every one of its required steps occurs.
+        self.step_needs: dict[int, list[frozenset[int]]] = {}
         self._learned: list[tuple[str, list[str]]] = []
         self._learned_count = 0
         for lexicon in load_special():
@@ -95,10 +105,12 @@ class SpecialCategoryMatcher:
         self.kinds[self.vocab.strings.add(key)] = kind
         return key
 
-    def _add(self, key: str, kind: tuple, phrases) -> None:
+    def _add(self, key: str, kind: tuple, phrases) -> int:
+        """Add phrases under `key`; return the key's hash, as the matcher reports it."""
         docs = [self.nlp.make_doc(phrase) for phrase in phrases]
         if docs:
             self.matcher.add(self._key(key, kind), docs)
+        return self.vocab.strings[key]
 
     def _add_words(self, key: str, kind: tuple, *names: str) -> None:
         self._add(key, kind, [word for name in names for word in load_word_list(name)])
@@ -130,9 +142,13 @@ class SpecialCategoryMatcher:
         ]
         category, tier = key.split("|")
         self.patterns.append((category, tier, matcher, places, len(text.split())))
+        needed = []
         for number, (place, words) in enumerate(required_steps(text)):
             if place in places:
-                self._add(f"@step|{pid}|{number}", ("step", pid, place), sorted(words))
+                step = self._add(f"@step|{pid}|{number}", ("step", pid, place), sorted(words))
+                needed.append(step)
+        for step in needed:
+            self.step_needs.setdefault(step, []).append(frozenset(needed))
 
     # -- new words, once each ---------------------------------------------------------------
     def _on_new_word(self, text: str) -> None:
@@ -180,13 +196,29 @@ class SpecialCategoryMatcher:
         if self._learned:
             self._learn()
         matches = self.matcher(doc)
-        # Most posts only contain context words (I, my, patients): nothing to decide.
-        if self.context_keys.issuperset([key for key, _, _ in matches]):
+        # Most posts hold only context words (I, my, patients) and maybe a step of a pattern
+        # (have, out): nothing to decide unless a hit, a partner or a whole pattern's steps.
+        keys = {key for key, _, _ in matches}
+        if self.context_keys.issuperset(keys):
+            return None
+        kinds, step_needs = self.kinds, self.step_needs
+        if not any(kinds[key][0] in ("hit", "partner") for key in keys) and not any(
+            needed <= keys for key in keys for needed in step_needs.get(key, ())
+        ):
             return None
         found = Found()
-        kinds = self.kinds
+        hits, personal, professional = found.hits, found.personal, found.professional
         for key, start, end in matches:
-            found.add(kinds[key], start, end)
+            kind = kinds[key]
+            name = kind[0]
+            if name == "personal":  # the usual case first
+                personal.append(start)
+            elif name == "hit":
+                hits.append((kind[1], kind[2], start, end))
+            elif name == "professional":
+                professional.append(start)
+            else:
+                found.add(kind, start, end)
         return found
 
     def set_annotations(self, doc: Doc, found: Found) -> None:
@@ -204,7 +236,7 @@ class SpecialCategoryMatcher:
                 categories |= found.categories(hits)
         partners = found.partner_mentions()
         if categories or partners:
-            doc._.special = Findings(frozenset(categories), tuple(partners))
+            doc.user_data[USER_DATA_KEY] = Findings(frozenset(categories), tuple(partners))
 
 
 def _compound_parts(text: str) -> list[str]:
