@@ -65,7 +65,9 @@ ROLE_CUE_WORDS = frozenset(
     "broer zus brother sister oom tante uncle aunt neef nicht cousin".split()
 )
 WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*")
-CAPITALISED_WORD = re.compile(r"\b[A-ZÀ-Þ][\w'’-]*")
+# Only to tell which rules can apply: without '\b' it also finds 'Bay' in 'eBay' (a rule
+# then runs for nothing), at half the cost of a scan that checks every word boundary.
+CAPITALISED = re.compile(r"[A-ZÀ-Þ][\w'’-]*")
 # Capitalised words in a row, with Dutch and other name particles between them.
 CAPITALISED_RUN = re.compile(
     r"\b[A-ZÀ-Þ][\w'’-]*(?:[ \t]+(?:(?:van|de|der|den|ter|ten|te|'t|von|le|la|da|di|du"
@@ -96,12 +98,12 @@ def redact(text: str, author: str = "", protected: Iterable[str] = ()) -> str:
             text,
         )
     # One pass over the capitalised words tells which name rules can apply at all.
-    capitals = set(CAPITALISED_WORD.findall(text))
+    capitals = set(CAPITALISED.findall(text))
     if not _TITLES.isdisjoint(capitals) or any(t in lower for t in _LOWER_TITLES):
         text = TITLE.sub("[person]", text)
     if any(len(word) == 1 and word != "I" for word in capitals):
         text = INITIALS.sub("[person]", text)
-    if ROLE_CUE_WORDS.intersection(lower.split()):
+    if not ROLE_CUE_WORDS.isdisjoint(lower.split()):
         text = ROLE_NAME.sub(lambda m: f"{m.group(1)}{m.group(2)}[person]", text)
     words = {word.lower() for word in capitals}
     if first_names().keys().isdisjoint(words) and surnames().isdisjoint(words):
