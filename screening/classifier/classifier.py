@@ -12,7 +12,7 @@ from screening.classifier.excerpt import excerpt
 from screening.classifier.language import detect_language
 from screening.classifier.model import Outcome, Post, SpecialCategory, Vacancy, Verdict
 from screening.classifier.names import first_names, gender_of_handle
-from screening.classifier.pipeline import load_pipeline
+from screening.classifier.pipeline import LEMMATIZER, load_pipeline
 from screening.classifier.redaction import redact
 from screening.classifier.relevance import VacancyMatcher, is_relevant
 from screening.classifier.special import findings_of
@@ -28,6 +28,16 @@ class Classifier:
     def __init__(self, pipelines: Mapping[str, Language]) -> None:
         self.pipelines = dict(pipelines)
         self._matchers: dict[tuple, VacancyMatcher] = {}
+        # Our lookup lemmatizer does its work once per word, as the vocabulary's NORM, which
+        # every matcher here reads; its per-Doc step only copies that into `token.lemma` for
+        # other readers. Verdicts read no Doc afterwards, so classifying skips the copy.
+        self._skip: dict[str, list[str]] = {}
+        for lang, nlp in self.pipelines.items():
+            if LEMMATIZER in nlp.pipe_names:
+                lemmatizer = nlp.get_pipe(LEMMATIZER)
+                if not lemmatizer.table:
+                    lemmatizer.load_table(nlp.lang)
+                self._skip[lang] = [LEMMATIZER]
 
     @classmethod
     def for_languages(
@@ -53,7 +63,8 @@ class Classifier:
         for lang, indexes in by_language.items():
             matcher = self._matcher(lang, vacancy)
             texts = (posts[i].text for i in indexes)
-            docs = self.pipelines[lang].pipe(texts, batch_size=batch_size)
+            docs = self.pipelines[lang].pipe(texts, batch_size=batch_size,
+                                             disable=self._skip.get(lang, []))
             for i, doc in zip(indexes, docs, strict=True):
                 verdicts[i] = self._decide(posts[i], doc, matcher, lang)
         return verdicts
