@@ -79,6 +79,7 @@ class SpecialCategoryMatcher:
     def _build(self) -> None:
         self.matcher = PhraseMatcher(self.vocab, attr="NORM")
         self.kinds: dict[int, tuple] = {}
+        self.trigger_keys: set[int] = set()
         self.prefixes: dict[str, list[str]] = {}
         self.suffixes: dict[str, list[str]] = {}
         self.patterns: list[tuple[str, str, Matcher, list[int], int]] = []
@@ -94,15 +95,14 @@ class SpecialCategoryMatcher:
         self._add_words("@professional", ("professional",), "context/professional.en.yaml",
                         "context/professional.nl.yaml")
         self._affixes = (tuple(self.prefixes), tuple(self.suffixes))
-        self.context_keys = frozenset(
-            key for key, kind in self.kinds.items()
-            if kind[0] in ("personal", "professional", "possessive")
-        )
         watch(self.vocab, self._on_new_word)
         self._built = True
 
     def _key(self, key: str, kind: tuple) -> str:
-        self.kinds[self.vocab.strings.add(key)] = kind
+        hashed = self.vocab.strings.add(key)
+        self.kinds[hashed] = kind
+        if kind[0] in ("hit", "partner"):
+            self.trigger_keys.add(hashed)  # a match that can decide on its own
         return key
 
     def _add(self, key: str, kind: tuple, phrases) -> int:
@@ -199,13 +199,12 @@ class SpecialCategoryMatcher:
         # Most posts hold only context words (I, my, patients) and maybe a step of a pattern
         # (have, out): nothing to decide unless a hit, a partner or a whole pattern's steps.
         keys = {key for key, _, _ in matches}
-        if self.context_keys.issuperset(keys):
-            return None
-        kinds, step_needs = self.kinds, self.step_needs
-        if not any(kinds[key][0] in ("hit", "partner") for key in keys) and not any(
-            needed <= keys for key in keys for needed in step_needs.get(key, ())
-        ):
-            return None
+        if self.trigger_keys.isdisjoint(keys):
+            step_needs = self.step_needs
+            if not any(needed <= keys for key in keys.intersection(step_needs)
+                       for needed in step_needs[key]):
+                return None
+        kinds = self.kinds
         found = Found()
         hits, personal, professional = found.hits, found.personal, found.professional
         for key, start, end in matches:
