@@ -204,20 +204,10 @@ class SpecialCategoryMatcher:
             if not any(needed <= keys for key in keys.intersection(step_needs)
                        for needed in step_needs[key]):
                 return None
-        kinds = self.kinds
         found = Found()
-        hits, personal, professional = found.hits, found.personal, found.professional
+        kinds = self.kinds
         for key, start, end in matches:
-            kind = kinds[key]
-            name = kind[0]
-            if name == "personal":  # the usual case first
-                personal.append(start)
-            elif name == "hit":
-                hits.append((kind[1], kind[2], start, end))
-            elif name == "professional":
-                professional.append(start)
-            else:
-                found.add(kind, start, end)
+            found.add(kinds[key], start, end)
         return found
 
     def set_annotations(self, doc: Doc, found: Found) -> None:
