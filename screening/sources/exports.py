@@ -94,7 +94,9 @@ def _mastodon_archive(data: bytes) -> list[Post]:
         outbox: Any = json.loads(data)
     except (ValueError, RecursionError) as exc:
         raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not valid JSON") from exc
-    items = outbox.get("orderedItems") if isinstance(outbox, dict) else None
+    if not isinstance(outbox, dict):
+        raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not an ActivityPub outbox")
+    items = outbox.get("orderedItems")
     if outbox.get("type") != "OrderedCollection" or not isinstance(items, list):
         raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not an ActivityPub outbox")
     return activities_to_posts(items, _actor_handle(items), SourceKind.MASTODON_ARCHIVE)

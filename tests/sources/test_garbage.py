@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,3 +55,9 @@ def test_text_never_keeps_a_script_element(noise: str) -> None:
     # Without "<" the noise cannot open a raw-text element that would turn the script into text.
     out = html_to_text(f"{noise}<script>alert(1)</script>{noise}")
     assert "alert(1)" not in out or "alert(1)" in noise
+
+
+@pytest.mark.parametrize("data", [b"5", b"[]", b'"outbox"', b"null"])
+def test_an_outbox_that_is_not_an_object_is_an_invalid_export(data: bytes) -> None:
+    with pytest.raises(SourceError, match="not an ActivityPub outbox"):
+        read_export("outbox.json", data)
