@@ -72,6 +72,41 @@ def load_mapping(name: str, directory: Path = LEXICON_DIR) -> dict:
     return _yaml(directory / name)
 
 
+@dataclass(frozen=True)
+class Field:
+    """One field's glossary: synonym groups, related terms, and its everyday vocabulary."""
+
+    name: str
+    groups: tuple[tuple[str, ...], ...]
+    related: dict[str, tuple[str, ...]]
+    terms: frozenset[str]
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every word and phrase of the field: its groups and its vocabulary."""
+        return frozenset(w for group in self.groups for w in group) | self.terms
+
+
+@cache
+def load_glossary(directory: Path = LEXICON_DIR) -> tuple[Field, ...]:
+    """Read `relevance/glossary/<field>.yaml` (or the single `relevance/glossary.yaml`)."""
+    folder = directory / "relevance" / "glossary"
+    paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else [
+        directory / "relevance" / "glossary.yaml"]
+    fields = []
+    for path in paths:
+        data = _yaml(path) or {}
+        fields.append(Field(
+            name=str(data.get("field") or path.stem),
+            groups=tuple(tuple(str(w).lower() for w in group)
+                         for group in data.get("groups") or ()),
+            related={str(k).lower(): tuple(str(v) for v in values)
+                     for k, values in (data.get("related") or {}).items()},
+            terms=frozenset(str(w).lower() for w in data.get("terms") or ()),
+        ))
+    return tuple(fields)
+
+
 def _yaml(path: Path):
     # libyaml's loader when PyYAML has it: the pure-Python one costs a tenth of a second.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -2,12 +2,15 @@
 
 Faker ships curated first-name lists with their sex and surname lists per locale; we take
 the locales of the market (NL, BE, UK, IE, US) and those of its largest communities.
+Redaction also reads lexicons/redaction/names.yaml: names those lists miss (Jurre, Thanh).
 """
 
 from __future__ import annotations
 
 import importlib
 from functools import cache
+
+from screening.classifier.lexicon import load_mapping
 
 _LOCALES = (
     "nl_NL", "nl_BE", "en_GB", "en_IE", "en_US", "en_IN", "fr_FR", "fr_BE", "de_DE",
@@ -21,6 +24,7 @@ _NOT_NAMES = frozenset(
     "mercedes jade amber holly ivy lily daisy olive violet pearl ginger robin sky "
     "van de der den ter het een en of".split()
 )
+_PARTICLES = frozenset("van de der den ter het een en of".split())
 
 
 @cache
@@ -72,6 +76,25 @@ def surnames() -> frozenset[str]:
         if provider is not None:
             names |= _lower_set(getattr(provider, "last_names", ()))
     return frozenset(names - _NOT_NAMES)
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Return every lower-case first name redaction knows, sex or not."""
+    extra = load_mapping("redaction/names.yaml")["first_names"]
+    return frozenset({str(name).lower() for name in extra} | first_names().keys())
+
+
+@cache
+def name_words() -> frozenset[str]:
+    """Return every lower-case first name and surname redaction knows."""
+    extra = load_mapping("redaction/names.yaml")["surnames"]
+    return frozenset({str(name).lower() for name in extra} | given_names() | surnames())
+
+
+def ambiguous_names() -> frozenset[str]:
+    """Return the names left out of the lists because they are mostly words (Mark, Paris)."""
+    return _NOT_NAMES - _PARTICLES
 
 
 def gender_of_handle(handle: str) -> str:

@@ -64,3 +64,129 @@ def test_own_handle_stays():
     assert redact("see @karinbuilds and @other", author="karinbuilds") == (
         "see @karinbuilds and [handle]"
     )
+
+
+# Deny by default: names outside every list, in all their Dutch, Flemish and English forms.
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("Dank aan Sanne van 't Hoff voor de tips.", "Hoff"),
+        ("Overleg met Van der Linde-Hoekstra over de planning.", "Linde"),
+        ("Petra van der Linde-Hoekstra belde terug.", "Petra"),
+        ("Vandaag met van der Meulen de route gereden.", "van der Meulen"),
+        ("Met Katrien Van den Broeck-Desmet de keuring gedaan.", "Broeck"),
+        ("Samen met Ingrid Smit-Bakker het advies geschreven.", "Smit-Bakker"),
+        ("Pieter-Jan fixed the relay.", "Pieter-Jan"),
+        ("Thanks to Hannah O'Connor-Reid for the bundle.", "O'Connor"),
+        ("Review by J.W. de Groot today.", "Groot"),
+        ("Akkoord van M. De Clercq voor de keuring.", "Clercq"),
+        ("K. Mensah signed off the plan.", "Mensah"),
+        ("Besproken met A.-M. Peeters.", "Peeters"),
+        ("Thanks Oluwaseun Adeyemi for the review.", "Adeyemi"),
+        ("Oluwaseun reviewed it.", "Oluwaseun"),
+        ("Pairing with Giedre on the parser.", "Giedre"),
+        ("Thanh’s talk on caching was great.", "Thanh"),
+        ("Jurre fixed the build.", "Jurre"),
+        ("Mees en ik hebben de keuken gedaan.", "Mees"),
+        ("Gisteren met Jurre de nieuwe kaart geproefd.", "Jurre"),
+        ("Worked with Kofi and Dennis at the depot.", "Kofi"),
+        ("Ik heb Ben gebeld over de dienst.", "Ben"),
+        ("Bart Mol helped with the migration.", "Mol"),
+        ("Met Van Doorn de vergunning besproken.", "Doorn"),
+        ("Completed the course with Dr. Achterberg.", "Achterberg"),
+    ],
+)
+def test_names_outside_the_lists_are_replaced(text, gone):
+    shown = redact(text, author="me")
+    assert "[person]" in shown and gone not in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Famke's idee werkte.", "[person]'s idee werkte."),
+        ("Thanh’s talk was great.", "[person]’s talk was great."),
+        ("Dank aan Femke de Wit, echt.", "Dank aan [person], echt."),
+        ("met Van der Linde-Hoekstra: klaar", "met [person]: klaar"),
+        ("Bedankt  Jurre!\n\nKlaar.", "Bedankt  [person]!\n\nKlaar."),
+    ],
+)
+def test_a_name_becomes_one_placeholder_and_the_text_around_it_stays(text, shown):
+    assert redact(text, author="me") == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("mail femke.dewit@example.com", "mail [email]"),
+        ("mail p.vanderlinde@example.nl", "mail [email]"),
+        ("with @rhian@social.coop", "with [handle]"),
+        ("with @a-yilmaz.bsky.social", "with [handle]"),
+        ("cc @lucyparalegal", "cc [handle]"),
+        ("bel 06-24 81 93 57", "bel [phone]"),
+        ("bel +31 6 4173 2290", "bel [phone]"),
+        ("bel 0031 6 12345678", "bel [phone]"),
+        ("bel 0513-61 42 80", "bel [phone]"),
+        ("bel 0478 21 63 90", "bel [phone]"),
+        ("bel +32 470 12 34 56", "bel [phone]"),
+        ("bel 0470.12.34.56", "bel [phone]"),
+        ("call 020 7946 0317", "call [phone]"),
+        ("call +44 7700 900123", "call [phone]"),
+        ("call 555-123-4567", "call [phone]"),
+        ("call +1 555 123 4567", "call [phone]"),
+    ],
+)
+def test_contact_details_are_replaced(text, shown):
+    assert redact(text, author="me") == shown
+
+
+@pytest.mark.parametrize(
+    ("author", "text"),
+    [
+        ("sannebusje.bsky.social", "see @sannebusje.bsky.social"),
+        ("sannebusje.bsky.social", "see @sannebusje"),
+        ("sannebusje", "see @sannebusje.bsky.social"),
+        ("@karinbuilds", "see @karinbuilds@mastodon.social"),
+    ],
+)
+def test_own_handle_stays_in_any_form(author, text):
+    assert redact(text, author=author) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # products and tools
+        "Moved our CI from Jenkins to GitHub Actions and Kubernetes on Azure.",
+        "Ik rij nu op een VDL Citea en een Mercedes Sprinter.",
+        "Wissel de Omnipod en check de Dexcom.",
+        "Built the dashboard in Power BI, then moved it to Looker Studio.",
+        # places
+        "Vandaag van Zutphen naar Apeldoorn via Deventer, en morgen naar Gent en Brugge.",
+        "Moved from Leeds to Manchester, then to London.",
+        "Gewerkt in Mariakerke, Ledeberg en Gentbrugge.",
+        # organisations
+        "Subsidie van de Gemeente Utrecht via het UWV en de Belastingdienst.",
+        "Worked at Rabobank, then KPMG and Deloitte.",
+        "Hearing at the Employment Tribunal, then the Court of Appeal.",
+        "Stage bij het Erasmus MC en het Jeroen Bosch Ziekenhuis.",
+        # acronyms, inner capitals, digits
+        "Passed my VCA, NIS2 and IFRS modules; BIG-registratie next.",
+        "We use PostgreSQL, iPhone apps, GA4 and ParnasSys.",
+        # calendar, languages, common words in titles
+        "On Monday in March, before Christmas, I spoke Dutch and English.",
+        "TIL: Postgres partial indexes are brilliant. OK, I'm convinced.",
+        "P.S. Thanks for reading. Plan A. Then we shipped.",
+        # sentence-initial ordinary words
+        "Ben benieuwd. Vandaag nieuwe routes. Thanks everyone!",
+        "Het Anker is open. De Efteling was druk.",
+    ],
+)
+def test_known_safe_words_stay(text):
+    assert redact(text, author="me") == text
+
+
+def test_criteria_passed_as_protected_stay():
+    text = "Refactored the Wagtail admin for our Ruud-platform."
+    assert "[person]" in redact(text, author="me")
+    assert redact(text, author="me", protected=["Wagtail", "Ruud-platform"]) == text

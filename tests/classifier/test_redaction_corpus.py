@@ -1,0 +1,75 @@
+"""Redaction on every labelled post: no gold third-party string survives, the keep strings do.
+
+Each whole post is redacted with its author and its vacancy's criteria as `protected`, as the
+classifier redacts an excerpt (it passes the words of the matched criteria).
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from screening.classifier.redaction import redact
+
+from .conftest import CORPUS
+
+SHARED = CORPUS.parent
+PROJECT = Path(__file__).resolve().parents[2] / "screening" / "classifier" / "corpus"
+POST_FILES = [SHARED / "corpus" / "posts.jsonl", SHARED / "corpus-v2" / "posts.jsonl",
+              PROJECT / "posts.jsonl"]
+# Share of gold keep strings that survive. Measured on 2026-12-04: corpus 100/100, corpus-v2
+# 242/242 (both tuned on); the project corpus's parts, written by others and not tuned on: pa 148/156, pb 117/122,
+# pc 109/124, pd 30/35, pe 105/118, pf 145/157 (lowest 85.7%).
+KEEP_FLOOR = {"shared/corpus": 0.98, "shared/corpus-v2": 0.98, "project": 0.85}
+# Leaks measured in the project corpus and not fixed: each needs more than a capitalised-word rule. A new
+# leak fails the test; a fixed one should be taken off this list.
+KNOWN_LEAKS = {
+    ("pa-0087", "eva"),  # a name written in lower case
+    ("pb-0137", "Elke"),  # opens a sentence and is also the word 'elke' (each)
+    ("pb-0228", "Elke"),
+    ("pf-0171", "K."),  # a lone initial: 'Thanks, K., for writing this up.'
+}
+
+
+def _criteria() -> dict[str, list[str]]:
+    files = [SHARED / "corpus" / "vacancies.json", SHARED / "corpus-v2" / "vacancies.json",
+             PROJECT / "vacancies.json"]
+    return {
+        vacancy["id"]: vacancy.get("criteria", [])
+        for path in files
+        for vacancy in json.loads(path.read_text(encoding="utf-8"))
+    }
+
+
+def _shown(path: Path) -> list[tuple[str, str, dict]]:
+    criteria = _criteria()
+    shown = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            post = json.loads(line)
+            vacancy = criteria.get(post["vacancy"], ())
+            protected = {word for criterion in vacancy for word in criterion.split()}
+            text = redact(post["text"], post.get("author", ""), protected=protected)
+            shown.append((post["id"], text, post.get("gold") or {}))
+    return shown
+
+
+def _label(path: Path) -> str:
+    return "project" if path.parent == PROJECT else f"shared/{path.parent.name}"
+
+
+@pytest.mark.parametrize("path", POST_FILES, ids=_label)
+def test_no_gold_third_party_string_survives(path):
+    leaks = {
+        (post_id, pii) for post_id, text, gold in _shown(path)
+        for pii in gold.get("pii", []) if pii in text
+    }
+    assert leaks - KNOWN_LEAKS == set()
+
+
+@pytest.mark.parametrize("path", POST_FILES, ids=_label)
+def test_keep_strings_survive(path):
+    kept = [keep in text for _, text, gold in _shown(path) for keep in gold.get("keep", [])]
+    if not kept:
+        pytest.skip("no keep strings in this file")
+    assert sum(kept) / len(kept) >= KEEP_FLOOR[_label(path)]
