@@ -124,8 +124,13 @@ _ALLOWED_DETAIL_TYPES = (int, float, bool, str, type(None))
 
 
 def _check_details(details: dict[str, Any]) -> dict[str, Any]:
-    """Keep details to counts, ids, codes and hashes: flat scalars or lists of them."""
+    """Keep details to counts, ids, codes and hashes: flat scalars, lists of them, or counts
+    keyed by code (`{"lexicon:health": 2}`)."""
     for key, value in details.items():
+        if isinstance(value, dict):
+            if not all(isinstance(k, str) and type(n) is int for k, n in value.items()):
+                raise TypeError(f"audit detail {key!r} must map codes to counts")
+            continue
         values = value if isinstance(value, list | tuple) else [value]
         if not all(isinstance(v, _ALLOWED_DETAIL_TYPES) for v in values):
             raise TypeError(f"audit detail {key!r} must be a scalar or a list of scalars")

@@ -97,6 +97,7 @@ def access_report(candidate: Candidate) -> AccessReport:
     if candidate.decision:
         held.append(("decision", candidate.decision.value))
     run = latest_run(candidate)
+    totals = summarise(run.counts) if run else {}
     return AccessReport(
         reference=str(candidate.id), controller=controller_from_settings(),
         personal_data=held, vacancy=vacancy_processing(candidate.vacancy),
@@ -107,7 +108,8 @@ def access_report(candidate: Candidate) -> AccessReport:
                   for r in consent.history(subject)],
         findings=[Finding(f.source_kind, str(f.url), f.published, str(f.excerpt),
                           list(f.matched), str(f.context or "")) for f in findings_of(candidate)],
-        views=_views(candidate), withheld=summarise(run.counts)["withheld"] if run else 0,
+        views=_views(candidate), withheld=totals.get("withheld", 0),
+        not_assessed=totals.get("not_assessed", 0),
     )
 
 

@@ -2,7 +2,7 @@
 
 import enum
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -84,14 +84,24 @@ class Finding(db.Model):
 
 @dataclass
 class SourceTally:
+    """One source's counts in a run: what became of the candidate's own posts, never text.
+
+    `looked_at` counts the posts the classifier assessed (shown, withheld or irrelevant);
+    `not_assessed` those in a language without a pipeline, which nobody looked at;
+    `decided_by` how many posts each rule or model label decided (`lexicon:health`: 2).
+    """
+
     looked_at: int = 0
     shown: int = 0
     irrelevant: int = 0
-    withheld: dict[str, int] | None = None
+    withheld: dict[str, int] = field(default_factory=dict)
+    not_assessed: int = 0
+    decided_by: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"looked_at": self.looked_at, "shown": self.shown, "irrelevant": self.irrelevant,
-                "withheld": self.withheld or {}}
+                "withheld": self.withheld, "not_assessed": self.not_assessed,
+                "decided_by": self.decided_by}
 
 
 class ConsentMissing(RuntimeError):
@@ -248,7 +258,12 @@ def _store(run: ScreeningRun, posts, verdicts, kinds: set[str]) -> dict[str, Sou
     for post, verdict in zip(posts, verdicts, strict=True):
         if not post.is_own:
             continue  # reposts are not the candidate's words: not looked at
-        tally = tallies.setdefault(post.source.value, SourceTally(withheld={}))
+        tally = tallies.setdefault(post.source.value, SourceTally())
+        rule = verdict.decided_by or "unspecified"
+        tally.decided_by[rule] = tally.decided_by.get(rule, 0) + 1
+        if verdict.verdict == nlp.Outcome.NOT_ASSESSED:
+            tally.not_assessed += 1  # no pipeline for its language: nobody looked at it
+            continue
         tally.looked_at += 1
         if verdict.verdict == nlp.Outcome.WITHHELD:
             for category in verdict.categories or ["unspecified"]:
@@ -296,6 +311,7 @@ def _finish(run: ScreeningRun, status: RunStatus, *, error: str | None = None,
                      objects={"candidate": candidate.id, "run": run.id},
                      looked_at=totals["looked_at"], shown=totals["shown"],
                      withheld=totals["withheld"], irrelevant=totals["irrelevant"],
+                     not_assessed=totals["not_assessed"], decided_by=rule_counts(run.counts),
                      failed_sources=sorted(failures or {}))
         notify_screened(candidate, run)
     else:
@@ -310,13 +326,24 @@ def _finish(run: ScreeningRun, status: RunStatus, *, error: str | None = None,
 
 def summarise(counts: dict[str, Any]) -> dict[str, int]:
     """Add the per-source counts up into the totals shown to people."""
-    totals = {"looked_at": 0, "shown": 0, "withheld": 0, "irrelevant": 0}
+    totals = {"looked_at": 0, "shown": 0, "withheld": 0, "irrelevant": 0, "not_assessed": 0}
     for tally in counts.values():
         totals["looked_at"] += tally.get("looked_at", 0)
         totals["shown"] += tally.get("shown", 0)
         totals["irrelevant"] += tally.get("irrelevant", 0)
         totals["withheld"] += sum(tally.get("withheld", {}).values())
+        # Runs stored before languages without a pipeline were counted have no such key.
+        totals["not_assessed"] += tally.get("not_assessed", 0)
     return totals
+
+
+def rule_counts(counts: dict[str, Any]) -> dict[str, int]:
+    """Add up, over the sources, how many posts each rule or model label decided."""
+    totals: dict[str, int] = {}
+    for tally in counts.values():
+        for rule, number in tally.get("decided_by", {}).items():
+            totals[rule] = totals.get(rule, 0) + number
+    return dict(sorted(totals.items()))
 
 
 def latest_run(candidate: Candidate) -> ScreeningRun | None:

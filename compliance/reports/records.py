@@ -104,6 +104,7 @@ class AccessReport:
     findings: list[Finding] = field(default_factory=list)
     views: list[View] = field(default_factory=list)
     withheld: int = 0  # posts withheld as special-category or criminal data: only a count
+    not_assessed: int = 0  # posts in a language without a pipeline: nobody looked at them
 
 
 @dataclass

@@ -42,7 +42,8 @@ def run(item: ScreeningRun) -> dict[str, Any]:
 
 
 def finding(item: Finding) -> dict[str, Any]:
-    return {k: getattr(item, k) for k in ("id", "run_id", "source_kind", "account", "url",
+    # No `url`: the recruiter gets no link to the unredacted original (third parties in it).
+    return {k: getattr(item, k) for k in ("id", "run_id", "source_kind", "account",
                                           "published", "excerpt", "matched", "context",
                                           "context_at")}
 

@@ -69,6 +69,9 @@ class Totals(Schema):
     shown = fields.Integer(required=True)
     withheld = fields.Integer(required=True)
     irrelevant = fields.Integer(required=True)
+    not_assessed = fields.Integer(required=True, metadata={
+        "description": "Posts in a language Fairscreen does not assess: not looked at, "
+                       "not shown."})
 
 
 class RunOut(Schema):
@@ -85,11 +88,12 @@ class RunOut(Schema):
 
 
 class FindingOut(Schema):
+    """A finding as the recruiter sees it: no link to the unredacted original post."""
+
     id = fields.Integer(required=True)
     run_id = fields.Integer(required=True, allow_none=True)
     source_kind = fields.String(required=True)
     account = fields.String(required=True)
-    url = fields.String(required=True)
     published = fields.DateTime(required=True)
     excerpt = fields.String(required=True)
     matched = fields.List(fields.String(), required=True)

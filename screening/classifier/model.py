@@ -26,6 +26,8 @@ class Outcome(StrEnum):
     WITHHELD = "withheld"
     RELEVANT = "relevant"
     IRRELEVANT = "irrelevant"
+    # Written in a language without a pipeline: never shown, counted, and the candidate is told.
+    NOT_ASSESSED = "not_assessed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,19 +55,28 @@ class Vacancy:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The classifier's decision on one post; withheld verdicts carry only their categories."""
+    """The classifier's decision on one post; withheld verdicts carry only their categories.
+
+    `decided_by` names the layer and the rule or model label that decided, as
+    `layer:rule` (`lexicon:health`, `model:criminal`, `personal:third_party`,
+    `relevance:criteria`, `language:fr`): for audit counts and explanations, never text.
+    """
 
     verdict: Outcome
     categories: tuple[SpecialCategory, ...] = ()
     matched: tuple[str, ...] = ()
     excerpt: str | None = None
     language: str | None = None
+    decided_by: str = ""
 
     def to_json(self, post_id: str) -> dict[str, object]:
         """Return the CLI's output record for this verdict."""
+        # A post in a language without a pipeline is not shown: in the CLI's three verdicts
+        # (a contract other tools read) that is 'withheld', with no category.
+        shown_as = Outcome.WITHHELD if self.verdict is Outcome.NOT_ASSESSED else self.verdict
         return {
             "id": post_id,
-            "verdict": self.verdict.value,
+            "verdict": shown_as.value,
             "categories": [c.value for c in self.categories],
             "matched": list(self.matched),
             "excerpt": self.excerpt,

@@ -52,7 +52,8 @@ def test_the_whole_case_through_the_api(api, client, db, recruiter, case_candida
     assert started.status_code == 202, started.get_data(as_text=True)
     run = ats.get(started.headers["Location"]).get_json()
     assert run["status"] == "done"  # the queue runs at once in tests
-    assert run["totals"] == {"looked_at": 3, "shown": 1, "withheld": 1, "irrelevant": 1}
+    assert run["totals"] == {"looked_at": 3, "shown": 1, "withheld": 1, "irrelevant": 1,
+                             "not_assessed": 0}
 
     findings = ats.get(f"{base}/findings").get_json()
     assert len(findings) == 1 and "Django" in findings[0]["excerpt"]

@@ -94,8 +94,8 @@ def test_full_case_from_consent_to_erasure(client, db, login, recruiter, case_ca
 
     review = client.get(f"/candidates/{case_candidate.id}/findings").get_data(as_text=True)
     assert "A decision may not rest on this alone." in review
-    assert "3 posts looked at, 1 shown, 1 withheld as special-category data, 1 not relevant." \
-        in review
+    assert ("3 posts looked at, 1 shown, 1 withheld as special-category data, 1 not relevant, "
+            "0 not assessed (language).") in review
     assert "burn-out" not in review and "Scheveningen" not in review
     assert AuditAction.FINDINGS_VIEWED in actions(db)
 

@@ -44,6 +44,24 @@ def test_details_refuse_structures(db):
         audit.record(AuditAction.LOGIN_FAILED, actor="system", who={"name": "x"})
 
 
+@pytest.mark.parametrize("value", [{"a": {"b": 1}}, {"a": [1]}, {"a": 1.5}, {"a": True},
+                                   {1: 2}, [{"a": 1}]])
+def test_details_take_maps_of_counts_only(db, value):
+    with pytest.raises(TypeError):
+        audit.record(AuditAction.SCREENING_COMPLETED, actor="system", decided_by=value)
+
+
+def test_details_keep_counts_by_code_in_the_chain(db):
+    counts = {"relevance:none": 14, "lexicon:health": 2}
+    audit.record(AuditAction.SCREENING_COMPLETED, actor="system", decided_by=counts)
+    db.session.commit()
+    event = events(db)[-1]
+    assert event.details == {"decided_by": counts}
+    assert event.details_json == '{"decided_by":{"lexicon:health":2,"relevance:none":14}}'
+    assert event.hash == chain.link(event.prev_hash, event.content_digest())
+    assert verify_database(checkpoints.instance_public_key()).ok
+
+
 def test_subject_appears_only_as_a_pseudonym(db, make_candidate):
     candidate = make_candidate(name="Visible Name")
     event = events(db)[-1]
