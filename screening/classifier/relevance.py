@@ -11,13 +11,14 @@ content word of the vacancy's own description, that is not the criterion itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from screening.classifier.lexicon import load_mapping
+from screening.classifier.lexicon import Field, load_glossary, load_mapping
 from screening.classifier.model import Vacancy
 from screening.classifier.newwords import unwatch, watch
 
@@ -41,19 +42,66 @@ def criterion_variants(term: str) -> set[str]:
 
 
 def expand_criteria(criteria: tuple[str, ...]) -> dict[str, str]:
-    """Map every variant (through the glossary) to the criterion it stands for."""
-    glossary = load_mapping("relevance/glossary.yaml")["groups"]
-    groups = [[word.lower() for word in group] for group in glossary]
+    """Map every variant (through the glossary) to the criterion it stands for.
+
+    A criterion joins a glossary group when any spelling of it meets any spelling of a group
+    word ('apk keurmeester' meets 'apk-keurmeester', 'back-end' meets 'backend').
+    """
+    groups = _group_spellings()
     expanded: dict[str, str] = {}
     for criterion in criteria:
         words = {criterion.lower()} | criterion_variants(criterion)
-        for group in groups:
-            if words & set(group):
+        for group, spellings in groups:
+            if not words.isdisjoint(spellings):
                 words |= set(group)
         for word in words:
             for variant in criterion_variants(word) | {word}:
                 expanded.setdefault(variant, criterion)
     return expanded
+
+
+@cache
+def _group_spellings() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+    return tuple(
+        (group, frozenset(v for word in group for v in criterion_variants(word) | {word}))
+        for field in load_glossary() for group in field.groups
+    )
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """How one criterion is matched (its variants) and what the recruiter might add."""
+
+    criterion: str
+    variants: tuple[str, ...]
+    suggestions: tuple[str, ...]
+
+
+def describe_criteria(criteria: tuple[str, ...] | list[str]) -> list[Expansion]:
+    """Tell, per criterion, which words also match it and which related terms could be added.
+
+    Variants are the glossary's synonyms, abbreviations and sub-tools (spelling variants such
+    as plurals are left out: they are not news to anyone); suggestions are the glossary's
+    related terms that none of the criteria covers yet.
+    """
+    fields = load_glossary()
+    groups = [group for field in fields for group in field.groups]
+    related = {key: list(values) for field in fields for key, values in field.related.items()}
+    covered = set(expand_criteria(tuple(criteria)))
+    out = []
+    for criterion in criteria:
+        spellings = criterion_variants(criterion) | {criterion.lower()}
+        variants = tuple(dict.fromkeys(
+            word for group in groups if spellings & set(group)
+            for word in group if word not in spellings
+        ))
+        suggestions = []
+        for word in [criterion.lower(), *variants]:
+            for term in related.get(word, ()):
+                if term.lower() not in covered and term not in suggestions:
+                    suggestions.append(term)
+        out.append(Expansion(criterion, variants, tuple(suggestions)))
+    return out
 
 
 @dataclass
@@ -63,9 +111,39 @@ class CriteriaMatch:
     criteria: list[str]
     spans: list[tuple[int, int]]
     signal: bool = False
+    # Every occurrence, (criterion, start, end) in tokens: an excerpt may skip some sentences.
+    hits: list[tuple[str, int, int]] = field(default_factory=list)
+    # Words of the vacancy's fields or its description that are not criteria: (word, start,
+    # end).
+    field_hits: list[tuple[str, int, int]] = field(default_factory=list)
+
+    @property
+    def field_words(self) -> set[str]:
+        return {word for word, _, _ in self.field_hits}
 
 
 SIGNAL = "@signal"
+FIELD = "@field"
+DESCRIPTION = "@description"
+# A field is the vacancy's when this many of its words occur in the vacancy's text, and at
+# least half as many as in the best field's.
+FIELD_MIN_WORDS = 3
+
+
+def vacancy_fields(vacancy: Vacancy) -> list[Field]:
+    """Return the glossary fields the vacancy belongs to, by their words in its text."""
+    text = " ".join((vacancy.title, vacancy.description, " ".join(vacancy.criteria))).lower()
+    padded = " " + re.sub(r"[^\w/+#.-]+", " ", text) + " "
+    scores = []
+    for glossary_field in load_glossary():
+        found = sum(1 for word in glossary_field.words if f" {word} " in padded)
+        if found >= FIELD_MIN_WORDS:
+            scores.append((found, glossary_field))
+    if not scores:
+        return []
+    best = max(score for score, _ in scores)
+    chosen = sorted((s for s in scores if s[0] * 2 >= best), key=lambda s: -s[0])
+    return [glossary_field for _, glossary_field in chosen[:3]]
 
 
 class VacancyMatcher:
@@ -88,9 +166,24 @@ class VacancyMatcher:
             self.by_key[nlp.vocab.strings.add(criterion)] = criterion
             self.terms.add(criterion, [nlp.make_doc(variant)])
         self.signal_key = nlp.vocab.strings.add(SIGNAL)
-        signals = set(signal_words()) | description_words(nlp, vacancy.description)
-        self.terms.add(SIGNAL, [nlp.make_doc(word) for word in sorted(signals)])
+        self.terms.add(SIGNAL, [nlp.make_doc(word) for word in signal_words()])
+        # The description's own content words: this vacancy's vocabulary, and a signal too.
+        self.description_key = nlp.vocab.strings.add(DESCRIPTION)
+        described = description_words(nlp, vacancy.description) - set(signal_words())
+        if described:
+            self.terms.add(DESCRIPTION, [nlp.make_doc(word) for word in sorted(described)])
+        # The vocabulary of the vacancy's fields (the glossary's groups and terms): evidence
+        # that a post talks about the work, where it names no criterion.
+        self.fields = vacancy_fields(vacancy)
+        self.field_key = nlp.vocab.strings.add(FIELD)
+        field_words = sorted({w for f in self.fields for w in f.words} - set(self.variants))
+        if field_words:
+            self.terms.add(FIELD, [nlp.make_doc(word) for word in field_words])
         self.single = {v: c for v, c in self.variants.items() if " " not in v and len(v) >= 2}
+        # Words redaction keeps: the criteria and every variant the glossary gives them.
+        self.protected = frozenset(
+            word for variant in self.variants for word in variant.split()
+        ) | frozenset(word for c in vacancy.criteria for word in c.split())
         self.long = tuple(v for v in self.single if len(v) >= 6)
         self._learned: list[tuple[str, str]] = []
         watch(self.vocab, self._on_new_word)
@@ -104,17 +197,27 @@ class VacancyMatcher:
         if self._learned:
             self._learn()
         found: dict[str, tuple[int, int]] = {}
+        hits: list[tuple[str, int, int]] = []
         covered: set[int] = set()
         signals: list[int] = []
+        fields: list[tuple[str, int, int]] = []
         for key, start, end in self.terms(doc):
             if key == self.signal_key:
                 signals.append(start)
+            elif key == self.description_key:
+                signals.append(start)
+                fields.append((doc[start:end].text.lower(), start, end))
+            elif key == self.field_key:
+                fields.append((doc[start:end].text.lower(), start, end))
             else:
-                found.setdefault(self.by_key[key], (start, end))
+                criterion = self.by_key[key]
+                found.setdefault(criterion, (start, end))
+                hits.append((criterion, start, end))
                 covered.update(range(start, end))
         # A criterion is no signal of itself ('ziekenhuis' is both for a nurse's vacancy).
         signal = any(position not in covered for position in signals)
-        return CriteriaMatch(list(found), list(found.values()), signal)
+        fields = [hit for hit in fields if not covered.intersection(range(hit[1], hit[2]))]
+        return CriteriaMatch(list(found), list(found.values()), signal, hits, fields)
 
     def _on_new_word(self, word: str) -> None:
         if len(word) > 3:
@@ -160,6 +263,45 @@ def signal_words() -> list[str]:
     return sorted({word.lower() for language in words.values() for word in language})
 
 
+@dataclass(frozen=True)
+class RelevanceThresholds:
+    """The trained layer's 'relevant' scores the relevance rules ask for (set by the build).
+
+    `floor`: below it a post is not shown at all (the model sees no professional content);
+    `with_criterion`: one criterion and this score stand in for a professional signal;
+    `without`: no criterion, but the vacancy's field vocabulary and this score.
+    """
+
+    floor: float = 0.0
+    with_criterion: float = 1.01
+    without: float = 1.01
+
+
+NO_MODEL = RelevanceThresholds()
+
+
+def relevance_rule(
+    match: CriteriaMatch, professional: float | None, thresholds: RelevanceThresholds = NO_MODEL
+) -> str | None:
+    """Return why a post is relevant ('criteria' or 'field'), or None when it is not.
+
+    Two distinct criteria, or one with a professional signal, the field's vocabulary or the
+    model's professional score; without a criterion, the field's vocabulary and a high
+    professional score. Without a model (`professional` None) only the criteria rules apply.
+    """
+    if professional is not None and professional < thresholds.floor:
+        return None
+    count = len(match.criteria)
+    if count >= 2:
+        return "criteria"
+    if count == 1 and (match.signal or (
+            professional is not None and professional >= thresholds.with_criterion)):
+        return "criteria"
+    if match.field_hits and professional is not None and professional >= thresholds.without:
+        return "field"
+    return None
+
+
 def is_relevant(match: CriteriaMatch) -> bool:
     """Two distinct criteria, or one with a professional signal, make a post relevant."""
-    return len(match.criteria) >= 2 or (len(match.criteria) == 1 and match.signal)
+    return relevance_rule(match, None) is not None

@@ -21,6 +21,7 @@ from screening.candidates import (
     update_candidate,
 )
 from screening.case import ASKABLE
+from screening.classifier.relevance import describe_criteria
 from screening.labels import case_state_label, decision_label, source_label
 from screening.models import Candidate, CaseState, Decision, SourceKind, Vacancy
 from screening.runs import latest_run, summarise
@@ -116,9 +117,18 @@ def vacancy(vacancy_id: int):
     candidates = db.session.scalars(
         select(Candidate).where(Candidate.vacancy_id == vacancy.id).order_by(Candidate.id)
     ).all()
+    can_change = access.can_change(current_user)
     return render_template("recruiter/vacancy.html", vacancy=vacancy, candidates=candidates,
                            state_label=case_state_label, source_label=source_label,
-                           can_change=access.can_change(current_user))
+                           can_change=can_change,
+                           expansions=_expansions(vacancy, suggest=can_change))
+
+
+def _expansions(vacancy: Vacancy, *, suggest: bool) -> list[dict[str, str]]:
+    """Say per criterion which other words match it and, to editors, what could be added."""
+    return [{"criterion": item.criterion, "variants": ", ".join(item.variants),
+             "suggestions": ", ".join(item.suggestions) if suggest else ""}
+            for item in describe_criteria(vacancy.criteria)]
 
 
 def _candidate_form(vacancy: Vacancy, values: dict, errors: dict, candidate=None):

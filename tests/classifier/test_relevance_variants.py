@@ -1,0 +1,70 @@
+"""Relevance beyond exact strings: glossary variants, field vocabulary, and the trained signal."""
+
+import pytest
+
+from screening.classifier import Outcome, Post, Vacancy
+from screening.classifier.relevance import (
+    CriteriaMatch,
+    RelevanceThresholds,
+    describe_criteria,
+    expand_criteria,
+    relevance_rule,
+    vacancy_fields,
+)
+
+DATA = Vacancy("v-data", ("Apache Airflow", "PostgreSQL", "dbt", "Kafka"), "en",
+               title="Data engineer",
+               description="Build batch and streaming pipelines, data models and warehouses.")
+
+
+@pytest.mark.parametrize(
+    ("criterion", "variant"),
+    [("Apache Airflow", "airflow"), ("PostgreSQL", "postgres"), ("Kubernetes", "k8s"),
+     ("back-end", "backend"), ("BIG-registratie", "big registration")],
+)
+def test_criteria_expand_to_their_variants(criterion, variant):
+    assert expand_criteria((criterion,)).get(variant) == criterion
+
+
+def test_the_vacancy_page_gets_expansions_and_suggestions():
+    (expansion,) = describe_criteria(["PostgreSQL"])
+    assert "postgres" in expansion.variants
+    assert expansion.suggestions and not set(expansion.suggestions) & set(expansion.variants)
+
+
+def test_a_vacancy_belongs_to_its_fields():
+    names = [field.name.lower() for field in vacancy_fields(DATA)]
+    assert names and any("data" in name for name in names)
+
+
+def _match(criteria=0, signal=False, field=0):
+    return CriteriaMatch(list(range(criteria)), [], signal, [], [("w", 0, 1)] * field)
+
+
+@pytest.mark.parametrize(
+    ("match", "professional", "expected"),
+    [
+        (_match(criteria=2), 0.5, "criteria"),
+        (_match(criteria=1, signal=True), 0.5, "criteria"),
+        (_match(criteria=1), 0.5, "criteria"),  # the model's score stands in for a signal
+        (_match(criteria=1), 0.2, None),
+        (_match(field=2), 0.7, "field"),
+        (_match(field=2), 0.5, None),
+        (_match(), 0.99, None),  # no word of the vacancy or its field: never relevant
+        (_match(criteria=2), 0.01, None),  # below the floor nothing is shown
+        (_match(criteria=1, signal=True), None, "criteria"),  # without a model: criteria only
+        (_match(field=3), None, None),
+    ],
+)
+def test_relevance_rules(match, professional, expected):
+    thresholds = RelevanceThresholds(floor=0.05, with_criterion=0.4, without=0.6)
+    assert relevance_rule(match, professional, thresholds) == expected
+
+
+def test_a_variant_makes_a_post_relevant_and_is_named(classifier):
+    post = Post("Rewrote our Airflow DAGs so the nightly Postgres loads retry per partition.",
+                author="me")
+    verdict = classifier.classify(post, DATA)
+    assert verdict.verdict is Outcome.RELEVANT
+    assert set(verdict.matched) == {"Apache Airflow", "PostgreSQL"}
+    assert verdict.decided_by == "relevance:criteria"
