@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-stamp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test setup lint translations extract benchmarks clean
+.PHONY: run test setup model lint translations extract benchmarks clean
 
 run: setup
 	$(FLASK) init
@@ -21,7 +21,15 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
+# The trained model is a build artefact like the catalogues: rebuilt when its config or corpus
+# changed (the checksum in its meta.json tells), else left as committed.
 setup: $(STAMP) $(MO_FILES)
+	$(BIN)/python -m screening.classifier.build --if-stale
+
+# Rebuild the classifier's model layer from screening/classifier/trained/config.cfg and the
+# corpus: leave-one-vacancy-out cross-validation sets its thresholds (a few minutes).
+model: $(STAMP)
+	$(BIN)/python -m screening.classifier.build
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,36 +1,34 @@
 """Benchmark the classifier against spaCy's tokenizer alone, on the same posts, in one process.
 
-Run: python benchmarks/bench_classifier.py [--posts 20000]. Prints posts/s for both, their
-ratio (target >= 0.30), pipeline load time (target < 2 s) and peak RSS (target < 300 MB).
+Run: python benchmarks/bench_classifier.py [--posts 20000]. The posts are the development
+corpus's (both shared corpora and the project's), repeated with a varying tag. Prints posts/s
+for both, their ratio (target >= 0.15: every layer, the trained model included), the load
+time of both pipelines (target < 3 s) and the RSS after loading and at peak (target < 400 MB).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from pathlib import Path
 
 import psutil
 import spacy
 
 from screening.classifier import Classifier, Post
-from screening.classifier.corpus import read_vacancies
 from screening.classifier.language import detect_language
+from screening.classifier.training import load_corpus
 
 ROUNDS = 5
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 
 
-def build_posts(count: int) -> list[tuple[Post, str]]:
+def build_posts(records, count: int) -> list[tuple[Post, str]]:
     """Repeat the corpus, varying each copy a little so the vocabulary keeps growing."""
-    lines = (CORPUS / "posts.jsonl").read_text(encoding="utf-8").splitlines()
-    items = [json.loads(line) for line in lines if line.strip()]
     posts = []
     for n in range(count):
-        item = items[n % len(items)]
-        text = f"{item['text']} #{n % 997}"
-        posts.append((Post(text, item["author"], item["lang"], id=str(n)), item["vacancy"]))
+        record = records[n % len(records)]
+        post = record.post
+        text = f"{post.text} #{n % 997}"
+        posts.append((Post(text, post.author, post.lang, id=str(n)), record.vacancy))
     return posts
 
 
@@ -48,8 +46,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=20_000)
     args = parser.parse_args()
-    posts = build_posts(args.posts)
-    vacancies = read_vacancies(CORPUS / "vacancies.json")
+    vacancies, records = load_corpus()
+    posts = build_posts(records, args.posts)
 
     start, cpu = time.perf_counter(), time.process_time()
     classifier = Classifier.for_languages()
@@ -63,7 +61,9 @@ def main() -> None:
     for vacancy, group in by_vacancy.items():
         classifier.classify_many(group[:200], vacancies[vacancy])
 
+    start = time.perf_counter()
     blank = {lang: spacy.blank(lang) for lang in ("en", "nl")}
+    blank_load = time.perf_counter() - start
     by_lang: dict[str, list[str]] = {}
     for post, _ in posts:
         by_lang.setdefault(detect_language(post.text, post.lang), []).append(post.text)
@@ -88,10 +88,11 @@ def main() -> None:
     print(f"posts:                  {len(posts)}")
     print(f"tokenizer only:         {tokenizer:,.0f} posts/s (CPU time, best of {ROUNDS})")
     print(f"classifier:             {ours:,.0f} posts/s (CPU time, best of {ROUNDS})")
-    print(f"ratio:                  {ours / tokenizer:.2f} (target >= 0.30)")
-    print(f"pipelines load (en+nl): {load:.2f} s wall, {load_cpu:.2f} s CPU (target < 2 s)")
-    print(f"RSS after load:         {rss_after_load:.0f} MB (target < 300 MB)")
-    print(f"peak RSS:               {peak_rss_mb():.0f} MB")
+    print(f"ratio:                  {ours / tokenizer:.2f} (target >= 0.15)")
+    print(f"pipelines load (en+nl): {load:.2f} s wall, {load_cpu:.2f} s CPU (target < 3 s)")
+    print(f"blank tokenizers load:  {blank_load:.2f} s wall")
+    print(f"RSS after load:         {rss_after_load:.0f} MB (target < 400 MB)")
+    print(f"peak RSS:               {peak_rss_mb():.0f} MB (target < 400 MB)")
 
 
 if __name__ == "__main__":

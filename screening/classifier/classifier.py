@@ -1,4 +1,13 @@
-"""The classifier: one verdict per post against a vacancy, withheld before relevant."""
+"""The classifier: one verdict per post against a vacancy, in layers that can only hold back.
+
+Per post, in order: a language without a pipeline -> not assessed; (1) the lexicons and
+patterns (reviewable by counsel) -> withheld; (2) the trained model, when its special-category
+score reaches the threshold set by cross-validation -> withheld; relevance to the vacancy's
+criteria and their glossary variants, else irrelevant; (3) the personal-disclosure gate: only
+sentences that carry a match and are about nobody's private life are shown, else irrelevant.
+A post is shown only when it is relevant and no layer objects; every verdict names the layer
+and the rule or model label that decided (`Verdict.decided_by`).
+"""
 
 from __future__ import annotations
 
@@ -12,21 +21,47 @@ from screening.classifier.excerpt import excerpt
 from screening.classifier.language import detect_language
 from screening.classifier.model import Outcome, Post, SpecialCategory, Vacancy, Verdict
 from screening.classifier.names import first_names, gender_of_handle
-from screening.classifier.pipeline import LEMMATIZER, load_pipeline
+from screening.classifier.personal import is_private
+from screening.classifier.pipeline import LEMMATIZER, TEXTCAT, load_pipeline
 from screening.classifier.redaction import redact
-from screening.classifier.relevance import VacancyMatcher, is_relevant
+from screening.classifier.relevance import (
+    NO_MODEL,
+    RelevanceThresholds,
+    VacancyMatcher,
+    relevance_rule,
+)
 from screening.classifier.special import findings_of
 
 LANGUAGES = ("en", "nl")
-_IRRELEVANT = Verdict(Outcome.IRRELEVANT)
-_IRRELEVANT_IN = {lang: Verdict(Outcome.IRRELEVANT, language=lang) for lang in LANGUAGES}
+_REPOST = Verdict(Outcome.IRRELEVANT, decided_by="source:repost")
+_NO_MATCH = {lang: Verdict(Outcome.IRRELEVANT, language=lang, decided_by="relevance:none")
+             for lang in LANGUAGES}
+_PRIVATE = {lang: Verdict(Outcome.IRRELEVANT, language=lang, decided_by="personal:private_life")
+            for lang in LANGUAGES}
+CATEGORIES = tuple(c.value for c in SpecialCategory)
+SPECIAL_LABEL = "special"
+# Without thresholds in the model's meta, any special-category score this high withholds.
+DEFAULT_SPECIAL_THRESHOLD = 0.2
+SHOWN, NOT_SHOWN = "shown", "not_shown"
+RELEVANT_LABEL = "relevant"
+# The relevance rules' model thresholds when a model's meta names none: only criteria count.
+DEFAULT_RELEVANCE = {"floor": 0.0, "with_criterion": 1.01, "without": 1.01}
 
 
 class Classifier:
     """Classify posts with one pipeline per language; build once, reuse for every run."""
 
-    def __init__(self, pipelines: Mapping[str, Language]) -> None:
+    def __init__(
+        self, pipelines: Mapping[str, Language], thresholds: Mapping[str, float] | None = None
+    ) -> None:
         self.pipelines = dict(pipelines)
+        # The model layer's withholding thresholds, one for posts that would be shown and one
+        # for the rest: given (cross-validation does), else recorded in each trained model's
+        # meta when it was built, by cross-validation.
+        self.thresholds = {
+            lang: _thresholds(nlp, thresholds) for lang, nlp in self.pipelines.items()
+            if TEXTCAT in nlp.pipe_names
+        }
         self._matchers: dict[tuple, VacancyMatcher] = {}
         # Our lookup lemmatizer does its work once per word, as the vocabulary's NORM, which
         # every matcher here reads; its per-Doc step only copies that into `token.lemma` for
@@ -55,12 +90,19 @@ class Classifier:
         self, posts: Sequence[Post], vacancy: Vacancy, batch_size: int = 256
     ) -> list[Verdict]:
         """Return the verdicts on `posts`, in order, running `nlp.pipe` per language."""
-        verdicts: list[Verdict] = [_IRRELEVANT] * len(posts)
+        verdicts: list[Verdict] = [_REPOST] * len(posts)
         by_language: dict[str, list[int]] = {}
         for i, post in enumerate(posts):
             if post.is_own:  # reposts and quotes are not the candidate's words
                 by_language.setdefault(self._language(post), []).append(i)
         for lang, indexes in by_language.items():
+            if lang not in self.pipelines:
+                # No pipeline for this language: never assessed with another one, never shown.
+                unassessed = Verdict(Outcome.NOT_ASSESSED, language=lang,
+                                     decided_by=f"language:{lang}")
+                for i in indexes:
+                    verdicts[i] = unassessed
+                continue
             matcher = self._matcher(lang, vacancy)
             texts = (posts[i].text for i in indexes)
             docs = self.pipelines[lang].pipe(texts, batch_size=batch_size,
@@ -68,6 +110,13 @@ class Classifier:
             for i, doc in zip(indexes, docs, strict=True):
                 verdicts[i] = self._decide(posts[i], doc, matcher, lang)
         return verdicts
+
+    def scores(self, post: Post) -> dict[str, float]:
+        """Return the model layer's label scores for one post ({} without a model)."""
+        lang = self._language(post)
+        if lang not in self.thresholds:
+            return {}
+        return dict(self.pipelines[lang](post.text).cats)
 
     @contextmanager
     def memory_zone(self, vacancy: Vacancy) -> Iterator[None]:
@@ -85,28 +134,65 @@ class Classifier:
 
     def _language(self, post: Post) -> str:
         lang = detect_language(post.text, post.lang)
-        return lang if lang in self.pipelines else next(iter(self.pipelines))
+        if lang in LANGUAGES and lang not in self.pipelines:
+            return next(iter(self.pipelines))  # a classifier built for one of nl/en only
+        return lang
 
     def _decide(self, post: Post, doc: Doc, matcher: VacancyMatcher, lang: str) -> Verdict:
+        # Layer 1: the lexicons and patterns.
         findings = findings_of(doc)
         categories = findings.categories
         if findings.partners and _reveals_orientation(doc, findings.partners, post.author):
             categories = categories | {SpecialCategory.SEX_LIFE_ORIENTATION.value}
         if categories:
-            return Verdict(
-                Outcome.WITHHELD,
-                categories=tuple(sorted(SpecialCategory(c) for c in categories)),
-                language=lang,
-            )
+            ordered = tuple(sorted(SpecialCategory(c) for c in categories))
+            return Verdict(Outcome.WITHHELD, categories=ordered, language=lang,
+                           decided_by=f"lexicon:{ordered[0].value}")
+        shown = self._relevance(post, doc, matcher, lang)
+        # Layer 2: the trained model, stricter for a post that would be shown.
+        objection = self._model_objection(doc, lang, shown.verdict is Outcome.RELEVANT)
+        return objection or shown
+
+    def _relevance(self, post: Post, doc: Doc, matcher: VacancyMatcher, lang: str) -> Verdict:
         match = matcher.match(doc)
-        if not is_relevant(match):
-            # Verdicts are immutable: share the common one.
-            return _IRRELEVANT_IN.get(lang) or Verdict(Outcome.IRRELEVANT, language=lang)
-        offsets = [doc[start].idx for start, _ in match.spans]
-        shown = redact(excerpt(post.text, offsets), post.author, protected=_words(match.criteria))
-        return Verdict(
-            Outcome.RELEVANT, matched=tuple(match.criteria), excerpt=shown, language=lang
-        )
+        thresholds = self.thresholds.get(lang)
+        professional = doc.cats.get(RELEVANT_LABEL) if thresholds and doc.cats else None
+        rule = relevance_rule(match, professional,
+                              relevance_thresholds(thresholds) if thresholds else NO_MODEL)
+        if rule is None:
+            return _NO_MATCH.get(lang) or Verdict(Outcome.IRRELEVANT, language=lang,
+                                                  decided_by="relevance:none")
+        hits = match.hits if rule == "criteria" else match.field_hits
+        # Layer 3: only the matching sentences, and none about anyone's private life.
+        shown, kept = excerpt(post.text, [doc[start].idx for _, start, _ in hits],
+                              keep=_not_private)
+        matched = list(dict.fromkeys(
+            term for term, start, _ in hits if any(s <= doc[start].idx < e for s, e in kept)))
+        if not shown or not matched:
+            return _PRIVATE.get(lang) or Verdict(Outcome.IRRELEVANT, language=lang,
+                                                 decided_by="personal:private_life")
+        shown = redact(shown, post.author, protected=matcher.protected)
+        return Verdict(Outcome.RELEVANT, matched=tuple(matched[:6]), excerpt=shown,
+                       language=lang, decided_by=f"relevance:{rule}")
+
+    def explain(self, post: Post, vacancy: Vacancy) -> dict[str, object]:
+        """Return what the relevance rules see in a post (for tuning and explanations)."""
+        lang = self._language(post)
+        if lang not in self.pipelines:
+            return {}
+        doc = self.pipelines[lang](post.text)
+        match = self._matcher(lang, vacancy).match(doc)
+        return {"criteria": len(match.criteria), "signal": match.signal,
+                "field": len(match.field_words), "cats": dict(doc.cats)}
+
+    def _model_objection(self, doc: Doc, lang: str, would_show: bool) -> Verdict | None:
+        """Withhold when the model's special-category score reaches its threshold."""
+        thresholds = self.thresholds.get(lang)
+        if thresholds is None or not doc.cats:
+            return None
+        threshold = thresholds[SHOWN if would_show else NOT_SHOWN]
+        return model_verdict(doc.cats, threshold, lang)
+
 
     def _matcher(self, lang: str, vacancy: Vacancy) -> VacancyMatcher:
         key = (lang, vacancy.id, vacancy.criteria, vacancy.language)
@@ -120,8 +206,22 @@ class Classifier:
         return matcher
 
 
-def _words(criteria: Iterable[str]) -> set[str]:
-    return {word for criterion in criteria for word in criterion.split()}
+def _not_private(sentence: str) -> bool:
+    return not is_private(sentence)
+
+
+def _thresholds(nlp: Language, given: Mapping[str, float] | None) -> dict[str, float]:
+    recorded = given if given is not None else (
+        (nlp.meta.get("fairscreen") or {}).get("thresholds") or {})
+    defaults = {SHOWN: DEFAULT_SPECIAL_THRESHOLD, NOT_SHOWN: DEFAULT_SPECIAL_THRESHOLD,
+                **DEFAULT_RELEVANCE}
+    return {key: float(recorded.get(key, default)) for key, default in defaults.items()}
+
+
+def relevance_thresholds(thresholds: Mapping[str, float]) -> RelevanceThresholds:
+    """Return the relevance rules' part of a model's thresholds."""
+    return RelevanceThresholds(thresholds["floor"], thresholds["with_criterion"],
+                               thresholds["without"])
 
 
 def _reveals_orientation(doc: Doc, partners: Iterable[tuple[int, str]], author: str) -> bool:
@@ -135,3 +235,14 @@ def _reveals_orientation(doc: Doc, partners: Iterable[tuple[int, str]], author: 
         if own in ("unknown", partner):
             return True
     return False
+
+
+def model_verdict(cats: Mapping[str, float], threshold: float, lang: str | None) -> Verdict | None:
+    """Return the model layer's withheld verdict for these label scores, or None."""
+    scores = {c: cats.get(c, 0.0) for c in CATEGORIES}
+    top = max(scores, key=scores.__getitem__)
+    if max(scores[top], cats.get(SPECIAL_LABEL, 0.0)) < threshold:
+        return None
+    named = sorted(SpecialCategory(c) for c, score in scores.items() if score >= threshold)
+    return Verdict(Outcome.WITHHELD, categories=tuple(named or [SpecialCategory(top)]),
+                   language=lang, decided_by=f"model:{top}")

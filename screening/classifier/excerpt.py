@@ -1,8 +1,9 @@
-"""Pick the sentence(s) of a post that carry its match, at most 400 characters."""
+"""Pick the sentences of a post that carry its match, at most 400 characters."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 MAX_EXCERPT = 400
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)|\n+")
@@ -20,28 +21,37 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def excerpt(text: str, offsets: list[int], limit: int = MAX_EXCERPT) -> str:
-    """Return the sentences from the first to the last match, widened while under `limit`."""
-    if len(text) <= limit and "\n" not in text:
-        return text.strip()  # the whole post is one short paragraph
+def excerpt(
+    text: str, offsets: list[int], limit: int = MAX_EXCERPT,
+    keep: Callable[[str], bool] = lambda sentence: True,
+) -> tuple[str, list[tuple[int, int]]]:
+    """Return the sentences that carry a match and that `keep` allows, and their spans.
+
+    Only those sentences, at most `limit` characters: the neighbours of a match may be about
+    anything. Sentences that are not next to each other are joined with an ellipsis. The
+    text is "" when no sentence is kept.
+    """
     spans = sentences(text) or [(0, len(text))]
-    pieces = [text[s:e].strip() for s, e in spans]
-    hits = [i for i, (s, e) in enumerate(spans) if any(s <= o < e for o in offsets)] or [0]
-    first, last = hits[0], hits[-1]
-    size = sum(len(p) + 1 for p in pieces[first : last + 1]) - 1
-    while last > first and size > limit:
-        size -= len(pieces[last]) + 1
-        last -= 1
-    if size > limit:
-        return _window(pieces[first], max(0, offsets[0] - spans[first][0]), limit)
-    # Neighbouring sentences usually carry the substance of the match ("how we did it").
-    while last + 1 < len(pieces) and size + 1 + len(pieces[last + 1]) <= limit:
-        last += 1
-        size += 1 + len(pieces[last])
-    while first > 0 and size + 1 + len(pieces[first - 1]) <= limit:
-        first -= 1
-        size += 1 + len(pieces[first])
-    return " ".join(pieces[first : last + 1])
+    hits = sorted({i for i, (s, e) in enumerate(spans) for o in offsets if s <= o < e})
+    pieces: list[str] = []
+    kept: list[tuple[int, int]] = []
+    size, previous = 0, None
+    for i in hits:
+        start, end = spans[i]
+        piece = text[start:end].strip()
+        if not piece or not keep(piece):
+            continue
+        joint = "" if not pieces else (" " if previous == i - 1 else " … ")
+        if size + len(joint) + len(piece) > limit:
+            if not pieces:
+                first = min(o for o in offsets if start <= o < end)
+                return _window(piece, max(0, first - start), limit), [(start, end)]
+            break
+        pieces.append(joint + piece)
+        kept.append((start, end))
+        size += len(joint) + len(piece)
+        previous = i
+    return "".join(pieces), kept
 
 
 def _window(sentence: str, offset: int, limit: int) -> str:

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from screening.classifier import Classifier, Vacancy
+from screening.classifier.pipeline import build_pipeline
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 
@@ -12,6 +13,12 @@ CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 @pytest.fixture(scope="session")
 def classifier() -> Classifier:
     return Classifier.for_languages()
+
+
+@pytest.fixture(scope="session")
+def lexicon_layer() -> Classifier:
+    """The classifier without its trained model: the lexicons and patterns on their own."""
+    return Classifier({lang: build_pipeline(lang) for lang in ("en", "nl")})
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,8 @@ from screening.classifier.excerpt import MAX_EXCERPT
         ("Holiday in Italy, no laptop for two weeks.", False),
     ],
 )
-def test_backend_relevance(classifier, backend, text, relevant):
-    verdict = classifier.classify(Post(text, author="me"), backend)
+def test_backend_relevance(lexicon_layer, backend, text, relevant):
+    verdict = lexicon_layer.classify(Post(text, author="me"), backend)
     assert (verdict.verdict is Outcome.RELEVANT) is relevant
 
 
@@ -28,16 +28,16 @@ def test_backend_relevance(classifier, backend, text, relevant):
         "Palliative care on a busy ward: plan the handover with the family.",
     ],
 )
-def test_nurse_relevance_across_languages_and_compounds(classifier, nurse, text):
-    assert classifier.classify(Post(text, author="me"), nurse).verdict is Outcome.RELEVANT
+def test_nurse_relevance_across_languages_and_compounds(lexicon_layer, nurse, text):
+    assert lexicon_layer.classify(Post(text, author="me"), nurse).verdict is Outcome.RELEVANT
 
 
-def test_excerpt_is_redacted_and_bounded(classifier, backend):
+def test_excerpt_is_redacted_and_bounded(lexicon_layer, backend):
     text = (
         "Paired with Femke de Wit (@femke_dev, femke@example.org, +31 6 12345678) on our "
         "Django REST API. " + "We fixed many things in the CI/CD pipeline. " * 20
     )
-    verdict = classifier.classify(Post(text, author="me"), backend)
+    verdict = lexicon_layer.classify(Post(text, author="me"), backend)
     assert verdict.verdict is Outcome.RELEVANT
     assert len(verdict.excerpt) <= MAX_EXCERPT
     for pii in ("Femke", "de Wit", "@femke_dev", "femke@example.org", "12345678"):

@@ -38,12 +38,12 @@ def vacancies():
 
 
 @pytest.mark.parametrize(("vacancy", "text"), RELEVANT)
-def test_relevant(classifier, vacancies, vacancy, text):
-    verdict = classifier.classify(Post(text, author="me"), vacancies[vacancy])
+def test_relevant(lexicon_layer, vacancies, vacancy, text):
+    verdict = lexicon_layer.classify(Post(text, author="me"), vacancies[vacancy])
     assert verdict.verdict is Outcome.RELEVANT and verdict.matched and verdict.excerpt
 
 
 @pytest.mark.parametrize(("vacancy", "text"), IRRELEVANT)
-def test_irrelevant(classifier, vacancies, vacancy, text):
-    verdict = classifier.classify(Post(text, author="me"), vacancies[vacancy])
+def test_irrelevant(lexicon_layer, vacancies, vacancy, text):
+    verdict = lexicon_layer.classify(Post(text, author="me"), vacancies[vacancy])
     assert verdict.verdict is Outcome.IRRELEVANT and verdict.excerpt is None

@@ -1,4 +1,8 @@
-"""Special categories per category and language: each row must be withheld, or must not."""
+"""Special categories per category and language: each row must be withheld, or must not.
+
+Rows that must be withheld go through the whole classifier (the product's promise); rows that
+must not are about the lexicon layer on its own, since the trained layer may add caution.
+"""
 
 import pytest
 
@@ -106,8 +110,8 @@ def test_withheld(classifier, backend, category, lang, text):
 
 
 @pytest.mark.parametrize(("lang", "text"), NOT_WITHHELD)
-def test_topic_is_not_a_fact_about_a_person(classifier, backend, lang, text):
-    verdict = classifier.classify(Post(text, author="someone", lang=lang), backend)
+def test_topic_is_not_a_fact_about_a_person(lexicon_layer, backend, lang, text):
+    verdict = lexicon_layer.classify(Post(text, author="someone", lang=lang), backend)
     assert verdict.verdict is not Outcome.WITHHELD
 
 
@@ -132,8 +136,8 @@ def test_topic_is_not_a_fact_about_a_person(classifier, backend, lang, text):
         ("karinbuilds", "My wife and I moved to Rotterdam.", True),
     ],
 )
-def test_partner_of_the_authors_own_sex(classifier, backend, author, text, withheld):
-    verdict = classifier.classify(Post(text, author=author), backend)
+def test_partner_of_the_authors_own_sex(lexicon_layer, backend, author, text, withheld):
+    verdict = lexicon_layer.classify(Post(text, author=author), backend)
     assert (verdict.verdict is Outcome.WITHHELD) is withheld
 
 
@@ -165,8 +169,8 @@ def test_reposts_are_left_out(classifier, backend):
         "I carry my laptop to every standup.",
     ],
 )
-def test_everyday_words_are_not_special(classifier, backend, text):
-    verdict = classifier.classify(Post(text, author="someone"), backend)
+def test_everyday_words_are_not_special(lexicon_layer, backend, text):
+    verdict = lexicon_layer.classify(Post(text, author="someone"), backend)
     assert verdict.verdict is not Outcome.WITHHELD, verdict.categories
 
 
@@ -186,6 +190,6 @@ def test_everyday_words_are_not_special(classifier, backend, text):
         "Got positive feedback on the campaign from the client.",
     ],
 )
-def test_work_sentences_with_risky_words_are_not_special(classifier, backend, text):
-    verdict = classifier.classify(Post(text, author="someone"), backend)
+def test_work_sentences_with_risky_words_are_not_special(lexicon_layer, backend, text):
+    verdict = lexicon_layer.classify(Post(text, author="someone"), backend)
     assert verdict.verdict is not Outcome.WITHHELD, verdict.categories

@@ -1,0 +1,216 @@
+"""Leave-one-vacancy-out cross-validation, and the model layer's threshold it sets.
+
+Each fold holds out whole vacancies (one each when there are at least as many folds as
+vacancies), trains the models on the others' posts and classifies the held-out posts, so
+every figure is measured on posts whose vacancy, profession and writers the model never saw.
+The model layer's verdict is kept apart from the rest, as a score: the threshold is chosen
+afterwards, as the highest one that still withholds every special-category post of every
+fold, and applying it costs no second pass.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from screening.classifier.classifier import (
+    CATEGORIES,
+    DEFAULT_RELEVANCE,
+    NOT_SHOWN,
+    RELEVANT_LABEL,
+    SHOWN,
+    SPECIAL_LABEL,
+    Classifier,
+    model_verdict,
+)
+from screening.classifier.corpus import Record
+from screening.classifier.evaluation import HELD_BACK, Report, evaluate
+from screening.classifier.model import Outcome, Vacancy, Verdict
+from screening.classifier.pipeline import load_pipeline
+from screening.classifier.relevance import CriteriaMatch, RelevanceThresholds, relevance_rule
+from screening.classifier.training import LANGUAGES, SEED, train_models
+
+# Below the lowest special-category score that must be withheld, by this factor: the next
+# unseen post is not the training folds' worst case.
+MARGIN = 0.9
+NEVER = 1.01  # a threshold no score reaches: the model layer objects to nothing
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One held-out post: the verdict of every layer but the model, and the model's scores."""
+
+    record: Record
+    fold: int
+    base: Verdict
+    cats: dict[str, float]
+    features: dict[str, object]
+
+    @property
+    def would_show(self) -> bool:
+        return self.base.verdict is Outcome.RELEVANT
+
+    @property
+    def score(self) -> float:
+        """The special-category score the model layer compares with its threshold."""
+        return max([self.cats.get(c, 0.0) for c in CATEGORIES]
+                   + [self.cats.get(SPECIAL_LABEL, 0.0)])
+
+    def verdict(self, thresholds: dict[str, float]) -> Verdict:
+        """Return the classifier's verdict with the model layer at these thresholds."""
+        if self.base.verdict in HELD_BACK:
+            return self.base
+        threshold = thresholds[SHOWN if self.would_show else NOT_SHOWN]
+        return model_verdict(self.cats, threshold, self.base.language) or self.base
+
+
+def vacancy_folds(records: Sequence[Record], k: int) -> list[list[str]]:
+    """Split the vacancies into `k` groups, in sorted order, round robin."""
+    vacancies = sorted({r.vacancy for r in records})
+    k = max(2, min(k, len(vacancies)))
+    return [vacancies[i::k] for i in range(k)]
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One fold: the vacancies it holds out and the models trained without them."""
+
+    number: int
+    held_out: tuple[str, ...]
+    models: dict[str, Path]
+
+
+@contextmanager
+def trained_folds(
+    records: Sequence[Record], k: int, seed: int = SEED,
+    progress: Callable[[str], None] = lambda line: None, overrides: dict | None = None,
+) -> Iterator[list[Fold]]:
+    """Train each fold's models on the other vacancies' posts; they live until the exit."""
+    folds = vacancy_folds(records, k)
+    with tempfile.TemporaryDirectory(prefix="fairscreen-folds-") as folder:
+        trained = []
+        for number, held_out in enumerate(folds, start=1):
+            progress(f"fold {number}/{len(folds)}: training without {', '.join(held_out)}")
+            held = set(held_out)
+            train = [r for r in records if r.vacancy not in held]
+            paths = train_models(train, Path(folder) / str(number), seed=seed,
+                                 overrides=overrides)
+            trained.append(Fold(number, tuple(held_out), paths))
+        yield trained
+
+
+def score_folds(
+    folds: Sequence[Fold], vacancies: dict[str, Vacancy], records: Sequence[Record],
+    relevance: dict[str, float] | None = None,
+) -> list[Scored]:
+    """Classify each fold's held-out posts with its models, the model's objection set aside."""
+    scored: list[Scored] = []
+    for fold in folds:
+        classifier = Classifier(
+            {lang: load_pipeline(lang, fold.models[lang]) for lang in LANGUAGES},
+            thresholds={SHOWN: NEVER, NOT_SHOWN: NEVER, **(relevance or DEFAULT_RELEVANCE)},
+        )
+        held = set(fold.held_out)
+        scored.extend(_score(classifier, vacancies, [r for r in records if r.vacancy in held],
+                             fold.number))
+    return scored
+
+
+def cross_validate(
+    vacancies: dict[str, Vacancy], records: Sequence[Record], k: int, seed: int = SEED,
+    progress: Callable[[str], None] = lambda line: None, overrides: dict | None = None,
+    relevance: dict[str, float] | None = None,
+) -> list[Scored]:
+    """Train and classify per fold; return every post scored by the model of its fold."""
+    with trained_folds(records, k, seed, progress, overrides) as folds:
+        return score_folds(folds, vacancies, records, relevance)
+
+
+def _score(classifier: Classifier, vacancies: dict[str, Vacancy], test: Sequence[Record],
+           fold: int) -> list[Scored]:
+    out = []
+    for vacancy_id in sorted({r.vacancy for r in test}):
+        these = [r for r in test if r.vacancy == vacancy_id]
+        posts = [r.post for r in these]
+        verdicts = classifier.classify_many(posts, vacancies[vacancy_id])
+        for record, verdict in zip(these, verdicts, strict=True):
+            explained = classifier.explain(record.post, vacancies[vacancy_id])
+            out.append(Scored(record, fold, verdict, explained.pop("cats", {}), explained))
+    return out
+
+
+def strictest_thresholds(scored: Sequence[Scored]) -> dict[str, float]:
+    """Return the thresholds that withhold every special post the other layers let through.
+
+    One for posts that would be shown and one for the rest: withholding a post that would
+    not be shown anyway costs the recruiter nothing, so the second may be lower.
+    """
+    thresholds = {}
+    for key, would_show in ((SHOWN, True), (NOT_SHOWN, False)):
+        missed = [
+            s.score for s in scored
+            if (s.record.gold or {}).get("categories") and s.base.verdict not in HELD_BACK
+            and s.would_show is would_show
+        ]
+        thresholds[key] = round(min(missed) * MARGIN, 6) if missed else 0.5
+    return thresholds
+
+
+# The relevance rules' model thresholds tried by `choose_relevance`.
+FLOORS = (0.0, 0.05, 0.1, 0.2)
+WITH_CRITERION = (0.1, 0.2, 0.3, 0.5, NEVER)
+WITHOUT = (0.2, 0.3, 0.4, 0.5, 0.6, 0.8, NEVER)
+# The relevant precision the rules must keep on held-out vacancies.
+MIN_PRECISION = 0.90
+
+
+def choose_relevance(scored: Sequence[Scored]) -> dict[str, float]:
+    """Return the relevance thresholds that show the most relevant posts on held-out vacancies.
+
+    Each setting is judged as it would run: the posts it would show, then the model layer's
+    strictest threshold for them (every special post among them withheld), then relevant
+    precision (at least MIN_PRECISION) and recall. Uses each post's recorded evidence, so it
+    costs no classification; the personal-disclosure gate, which rarely changes the outcome,
+    is left to the second pass.
+    """
+    relevant = sum(1 for s in scored if (s.record.gold or {}).get("verdict") == "relevant")
+    best: tuple[float, float, dict[str, float]] | None = None
+    for floor, with_criterion, without in itertools.product(FLOORS, WITH_CRITERION, WITHOUT):
+        setting = RelevanceThresholds(floor, with_criterion, without)
+        would_show = [s for s in scored if s.base.verdict not in HELD_BACK and s.features
+                      and relevance_rule(_evidence(s), s.cats.get(RELEVANT_LABEL), setting)]
+        special = [s.score for s in would_show if (s.record.gold or {}).get("categories")]
+        threshold = min(special) * MARGIN if special else 0.5
+        shown = [s for s in would_show if s.score < threshold]
+        hits = sum(1 for s in shown if s.record.gold.get("verdict") == "relevant")
+        precision = hits / len(shown) if shown else 0.0
+        recall = hits / relevant if relevant else 0.0
+        if precision >= MIN_PRECISION and (best is None or (recall, -floor) > best[:2]):
+            best = (recall, -floor, {"floor": floor, "with_criterion": with_criterion,
+                                     "without": without})
+    return best[2] if best else dict(DEFAULT_RELEVANCE)
+
+
+def _evidence(scored: Scored) -> CriteriaMatch:
+    f = scored.features
+    return CriteriaMatch(list(range(int(f.get("criteria", 0)))), [], bool(f.get("signal")),
+                         [], [("", 0, 0)] * int(f.get("field", 0)))
+
+
+def reports(
+    scored: Sequence[Scored], thresholds: dict[str, float]
+) -> tuple[list[Report], Report]:
+    """Return the report of each fold and the pooled one, with the model layer at `thresholds`."""
+    per_fold: dict[int, Report] = {}
+    for fold in sorted({s.fold for s in scored}):
+        these = [s for s in scored if s.fold == fold]
+        per_fold[fold] = evaluate([s.record for s in these],
+                                  [s.verdict(thresholds) for s in these])
+    pooled = Report()
+    for report in per_fold.values():
+        pooled = pooled + report
+    return list(per_fold.values()), pooled

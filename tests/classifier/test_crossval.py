@@ -1,0 +1,125 @@
+"""The cross-validation harness on a small corpus (the first shared one, four vacancies)."""
+
+import pytest
+
+from screening.classifier import crossval, training
+from screening.classifier.corpus import read_posts, read_vacancies
+from screening.classifier.evaluation import HELD_BACK, wilson
+
+from .conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def small():
+    vacancies = read_vacancies(CORPUS / "vacancies.json")
+    return vacancies, read_posts(CORPUS / "posts.jsonl", vacancies)
+
+
+@pytest.fixture(scope="module")
+def scored(small):
+    vacancies, records = small
+    trained_on: list[set[str]] = []
+    real = crossval.train_models
+
+    def recording(train, *args, **kwargs):
+        trained_on.append({r.vacancy for r in train})
+        return real(train, *args, **kwargs)
+
+    crossval.train_models = recording
+    try:
+        result = crossval.cross_validate(vacancies, records, k=99)
+    finally:
+        crossval.train_models = real
+    return result, trained_on
+
+
+def test_folds_hold_out_whole_vacancies(small):
+    _, records = small
+    folds = crossval.vacancy_folds(records, 2)
+    assert len(folds) == 2
+    assert sorted(v for fold in folds for v in fold) == sorted({r.vacancy for r in records})
+    assert len(crossval.vacancy_folds(records, 99)) == 4  # one vacancy a fold at most
+
+
+def test_each_post_is_scored_once_by_a_model_that_never_saw_its_vacancy(small, scored):
+    _, records = small
+    result, trained_on = scored
+    assert sorted(s.record.post.id for s in result) == sorted(r.post.id for r in records)
+    assert len(trained_on) == 4
+    for fold, seen in enumerate(trained_on, start=1):
+        held = {s.record.vacancy for s in result if s.fold == fold}
+        assert len(held) == 1 and not held & seen
+
+
+def test_the_strictest_thresholds_withhold_every_special_post(scored):
+    result, _ = scored
+    thresholds = crossval.strictest_thresholds(result)
+    per_fold, pooled = crossval.reports(result, thresholds)
+    assert len(per_fold) == 4
+    assert set(pooled.category_recall.values()) == {1.0}
+    assert pooled.special_shown == []
+    for s in result:
+        if s.record.gold["categories"]:
+            assert s.verdict(thresholds).verdict in HELD_BACK
+
+
+def test_a_laxer_threshold_costs_recall_and_the_report_adds_up(scored):
+    result, _ = scored
+    never = {"shown": crossval.NEVER, "not_shown": crossval.NEVER}
+    per_fold, pooled = crossval.reports(result, never)
+    assert sum(r.relevant_support for r in per_fold) == pooled.relevant_support == 56
+    assert sum(pooled.confusion.values()) == len(result)
+    # Every post the model layer withholds is decided by it, and only held back.
+    strict = crossval.strictest_thresholds(result)
+    for s in result:
+        if s.verdict(strict) != s.verdict(never):
+            assert s.verdict(strict).decided_by.startswith("model:")
+
+
+def test_wilson_interval():
+    low, high = wilson(10, 10)
+    assert round(low, 4) == 0.7225 and high == 1.0
+    low, high = wilson(0, 10)
+    assert low == 0.0 and round(high, 4) == 0.2775
+    assert wilson(0, 0) == (0.0, 1.0)
+
+
+def test_evaluate_with_folds_prints_each_fold_and_the_pooled_figures(runner, tmp_path):
+    result = runner.invoke(args=[
+        "screening", "evaluate", "--vacancies", str(CORPUS / "vacancies.json"),
+        "--posts", str(CORPUS / "posts.jsonl"), "--folds", "2",
+    ])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("== fold ") == 2
+    for heading in ("== pooled over 2 folds", "special posts shown to the recruiter",
+                    "false withholds:", "relevant precision", "PII leaked into excerpts",
+                    "thresholds that withhold every special post", "[", "decided by"):
+        assert heading in result.output
+
+
+def test_evaluate_pairs_several_corpora(runner):
+    shared = CORPUS.parent
+    result = runner.invoke(args=[
+        "screening", "evaluate",
+        "--vacancies", str(CORPUS / "vacancies.json"), "--posts", str(CORPUS / "posts.jsonl"),
+        "--vacancies", str(shared / "corpus-v2" / "vacancies.json"),
+        "--posts", str(shared / "corpus-v2" / "posts.jsonl"),
+    ])
+    assert result.exit_code == 0, result.output
+    assert "(n=" in result.output
+    bad = runner.invoke(args=[
+        "screening", "evaluate", "--vacancies", str(CORPUS / "vacancies.json"),
+        "--vacancies", str(CORPUS / "vacancies.json"),
+        "--posts", str(CORPUS / "posts.jsonl"),
+    ])
+    assert bad.exit_code != 0
+    assert "one --vacancies file" in bad.output
+
+
+def test_training_targets_follow_the_labels(small):
+    _, records = small
+    withheld = next(r for r in records if r.gold["verdict"] == "withheld")
+    cats = training.cats_of(withheld)
+    assert cats["special"] == 1.0 and cats["relevant"] == 0.0
+    assert {k for k, v in cats.items() if v and k != "special"} == set(
+        withheld.gold["categories"])

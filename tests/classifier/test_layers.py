@@ -1,0 +1,185 @@
+"""Each privacy layer on its own, and the rule that decided: in both languages, both directions."""
+
+import pytest
+
+from screening.classifier import Outcome, Post, Vacancy
+from screening.classifier.classifier import NOT_SHOWN, SHOWN, Classifier, model_verdict
+from screening.classifier.personal import is_private
+
+# One pair per category and language: a post that reveals a fact about a person, written
+# without the category's words, and one on the same topic that reveals nothing about anyone.
+PAIRS = [
+    ("health", "en", "Third round of infusions done on Tuesday; the oncology nurses now know "
+     "my coffee order.",
+     "Our oncology ward rewrote the infusion checklist: two nurses sign before every start."),
+    ("health", "nl", "Vanaf volgende week halve dagen: de bedrijfsarts wil dat ik rustig "
+     "opbouw na de operatie aan mijn rug.",
+     "Nieuwe richtlijn van de bedrijfsarts over re-integratie: opbouw in halve dagen."),
+    ("religious_belief", "en", "Fasting until sunset this month, so I moved my runs to the "
+     "evening.",
+     "Scheduling tip: ask your team about religious holidays before planning the sprint."),
+    ("religious_belief", "nl", "Zondag weer in de kerkbank met mijn ouders, zoals elke week.",
+     "Bij de planning van de verkiezingen houden we rekening met feestdagen van alle "
+     "geloven."),
+    ("political_opinion", "en", "Spent Saturday knocking on doors with leaflets for our "
+     "candidate. Vote on Thursday!",
+     "Explainer: how the electoral commission counts postal votes on election night."),
+    ("political_opinion", "nl", "Gisteren mijn handtekening gezet onder de petitie tegen de "
+     "nieuwe snelweg, en morgen loop ik mee naar het Malieveld.",
+     "Uitleg voor collega's: zo werkt de procedure voor een burgerinitiatief in de raad."),
+    ("trade_union", "en", "Walked out with the rest of the depot at six this morning; we "
+     "stay out until they talk about the rota.",
+     "How a collective agreement is negotiated: a short explainer on the legal steps."),
+    ("trade_union", "nl", "Vanaf morgen leggen we het werk neer; ik sta om zes uur bij de "
+     "poort met de andere leden van de FNV.",
+     "Uitleg: wat de cao regelt over toeslagen voor nachtdiensten in de logistiek."),
+    ("genetic", "en", "The lab letter came: I carry the same variant as my mum, so yearly "
+     "scans from now on.",
+     "Primer on how labs sequence samples and why carrier screening raises consent issues."),
+    ("genetic", "nl", "Uitslag van de hielprik-vervolgtest: onze zoon is drager, net als ik.",
+     "Hoe werkt een DNA-test in het lab? Een korte uitleg over sequencing en privacy."),
+    ("biometric", "en", "Here is a scan of my thumbprint from the new time clock, enrolled "
+     "it this morning.",
+     "Passkeys explained: the fingerprint never leaves your device, only a key does."),
+    ("biometric", "nl", "De politie heeft mijn vingerafdrukken en een gezichtsfoto nog in "
+     "hun systeem staan.",
+     "Advies voor de klant: toegangspoortjes met gezichtsherkenning vragen om een DPIA."),
+    ("sex_life_orientation", "en", "My husband Tom and I celebrated our tenth anniversary; "
+     "I am the luckiest guy.",
+     "Our HR forms now have gender-neutral options, after a review with the works council."),
+    ("sex_life_orientation", "nl", "Mijn vrouw Sanne en ik zijn tien jaar samen; ik ben "
+     "trots op ons als stel van twee moeders.",
+     "Voor het personeelshandboek: verlofregels gelden voor elk soort gezin."),
+    ("racial_ethnic_origin", "en", "My grandparents came over from Lahore in 1962 with one "
+     "suitcase; I still cook my nani's dal every Sunday.",
+     "Report: our recruitment statistics per region, as the equality act requires."),
+    ("racial_ethnic_origin", "nl", "Mijn ouders kwamen in de jaren zeventig uit Nador naar "
+     "Rotterdam; ik ben de eerste in de familie die heeft gestudeerd.",
+     "Analyse van de wijkcijfers: hoe de gemeente migratiestromen meet in de Monitor."),
+    ("criminal", "en", "Two more months on the tag and then my probation officer signs me "
+     "off.",
+     "Explainer: what a certificate of conduct check covers for roles with children."),
+    ("criminal", "nl", "Nog veertig uur taakstraf in het plantsoen, dan is het klaar.",
+     "Uitleg: welke functies een VOG vragen en hoe de screeningsprofielen werken."),
+]
+
+
+@pytest.mark.parametrize(("category", "lang", "reveals", "discusses"), PAIRS)
+def test_model_scores_a_fact_above_the_topic(classifier, category, lang, reveals, discusses):
+    """The trained layer tells a fact about a person from a professional topic."""
+    def score(text: str) -> float:
+        cats = classifier.scores(Post(text, lang=lang))
+        return max(v for k, v in cats.items() if k != "relevant")
+
+    assert score(reveals) > score(discusses)
+
+
+@pytest.mark.parametrize(("category", "lang", "reveals", "discusses"), PAIRS)
+def test_a_fact_is_never_shown(classifier, category, lang, reveals, discusses):
+    """Whatever layer decides, a post that reveals a fact never reaches the recruiter."""
+    vacancy = Vacancy("any", ("Python", "wondzorg", "planning", "rooster", "cao"), lang)
+    verdict = classifier.classify(Post(reveals, author="sam", lang=lang), vacancy)
+    assert verdict.verdict is not Outcome.RELEVANT
+    assert verdict.excerpt is None
+
+
+def test_model_layer_names_its_label_and_only_holds_back():
+    cats = {"health": 0.7, "criminal": 0.1, "special": 0.8, "relevant": 0.9}
+    verdict = model_verdict(cats, 0.5, "en")
+    assert verdict.verdict is Outcome.WITHHELD
+    assert verdict.decided_by == "model:health"
+    assert [c.value for c in verdict.categories] == ["health"]
+    assert model_verdict(cats, 0.85, "en") is None
+    # 'special' alone reaching the threshold withholds too, naming the likeliest category.
+    assert model_verdict({"special": 0.6, "criminal": 0.3}, 0.5, "nl").decided_by == (
+        "model:criminal")
+
+
+def test_every_verdict_says_which_layer_decided(classifier, backend):
+    posts = [
+        Post("Proud Unite member.", author="me"),
+        Post("Shipped our Django REST API with pytest and a Postgres migration.", author="me"),
+        Post("Lovely walk on the beach today.", author="me"),
+        Post("Aujourd'hui je suis très fier de notre équipe et de mon projet.", author="me"),
+        Post("Shipped our Django REST API.", author="me", is_own=False),
+    ]
+    decided = [v.decided_by for v in classifier.classify_many(posts, backend)]
+    assert decided == ["lexicon:trade_union", "relevance:criteria", "relevance:none",
+                       "language:fr", "source:repost"]
+
+
+def test_thresholds_are_the_models_own(classifier):
+    for thresholds in classifier.thresholds.values():
+        assert set(thresholds) == {SHOWN, NOT_SHOWN, "floor", "with_criterion", "without"}
+        assert 0 < thresholds[SHOWN] <= 1 and 0 < thresholds[NOT_SHOWN] <= 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "private"),
+    [
+        ("He has just divorced, poor guy.", True),
+        ("Mijn dochter werd vandaag zes.", True),
+        ("Tom's kids were at the office party.", True),
+        ("Na de begrafenis van mijn oom was ik een week vrij.", True),
+        ("Zijn vrouw werkt ook in de zorg.", True),
+        ("Congrats to Famke on her wedding!", True),
+        ("We migrated the orders table to Postgres.", False),
+        ("De kinderen in groep 5 oefenen de tafels met MAB-materiaal.", False),
+        ("Our partner agency ran the LinkedIn campaign.", False),
+        ("Release date moved to Friday.", False),
+        ("Tests are passing again after the refactor.", False),
+    ],
+)
+def test_personal_gate(sentence, private):
+    assert is_private(sentence) is private
+
+
+def test_private_sentences_never_enter_an_excerpt(classifier, backend):
+    text = ("Paired with Kees on the Django REST API today and we moved the jobs to Celery. "
+            "He has just divorced, so he is glad of the distraction.")
+    verdict = classifier.classify(Post(text, author="me"), backend)
+    assert verdict.verdict is Outcome.RELEVANT
+    assert "divorced" not in verdict.excerpt
+    assert "Celery" in verdict.excerpt
+
+
+def test_only_private_matches_are_not_shown(classifier, backend):
+    text = "My wife finally learned Python this winter, and she loves Django."
+    verdict = classifier.classify(Post(text, author="me"), backend)
+    assert verdict.verdict is not Outcome.RELEVANT
+
+
+def test_an_excerpt_holds_only_the_matching_sentences(classifier, backend):
+    text = ("Lovely weekend in Zeeland with friends. "
+            "Monday: rewrote our PostgreSQL migrations and the Django REST API tests. "
+            "Then pizza.")
+    verdict = classifier.classify(Post(text, author="me"), backend)
+    assert verdict.excerpt == ("Monday: rewrote our PostgreSQL migrations and the Django REST "
+                               "API tests.")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Aujourd'hui je suis très fier de notre équipe: nous avons livré le projet Django.",
+         "fr"),
+        ("Heute haben wir mit dem Team die neue Django API ausgeliefert, und es ist sehr gut.",
+         "de"),
+        ("Hoy estoy muy contento con el equipo y el proyecto de Django para la empresa.", "es"),
+    ],
+)
+def test_a_language_without_a_pipeline_is_never_shown(classifier, backend, text, lang):
+    verdict = classifier.classify(Post(text, author="me", lang="en"), backend)
+    assert verdict.verdict is Outcome.NOT_ASSESSED
+    assert verdict.decided_by == f"language:{lang}"
+    assert verdict.excerpt is None
+    assert verdict.to_json("x")["verdict"] == "withheld"
+
+
+def test_a_classifier_for_one_language_does_not_assess_the_other():
+    only_english = Classifier.for_languages(("en",))
+    verdict = only_english.classify(
+        Post("Heute habe ich mit meinem Team die neue Version ausgeliefert, sehr gut."),
+        Vacancy("v", ("Version",), "en"),
+    )
+    assert verdict.verdict is Outcome.NOT_ASSESSED
