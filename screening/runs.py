@@ -312,6 +312,7 @@ def _finish(run: ScreeningRun, status: RunStatus, *, error: str | None = None,
                      looked_at=totals["looked_at"], shown=totals["shown"],
                      withheld=totals["withheld"], irrelevant=totals["irrelevant"],
                      not_assessed=totals["not_assessed"], decided_by=rule_counts(run.counts),
+                     classifier=get_classifier().version,
                      failed_sources=sorted(failures or {}))
         notify_screened(candidate, run)
     else:

@@ -111,6 +111,13 @@ class Classifier:
                 verdicts[i] = self._decide(posts[i], doc, matcher, lang)
         return verdicts
 
+    @property
+    def version(self) -> str:
+        """Name what decides: the checksum of the model's config, corpus and lexicons."""
+        recorded = sorted({(nlp.meta.get("fairscreen") or {}).get("checksum", "")
+                           for nlp in self.pipelines.values()})
+        return ",".join(c[:16] for c in recorded if c) or "lexicons-only"
+
     def scores(self, post: Post) -> dict[str, float]:
         """Return the model layer's label scores for one post ({} without a model)."""
         lang = self._language(post)

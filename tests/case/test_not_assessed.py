@@ -13,7 +13,7 @@ from compliance.tokens import Purpose
 from screening import runs
 from screening.case import PORTAL_LIFETIME
 from screening.classifier import Outcome, SpecialCategory, Verdict
-from screening.runs import Finding, RunStatus, ScreeningRun, rule_counts, summarise
+from screening.runs import Finding, RunStatus, ScreeningRun, get_classifier, rule_counts, summarise
 from screening.sources import SourceKind
 from screening.sources.posts import Post
 from tests.case.conftest import POSTS, feed
@@ -80,6 +80,8 @@ def test_posts_in_other_languages_are_counted_and_never_shown(client, db, login,
     assert event.details["not_assessed"] == 2 and event.details["looked_at"] == 3
     assert event.details["decided_by"]["language:fr"] == 2
     assert sum(event.details["decided_by"].values()) == 5  # every own post, once
+    # The screening records which classifier decided: the model's recorded checksum.
+    assert event.details["classifier"] == get_classifier().version != ""
     for text in [*POSTS, *FRENCH]:
         assert text[:20] not in event.details_json
 
