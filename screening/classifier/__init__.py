@@ -11,18 +11,24 @@ Public API (no Flask, no database)::
 `Post(text, author, lang, published, is_own, id)`: `author` is the candidate's own handle
 (never redacted), `lang` a hint, `is_own=False` for reposts and quotes, which are left out
 (verdict irrelevant, nothing matched). `Vacancy(id, criteria, language, title, description)`.
-`Verdict(verdict, categories, matched, excerpt, language)`: `verdict` is an `Outcome`;
-a withheld verdict carries only its `SpecialCategory` values (for the audit counts), no
-matched terms and no excerpt; a relevant one carries the matched criteria and the redacted
-excerpt (at most 400 characters). `names` may name a trained spaCy pipeline (package or
-path) per language; `None` builds the blank pipeline with the project's components.
+`Verdict(verdict, categories, matched, excerpt, language, decided_by)`: `verdict` is an
+`Outcome`; a withheld verdict carries only its `SpecialCategory` values (for the audit
+counts), no matched terms and no excerpt; a relevant one carries the matched criteria (or the
+field's words) and the redacted excerpt (at most 400 characters, only matching sentences);
+`not_assessed` is a post in a language without a pipeline. `decided_by` names the layer and
+rule (`lexicon:health`, `model:criminal`, `relevance:criteria`, `personal:private_life`,
+`language:fr`). `names` may name another spaCy pipeline (package or path) per language;
+`None` loads the project's trained model (`trained/<lang>`), or the blank pipeline with the
+project's components when none was built.
 
 Modules: `pipeline` (building/loading), `lemmatizer` and `special` (spaCy components,
 with `context` for the personal/professional rules and `newwords` for words seen once),
-`lexicon` (data files in `lexicons/`, documented in `lexicons/README.md`), `relevance`,
-`excerpt`, `redaction`, `names`, `language`, `corpus` and `evaluation` (corpus format and
-metrics), `commands` (the `flask screening classify|evaluate` CLI adapter, the only module
-that imports Flask).
+`textcat` (the trained layer's architecture), `training`, `crossval` and `build` (the model
+as a build artefact, `make model`), `personal` (the personal-disclosure gate), `lexicon`
+(data files in `lexicons/`, documented in `lexicons/README.md`), `relevance`, `excerpt`,
+`redaction`, `names`, `language`, `corpus`, `corpus_stats` and `evaluation` (corpus format
+and metrics), `commands` (the `flask screening classify|evaluate` CLI adapter, the only
+module that imports Flask).
 
 A Classifier keeps per-vocabulary state (learned compound words, vacancy matchers): build
 one per process or worker thread, once, and reuse it; `flask screening ...` keeps it in
