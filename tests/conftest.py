@@ -1,7 +1,10 @@
 """Shared fixtures: an app on each real database, clients, and factories for test data."""
 
+import atexit
+import functools
 import os
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from compliance.accounts import Role, create_user
 from compliance.db import db as _db
 from screening.app import create_app
 from screening.candidates import add_candidate
+from screening.classifier.pipeline import build_pipeline
 from screening.setup_commands import MIGRATIONS
 from screening.vacancies import create_vacancy
 
@@ -29,8 +33,25 @@ TEST_KEYS = {
 }
 
 
+@functools.cache
+def lexicon_pipelines() -> dict[str, str]:
+    """Saved pipelines with the lexicon layer only, for the tests of flows.
+
+    The trained layer withholds most short professional posts at the threshold that
+    cross-validation sets (see screening/classifier/trained/CROSSVAL.md), so a flow that needs
+    a finding to review could not be tested with it. Flows run on the lexicons alone; the
+    trained layer has its own tests in tests/classifier, which load it directly.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="fairscreen-lexicon-pipelines-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for lang in ("en", "nl"):
+        build_pipeline(lang).to_disk(folder / lang)
+    return {"NLP_PIPELINE_EN": str(folder / "en"), "NLP_PIPELINE_NL": str(folder / "nl")}
+
+
 def base_config(database_url: str, **overrides) -> dict:
     config = {
+        **lexicon_pipelines(),
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "DATABASE_URL": database_url,

@@ -43,6 +43,8 @@ SPECIAL_LABEL = "special"
 # Without thresholds in the model's meta, any special-category score this high withholds.
 DEFAULT_SPECIAL_THRESHOLD = 0.2
 SHOWN, NOT_SHOWN = "shown", "not_shown"
+# A model score from which a withheld verdict names the category.
+CONFIDENT = 0.5
 RELEVANT_LABEL = "relevant"
 # The relevance rules' model thresholds when a model's meta names none: only criteria count.
 DEFAULT_RELEVANCE = {"floor": 0.0, "with_criterion": 1.01, "without": 1.01}
@@ -245,11 +247,17 @@ def _reveals_orientation(doc: Doc, partners: Iterable[tuple[int, str]], author: 
 
 
 def model_verdict(cats: Mapping[str, float], threshold: float, lang: str | None) -> Verdict | None:
-    """Return the model layer's withheld verdict for these label scores, or None."""
+    """Return the model layer's withheld verdict for these label scores, or None.
+
+    The threshold is set for caution, far below what makes a category likely: the verdict
+    names only the categories the model finds likely (CONFIDENT), so counts shown to the
+    candidate and counsel do not claim a category on a cautious hold; `decided_by` names the
+    likeliest label either way.
+    """
     scores = {c: cats.get(c, 0.0) for c in CATEGORIES}
     top = max(scores, key=scores.__getitem__)
     if max(scores[top], cats.get(SPECIAL_LABEL, 0.0)) < threshold:
         return None
-    named = sorted(SpecialCategory(c) for c, score in scores.items() if score >= threshold)
-    return Verdict(Outcome.WITHHELD, categories=tuple(named or [SpecialCategory(top)]),
-                   language=lang, decided_by=f"model:{top}")
+    named = sorted(SpecialCategory(c) for c, score in scores.items() if score >= CONFIDENT)
+    return Verdict(Outcome.WITHHELD, categories=tuple(named), language=lang,
+                   decided_by=f"model:{top}")

@@ -90,12 +90,13 @@ def test_model_layer_names_its_label_and_only_holds_back():
     assert verdict.decided_by == "model:health"
     assert [c.value for c in verdict.categories] == ["health"]
     assert model_verdict(cats, 0.85, "en") is None
-    # 'special' alone reaching the threshold withholds too, naming the likeliest category.
-    assert model_verdict({"special": 0.6, "criminal": 0.3}, 0.5, "nl").decided_by == (
-        "model:criminal")
+    # 'special' alone reaching the threshold withholds too; the rule names the likeliest
+    # label, but no category is claimed that the model does not find likely.
+    cautious = model_verdict({"special": 0.6, "criminal": 0.3}, 0.2, "nl")
+    assert cautious.decided_by == "model:criminal" and cautious.categories == ()
 
 
-def test_every_verdict_says_which_layer_decided(classifier, backend):
+def test_every_verdict_says_which_layer_decided(classifier, lexicon_layer, backend):
     posts = [
         Post("Proud Unite member.", author="me"),
         Post("Shipped our Django REST API with pytest and a Postgres migration.", author="me"),
@@ -103,9 +104,13 @@ def test_every_verdict_says_which_layer_decided(classifier, backend):
         Post("Aujourd'hui je suis très fier de notre équipe et de mon projet.", author="me"),
         Post("Shipped our Django REST API.", author="me", is_own=False),
     ]
-    decided = [v.decided_by for v in classifier.classify_many(posts, backend)]
+    decided = [v.decided_by for v in lexicon_layer.classify_many(posts, backend)]
     assert decided == ["lexicon:trade_union", "relevance:criteria", "relevance:none",
                        "language:fr", "source:repost"]
+    # With the trained layer, a post is decided by a layer that holds back, or shown.
+    with_model = [v.decided_by for v in classifier.classify_many(posts, backend)]
+    assert with_model[0] == "lexicon:trade_union" and with_model[3:] == decided[3:]
+    assert all(rule.split(":")[0] in ("model", "relevance") for rule in with_model[1:3])
 
 
 def test_thresholds_are_the_models_own(classifier):
@@ -134,26 +139,26 @@ def test_personal_gate(sentence, private):
     assert is_private(sentence) is private
 
 
-def test_private_sentences_never_enter_an_excerpt(classifier, backend):
+def test_private_sentences_never_enter_an_excerpt(lexicon_layer, backend):
     text = ("Paired with Kees on the Django REST API today and we moved the jobs to Celery. "
             "He has just divorced, so he is glad of the distraction.")
-    verdict = classifier.classify(Post(text, author="me"), backend)
+    verdict = lexicon_layer.classify(Post(text, author="me"), backend)
     assert verdict.verdict is Outcome.RELEVANT
     assert "divorced" not in verdict.excerpt
     assert "Celery" in verdict.excerpt
 
 
-def test_only_private_matches_are_not_shown(classifier, backend):
+def test_only_private_matches_are_not_shown(lexicon_layer, backend):
     text = "My wife finally learned Python this winter, and she loves Django."
-    verdict = classifier.classify(Post(text, author="me"), backend)
+    verdict = lexicon_layer.classify(Post(text, author="me"), backend)
     assert verdict.verdict is not Outcome.RELEVANT
 
 
-def test_an_excerpt_holds_only_the_matching_sentences(classifier, backend):
+def test_an_excerpt_holds_only_the_matching_sentences(lexicon_layer, backend):
     text = ("Lovely weekend in Zeeland with friends. "
             "Monday: rewrote our PostgreSQL migrations and the Django REST API tests. "
             "Then pizza.")
-    verdict = classifier.classify(Post(text, author="me"), backend)
+    verdict = lexicon_layer.classify(Post(text, author="me"), backend)
     assert verdict.excerpt == ("Monday: rewrote our PostgreSQL migrations and the Django REST "
                                "API tests.")
 

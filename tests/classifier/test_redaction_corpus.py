@@ -28,6 +28,11 @@ KNOWN_LEAKS = {
     ("pb-0137", "Elke"),  # opens a sentence and is also the word 'elke' (each)
     ("pb-0228", "Elke"),
     ("pf-0171", "K."),  # a lone initial: 'Thanks, K., for writing this up.'
+    # Measured on the second half of the project corpus (not tuned on), left as found:
+    ("pj-0144", "Elisa"),  # also the ELISA assay of the lab glossary, and in no name list
+    ("pk-0146", "Marlon"),  # opens the post, and is in no name list
+    ("pl-0180", "Mei"),  # also the Dutch month
+    ("pl-0238", "Dev"),  # also a word of the software glossary ('dev')
 }
 
 

@@ -61,10 +61,10 @@ def test_relevance_rules(match, professional, expected):
     assert relevance_rule(match, professional, thresholds) == expected
 
 
-def test_a_variant_makes_a_post_relevant_and_is_named(classifier):
+def test_a_variant_makes_a_post_relevant_and_is_named(lexicon_layer):
     post = Post("Rewrote our Airflow DAGs so the nightly Postgres loads retry per partition.",
                 author="me")
-    verdict = classifier.classify(post, DATA)
+    verdict = lexicon_layer.classify(post, DATA)
     assert verdict.verdict is Outcome.RELEVANT
     assert set(verdict.matched) == {"Apache Airflow", "PostgreSQL"}
     assert verdict.decided_by == "relevance:criteria"
