@@ -34,7 +34,8 @@ PERSONAL = frozenset(
     "i i'm i've me my mine myself ik mij me mijn m'n he she his her him hij zij ze zijn z'n "
     "haar hem mum mom dad mother father brother sister wife husband son daughter partner "
     "moeder vader mama papa broer zus vrouw zoon dochter vriend vriendin collega colleague "
-    "oma opa grandma grandpa neighbour buurman buurvrouw".split()
+    "oma opa grandma grandpa neighbour buurman buurvrouw meneer mevrouw mr mrs ms dhr mevr "
+    "friend mate".split()
 )
 _SENTENCE_ENDS = frozenset(".!?\n")
 
