@@ -42,6 +42,10 @@ CATEGORIES = tuple(c.value for c in SpecialCategory)
 SPECIAL_LABEL = "special"
 # Without thresholds in the model's meta, any special-category score this high withholds.
 DEFAULT_SPECIAL_THRESHOLD = 0.2
+# Vacancy matchers kept per classifier (one per vacancy and language): a worker that screens
+# for many vacancies in turn would otherwise rebuild them, which costs a pass over the
+# vocabulary each.
+MAX_MATCHERS = 160
 SHOWN, NOT_SHOWN = "shown", "not_shown"
 # A model score from which a withheld verdict names the category.
 CONFIDENT = 0.5
@@ -157,22 +161,29 @@ class Classifier:
             ordered = tuple(sorted(SpecialCategory(c) for c in categories))
             return Verdict(Outcome.WITHHELD, categories=ordered, language=lang,
                            decided_by=f"lexicon:{ordered[0].value}")
-        shown = self._relevance(post, doc, matcher, lang)
-        # Layer 2: the trained model, stricter for a post that would be shown.
-        objection = self._model_objection(doc, lang, shown.verdict is Outcome.RELEVANT)
-        return objection or shown
-
-    def _relevance(self, post: Post, doc: Doc, matcher: VacancyMatcher, lang: str) -> Verdict:
         match = matcher.match(doc)
         thresholds = self.thresholds.get(lang)
         professional = doc.cats.get(RELEVANT_LABEL) if thresholds and doc.cats else None
         rule = relevance_rule(match, professional,
                               relevance_thresholds(thresholds) if thresholds else NO_MODEL)
-        if rule is None:
-            return _NO_MATCH.get(lang) or Verdict(Outcome.IRRELEVANT, language=lang,
-                                                  decided_by="relevance:none")
+        if rule is not None:
+            # Layer 2, the trained model, before the excerpt is built: stricter for a post
+            # that would be shown.
+            objection = self._model_objection(doc, lang, would_show=True)
+            if objection is not None:
+                return objection
+            shown = self._shown(post, doc, matcher, match, rule, lang)
+            if shown.verdict is Outcome.RELEVANT:
+                return shown
+        else:
+            shown = _NO_MATCH.get(lang) or Verdict(Outcome.IRRELEVANT, language=lang,
+                                                   decided_by="relevance:none")
+        return self._model_objection(doc, lang, would_show=False) or shown
+
+    def _shown(self, post: Post, doc: Doc, matcher: VacancyMatcher, match, rule: str,
+               lang: str) -> Verdict:
+        """Layer 3: only the matching sentences, and none about anyone's private life."""
         hits = match.hits if rule == "criteria" else match.field_hits
-        # Layer 3: only the matching sentences, and none about anyone's private life.
         shown, kept = excerpt(post.text, [doc[start].idx for _, start, _ in hits],
                               keep=_not_private)
         matched = list(dict.fromkeys(
@@ -207,7 +218,7 @@ class Classifier:
         key = (lang, vacancy.id, vacancy.criteria, vacancy.language)
         matcher = self._matchers.get(key)
         if matcher is None:
-            if len(self._matchers) > 64:
+            if len(self._matchers) >= MAX_MATCHERS:
                 for old in self._matchers.values():
                     old.close()
                 self._matchers.clear()

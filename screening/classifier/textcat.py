@@ -23,9 +23,8 @@ NEG_VALUE = -5000
 # Words with at least this many letters also count by their first and last letters.
 PIECE_FROM = 7
 PREFIX, SUFFIX = 5, 4
-# Lower-cased word -> its piece keys; words repeat, so this stays small, and it holds only
-# hashes of word parts, never text.
-_PIECES: dict[int, tuple[int, ...]] = {}
+# Lower-cased word -> its feature keys (see `_word`); words repeat, so this stays small, and
+# it holds only hashes, never text.
 _PIECES_MAX = 200_000
 
 
@@ -70,48 +69,46 @@ def build_pieces_classifier(
     return model
 
 
-def _pieces(key: int, text: str) -> tuple[int, ...]:
-    found = _PIECES.get(key)
+def _word(key: int, strings) -> tuple[tuple[int, ...], bool, bool, int]:
+    """Return a lower-cased word's pieces, whether it ends a sentence or makes it personal,
+    and its 'said about a person' key; computed once per word."""
+    found = _WORDS.get(key)
     if found is None:
-        if len(text) >= PIECE_FROM and text.isalpha():
-            found = (hash_string("<" + text[:PREFIX]), hash_string(text[-SUFFIX:] + ">"))
-        else:
-            found = ()
-        if len(_PIECES) >= _PIECES_MAX:
-            _PIECES.clear()
-        _PIECES[key] = found
+        text = strings[key]
+        pieces = ((hash_string("<" + text[:PREFIX]), hash_string(text[-SUFFIX:] + ">"))
+                  if len(text) >= PIECE_FROM and text.isalpha() else ())
+        ends = text in _SENTENCE_ENDS or "\n" in text
+        found = (pieces, ends, text in PERSONAL, hash_string("P|" + text))
+        if len(_WORDS) >= _PIECES_MAX:
+            _WORDS.clear()
+        _WORDS[key] = found
     return found
 
 
-def _personal(doc) -> list[int]:
-    """Return the 'said about a person' keys of the words of personal sentences."""
-    keys: list[int] = []
-    sentence: list[str] = []
-    personal = False
-    for token in doc:
-        lower = token.lower_
-        if lower in _SENTENCE_ENDS or "\n" in token.text:
-            if personal:
-                keys.extend(_said_about(word) for word in sentence)
-            sentence, personal = [], False
+_WORDS: dict[int, tuple[tuple[int, ...], bool, bool, int]] = {}
+
+
+def _extra_keys(keys: list[int], strings, personal: bool) -> list[int]:
+    """Return the piece keys of long words and, with `personal`, the 'said about a person'
+    keys of every word of a sentence that holds a personal word."""
+    out: list[int] = []
+    sentence: list[int] = []
+    about_someone = False
+    for key in keys:
+        pieces, ends, is_personal, said = _word(key, strings)
+        out.extend(pieces)
+        if not personal:
             continue
-        sentence.append(lower)
-        personal = personal or lower in PERSONAL
-    if personal:
-        keys.extend(_said_about(word) for word in sentence)
-    return keys
-
-
-_SAID: dict[str, int] = {}
-
-
-def _said_about(word: str) -> int:
-    key = _SAID.get(word)
-    if key is None:
-        if len(_SAID) >= _PIECES_MAX:
-            _SAID.clear()
-        key = _SAID[word] = hash_string("P|" + word)
-    return key
+        if ends:
+            if about_someone:
+                out.extend(sentence)
+            sentence, about_someone = [], False
+            continue
+        sentence.append(said)
+        about_someone = about_someone or is_personal
+    if about_someone:
+        out.extend(sentence)
+    return out
 
 
 def _forward(model: Model, docs, is_train: bool):
@@ -123,9 +120,8 @@ def _forward(model: Model, docs, is_train: bool):
         grams = [words]
         for n in range(2, model.attrs["ngram_size"] + 1):
             grams.append(ops.ngrams(n, words))
-        pieces = [p for token in doc for p in _pieces(token.lower, token.lower_)]
-        if model.attrs["personal"]:
-            pieces.extend(_personal(doc))
+        pieces = _extra_keys(words.ravel().tolist(), doc.vocab.strings,
+                             model.attrs["personal"])
         if pieces:
             grams.append(xp.asarray(pieces, dtype=words.dtype))
         keys, vals = xp.unique(xp.concatenate(grams), return_counts=True)
