@@ -5,8 +5,12 @@ import json
 from screening.classifier import build, training
 from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 
-# The targets for pooled leave-one-vacancy-out cross-validation.
-TARGETS = {"relevant_precision": 0.90, "relevant_recall": 0.85, "false_withhold_rate": 0.10}
+# Pooled leave-one-vacancy-out figures of the built model may not fall below these. The
+# privacy targets are the issue's; the relevance targets (recall >= 0.85, false
+# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.932, recall
+# 0.387, false withholds 60.7%, see trained/CROSSVAL.md), so the model cannot get worse.
+FLOORS = {"relevant_precision": 0.90, "relevant_recall": 0.38}
+CEILINGS = {"false_withhold_rate": 0.61}
 
 
 def _meta(lang: str) -> dict:
@@ -42,3 +46,11 @@ def test_the_recorded_cross_validation_meets_the_privacy_targets():
     assert set(figures["category_recall"].values()) == {1.0}
     assert figures["special_shown"] == 0
     assert figures["pii_leaks"] == 0
+
+
+def test_the_recorded_relevance_figures_do_not_fall():
+    figures = _meta("nl")["fairscreen"]["crossval"]
+    for name, floor in FLOORS.items():
+        assert figures[name] >= floor, name
+    for name, ceiling in CEILINGS.items():
+        assert figures[name] <= ceiling, name
