@@ -16,9 +16,19 @@ def not_blank(value: str) -> None:
         raise ValidationError(str(REQUIRED))
 
 
+CONTROL = _l("Remove the control characters from this text.")
+
+
+def no_control_characters(value: str) -> None:
+    """Refuse NUL and other control characters: no database text column stores NUL."""
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValidationError(str(CONTROL))
+
+
 def text(max_len: int, *, required: bool = True) -> fields.String:
-    """A text field, trimmed of nothing, bounded in length."""
-    validators = [validate.Length(max=max_len, error=_l("Enter at most {max} characters."))]
+    """A text field, trimmed of nothing, bounded in length, without control characters."""
+    validators = [validate.Length(max=max_len, error=_l("Enter at most {max} characters.")),
+                  no_control_characters]
     if required:
         validators.insert(0, not_blank)
     extra = {} if required else {"load_default": ""}

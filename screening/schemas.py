@@ -4,7 +4,15 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from compliance.organisation import LANGUAGES
-from compliance.validation import NOT_CHOICE, REQUIRED, choice, email, integer, text
+from compliance.validation import (
+    NOT_CHOICE,
+    REQUIRED,
+    choice,
+    email,
+    integer,
+    no_control_characters,
+    text,
+)
 from screening.models import Decision, SourceKind, VacancyStatus
 
 
@@ -18,6 +26,8 @@ def criteria_terms(terms: list[str]) -> None:
         raise ValidationError(str(_l("Each criterion may appear only once.")))
     if len(terms) > 100:
         raise ValidationError(str(_l("Use at most 100 criteria.")))
+    for term in terms:
+        no_control_characters(term)
 
 
 class VacancySchema(Schema):
