@@ -257,6 +257,12 @@ def _reveals_orientation(doc: Doc, partners: Iterable[tuple[int, str]], author: 
     return False
 
 
+def special_score(cats: Mapping[str, float]) -> float:
+    """Return the score the model layer compares with its threshold: its likeliest category,
+    or `special` (any category), whichever is higher."""
+    return max(max(cats.get(c, 0.0) for c in CATEGORIES), cats.get(SPECIAL_LABEL, 0.0))
+
+
 def model_verdict(cats: Mapping[str, float], threshold: float, lang: str | None) -> Verdict | None:
     """Return the model layer's withheld verdict for these label scores, or None.
 
@@ -265,10 +271,10 @@ def model_verdict(cats: Mapping[str, float], threshold: float, lang: str | None)
     candidate and counsel do not claim a category on a cautious hold; `decided_by` names the
     likeliest label either way.
     """
+    if special_score(cats) < threshold:
+        return None
     scores = {c: cats.get(c, 0.0) for c in CATEGORIES}
     top = max(scores, key=scores.__getitem__)
-    if max(scores[top], cats.get(SPECIAL_LABEL, 0.0)) < threshold:
-        return None
     named = sorted(SpecialCategory(c) for c, score in scores.items() if score >= CONFIDENT)
     return Verdict(Outcome.WITHHELD, categories=tuple(named), language=lang,
                    decided_by=f"model:{top}")

@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screening.classifier.classifier import (
-    CATEGORIES,
     DEFAULT_RELEVANCE,
     NOT_SHOWN,
     RELEVANT_LABEL,
     SHOWN,
-    SPECIAL_LABEL,
     Classifier,
     model_verdict,
+    special_score,
 )
 from screening.classifier.corpus import Record
 from screening.classifier.evaluation import HELD_BACK, Report, evaluate
@@ -57,8 +56,7 @@ class Scored:
     @property
     def score(self) -> float:
         """The special-category score the model layer compares with its threshold."""
-        return max([self.cats.get(c, 0.0) for c in CATEGORIES]
-                   + [self.cats.get(SPECIAL_LABEL, 0.0)])
+        return special_score(self.cats)
 
     def verdict(self, thresholds: dict[str, float]) -> Verdict:
         """Return the classifier's verdict with the model layer at these thresholds."""
@@ -87,7 +85,7 @@ class Fold:
 @contextmanager
 def trained_folds(
     records: Sequence[Record], k: int, seed: int = SEED,
-    progress: Callable[[str], None] = lambda line: None, overrides: dict | None = None,
+    progress: Callable[[str], None] = lambda line: None,
 ) -> Iterator[list[Fold]]:
     """Train each fold's models on the other vacancies' posts; they live until the exit."""
     folds = vacancy_folds(records, k)
@@ -97,8 +95,7 @@ def trained_folds(
             progress(f"fold {number}/{len(folds)}: training without {', '.join(held_out)}")
             held = set(held_out)
             train = [r for r in records if r.vacancy not in held]
-            paths = train_models(train, Path(folder) / str(number), seed=seed,
-                                 overrides=overrides)
+            paths = train_models(train, Path(folder) / str(number), seed=seed)
             trained.append(Fold(number, tuple(held_out), paths))
         yield trained
 
@@ -122,11 +119,11 @@ def score_folds(
 
 def cross_validate(
     vacancies: dict[str, Vacancy], records: Sequence[Record], k: int, seed: int = SEED,
-    progress: Callable[[str], None] = lambda line: None, overrides: dict | None = None,
+    progress: Callable[[str], None] = lambda line: None,
     relevance: dict[str, float] | None = None,
 ) -> list[Scored]:
     """Train and classify per fold; return every post scored by the model of its fold."""
-    with trained_folds(records, k, seed, progress, overrides) as folds:
+    with trained_folds(records, k, seed, progress) as folds:
         return score_folds(folds, vacancies, records, relevance)
 
 
@@ -197,7 +194,7 @@ def choose_relevance(scored: Sequence[Scored]) -> dict[str, float]:
 
 def _evidence(scored: Scored) -> CriteriaMatch:
     f = scored.features
-    return CriteriaMatch(list(range(int(f.get("criteria", 0)))), [], bool(f.get("signal")),
+    return CriteriaMatch(list(range(int(f.get("criteria", 0)))), bool(f.get("signal")),
                          [], [("", 0, 0)] * int(f.get("field", 0)))
 
 

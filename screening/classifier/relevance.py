@@ -84,15 +84,15 @@ def describe_criteria(criteria: tuple[str, ...] | list[str]) -> list[Expansion]:
     as plurals are left out: they are not news to anyone); suggestions are the glossary's
     related terms that none of the criteria covers yet.
     """
-    fields = load_glossary()
-    groups = [group for field in fields for group in field.groups]
-    related = {key: list(values) for field in fields for key, values in field.related.items()}
+    related = {key: list(values) for field in load_glossary()
+               for key, values in field.related.items()}
     covered = set(expand_criteria(tuple(criteria)))
     out = []
     for criterion in criteria:
         spellings = criterion_variants(criterion) | {criterion.lower()}
         variants = tuple(dict.fromkeys(
-            word for group in groups if spellings & set(group)
+            word for group, group_spellings in _group_spellings()
+            if not spellings.isdisjoint(group_spellings)
             for word in group if word not in spellings
         ))
         suggestions = []
@@ -109,7 +109,6 @@ class CriteriaMatch:
     """Which criteria a doc names, where (token spans), and whether it shows professional work."""
 
     criteria: list[str]
-    spans: list[tuple[int, int]]
     signal: bool = False
     # Every occurrence, (criterion, start, end) in tokens: an excerpt may skip some sentences.
     hits: list[tuple[str, int, int]] = field(default_factory=list)
@@ -217,7 +216,7 @@ class VacancyMatcher:
         # A criterion is no signal of itself ('ziekenhuis' is both for a nurse's vacancy).
         signal = any(position not in covered for position in signals)
         fields = [hit for hit in fields if not covered.intersection(range(hit[1], hit[2]))]
-        return CriteriaMatch(list(found), list(found.values()), signal, hits, fields)
+        return CriteriaMatch(list(found), signal, hits, fields)
 
     def _on_new_word(self, word: str) -> None:
         if len(word) > 3:
@@ -300,8 +299,3 @@ def relevance_rule(
     if match.field_hits and professional is not None and professional >= thresholds.without:
         return "field"
     return None
-
-
-def is_relevant(match: CriteriaMatch) -> bool:
-    """Two distinct criteria, or one with a professional signal, make a post relevant."""
-    return relevance_rule(match, None) is not None

@@ -25,7 +25,7 @@ PIECE_FROM = 7
 PREFIX, SUFFIX = 5, 4
 # Lower-cased word -> its feature keys (see `_word`); words repeat, so this stays small, and
 # it holds only hashes, never text.
-_PIECES_MAX = 200_000
+_WORDS_MAX = 200_000
 
 
 # Words that make a sentence about a person: the author, someone close, someone named.
@@ -79,7 +79,7 @@ def _word(key: int, strings) -> tuple[tuple[int, ...], bool, bool, int]:
                   if len(text) >= PIECE_FROM and text.isalpha() else ())
         ends = text in _SENTENCE_ENDS or "\n" in text
         found = (pieces, ends, text in PERSONAL, hash_string("P|" + text))
-        if len(_WORDS) >= _PIECES_MAX:
+        if len(_WORDS) >= _WORDS_MAX:
             _WORDS.clear()
         _WORDS[key] = found
     return found

@@ -19,7 +19,6 @@ from io import StringIO
 from pathlib import Path
 
 import spacy
-from spacy.language import Language
 from spacy.tokens import DocBin
 
 from screening.classifier import textcat as _textcat  # noqa: F401  (registers the architecture)
@@ -102,10 +101,7 @@ def cats_of(record: Record) -> dict[str, float]:
     return cats
 
 
-def train_language(
-    records: Sequence[Record], lang: str, output: Path, seed: int = SEED,
-    overrides: dict | None = None,
-) -> Path:
+def train_language(records: Sequence[Record], lang: str, output: Path, seed: int = SEED) -> Path:
     """Train one language's model on `records` with `spacy train`; return its directory."""
     from spacy.cli.train import train as spacy_train
 
@@ -126,7 +122,6 @@ def train_language(
         "paths.dev": str(work / "dev.spacy"),
         "nlp.lang": lang,
         "system.seed": seed,
-        **(overrides or {}),
     }
     with redirect_stdout(StringIO()), redirect_stderr(StringIO()):
         spacy_train(CONFIG, work / "out", overrides=overrides, use_gpu=-1)
@@ -138,13 +133,7 @@ def train_language(
 
 def train_models(
     records: Sequence[Record], output: Path, seed: int = SEED,
-    languages: Iterable[str] = LANGUAGES, overrides: dict | None = None,
+    languages: Iterable[str] = LANGUAGES,
 ) -> dict[str, Path]:
     """Train every language's model under `output/<lang>`."""
-    return {lang: train_language(records, lang, output / lang, seed, overrides)
-            for lang in languages}
-
-
-def load_model(path: Path) -> Language:
-    """Load a trained model directory (no download: it is a folder of this project)."""
-    return spacy.load(path)
+    return {lang: train_language(records, lang, output / lang, seed) for lang in languages}

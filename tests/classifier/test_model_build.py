@@ -21,14 +21,25 @@ def test_the_model_matches_its_config_and_corpus():
     assert build.stale() == [], "run `make model`: the config, corpus or lexicons changed"
 
 
-def test_the_checksum_sees_every_input(tmp_path):
+def test_the_checksum_sees_every_input(tmp_path, monkeypatch):
     corpus = tmp_path / "posts.jsonl"
     corpus.write_text('{"id": "a"}\n', encoding="utf-8")
     before = training.checksum([corpus])
     corpus.write_text('{"id": "b"}\n', encoding="utf-8")
     assert training.checksum([corpus]) != before
-    lexicons = sorted(p for p in training.LEXICONS.rglob("*.yaml"))
-    assert lexicons and training.corpus_checksum() != training.checksum([])
+    # A lexicon edit makes the model stale (its thresholds rest on what the lexicons let
+    # through); an edit to redaction's lists does not.
+    lexicons = tmp_path / "lexicons"
+    (lexicons / "special").mkdir(parents=True)
+    (lexicons / "redaction").mkdir()
+    (lexicons / "special" / "health.en.yaml").write_text("a: 1\n", encoding="utf-8")
+    (lexicons / "redaction" / "gazetteer.yaml").write_text("a: 1\n", encoding="utf-8")
+    monkeypatch.setattr(training, "LEXICONS", lexicons)
+    first = training.corpus_checksum()
+    (lexicons / "redaction" / "gazetteer.yaml").write_text("a: 2\n", encoding="utf-8")
+    assert training.corpus_checksum() == first
+    (lexicons / "special" / "health.en.yaml").write_text("a: 2\n", encoding="utf-8")
+    assert training.corpus_checksum() != first
 
 
 def test_the_default_pipelines_carry_the_trained_model(classifier):

@@ -38,7 +38,7 @@ def test_a_vacancy_belongs_to_its_fields():
 
 
 def _match(criteria=0, signal=False, field=0):
-    return CriteriaMatch(list(range(criteria)), [], signal, [], [("w", 0, 1)] * field)
+    return CriteriaMatch(list(range(criteria)), signal, [], [("w", 0, 1)] * field)
 
 
 @pytest.mark.parametrize(
