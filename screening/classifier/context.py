@@ -2,8 +2,9 @@
 
 A hit counts unless a professional word (patients, protocol) is closer to it than any
 personal word (I, my, family), within PROFESSIONAL_WINDOW tokens; a `when_personal` hit also
-needs a personal word within PERSONAL_WINDOW tokens. Context patterns are only worth a token
-Matcher call when their words occur in order and close together.
+needs a personal word within PERSONAL_WINDOW tokens, or someone named by their first name
+within NAME_WINDOW tokens ('the face templates of Mo, Lien and Jens'). Context patterns are
+only worth a token Matcher call when their words occur in order and close together.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from bisect import bisect_left
 
 # How far (in tokens) a personal word may be from a `when_personal` hit.
 PERSONAL_WINDOW = 12
+# How far (in tokens) a first name may be from a `when_personal` hit: a name is a weaker sign
+# than 'my' (a trainer's name beside 'de overgang naar het nieuwe jaar'), so only close by.
+NAME_WINDOW = 5
 # A professional word this close, and closer than any personal word, makes a hit a topic.
 PROFESSIONAL_WINDOW = 4
 
@@ -19,11 +23,12 @@ PROFESSIONAL_WINDOW = 4
 class Found:
     """What one Doc revealed: hits (category, tier, start, end), context words, pattern steps."""
 
-    __slots__ = ("hits", "personal", "professional", "partners", "possessives", "steps")
+    __slots__ = ("hits", "personal", "named", "professional", "partners", "possessives", "steps")
 
     def __init__(self) -> None:
         self.hits: list[tuple[str, str, int, int]] = []
         self.personal: list[int] = []
+        self.named: list[int] = []
         self.professional: list[int] = []
         self.partners: list[tuple[int, str]] = []
         self.possessives: set[int] = set()
@@ -48,10 +53,11 @@ class Found:
         """Return the categories of the hits that survive the context rules."""
         found: set[str] = set()
         self.personal.sort()
+        self.named.sort()
         self.professional.sort()
         for category, tier, start, end in hits:
             if category not in found and _counts(
-                tier, start, end, self.personal, self.professional
+                tier, start, end, self.personal, self.professional, self.named
             ):
                 found.add(category)
         return found
@@ -90,11 +96,13 @@ def _distance(positions: list[int], start: int, end: int) -> int:
     return best
 
 
-def _counts(tier: str, start: int, end: int, personal: list[int], professional: list[int]) -> bool:
+def _counts(tier: str, start: int, end: int, personal: list[int], professional: list[int],
+            named: list[int] = ()) -> bool:
     to_personal = _distance(personal, start, end)
+    to_named = _distance(named, start, end) if named else 1 << 30
     to_professional = _distance(professional, start, end)
-    if to_professional <= PROFESSIONAL_WINDOW and to_professional < to_personal:
+    if to_professional <= PROFESSIONAL_WINDOW and to_professional < min(to_personal, to_named):
         return False
     if tier == "when_personal":
-        return to_personal <= PERSONAL_WINDOW
+        return to_personal <= PERSONAL_WINDOW or to_named <= NAME_WINDOW
     return True

@@ -31,6 +31,7 @@ from screening.classifier.lexicon import (
     load_word_list,
     required_steps,
 )
+from screening.classifier.names import first_names
 from screening.classifier.newwords import watch
 
 # Bound on learned compound words kept in the matcher (a few per thousand words qualify).
@@ -212,6 +213,8 @@ class SpecialCategoryMatcher:
 
     def set_annotations(self, doc: Doc, found: Found) -> None:
         """Keep the categories whose hits survive the context rules; patterns fill the gaps."""
+        if found.hits or found.steps:
+            found.named.extend(_named_people(doc))
         categories = found.categories(found.hits)
         for pid, steps in found.steps.items():
             category, tier, matcher, places, length = self.patterns[pid]
@@ -226,6 +229,17 @@ class SpecialCategoryMatcher:
         partners = found.partner_mentions()
         if categories or partners:
             doc.user_data[USER_DATA_KEY] = Findings(frozenset(categories), tuple(partners))
+
+
+def _named_people(doc: Doc) -> list[int]:
+    """Return the tokens that name someone: a known first name, capitalised.
+
+    The same facts about an identifiable colleague or friend are personal data too: 'the
+    face templates of Mo, Lien and Jens' is not a topic. At the start of a sentence a
+    capital proves nothing, but 'Ben' or 'Wil' there then errs toward withholding.
+    """
+    names = first_names()
+    return [token.i for token in doc if token.is_title and token.lower_ in names]
 
 
 def _compound_parts(text: str) -> list[str]:

@@ -119,6 +119,37 @@ def test_thresholds_are_the_models_own(classifier):
         assert 0 < thresholds[SHOWN] <= 1 and 0 < thresholds[NOT_SHOWN] <= 1
 
 
+# The same facts about someone named by their first name, and the same words as a topic.
+NAMED = [
+    ("biometric", "Pushed the enrolled face templates of Mo, Lien and Jens to the test set "
+     "for the gate camera.",
+     "Pushed the face template matcher to the test set for the gate camera."),
+    ("biometric", "Het labo vond op de kassalade een vingerafdruk van Jens Goossens.",
+     "Het labo legt uit hoe een vingerafdruk op een kassalade wordt veiliggesteld."),
+    ("health", "Drie ochtenden per week zit ik in de dagbehandeling bij Parnassia.",
+     "Parnassia zoekt verpleegkundigen voor de afdeling dagbehandeling."),
+    ("health", "Back on hormone injections this month, so I leave the office at four.",
+     "Pharmacy update: hormone injections now ship in cold packs."),
+]
+
+
+@pytest.mark.parametrize(("category", "reveals", "discusses"), NAMED)
+def test_a_named_person_or_a_treatment_setting_is_a_fact(lexicon_layer, backend, category,
+                                                          reveals, discusses):
+    verdict = lexicon_layer.classify(Post(reveals, author="me"), backend)
+    assert verdict.verdict is Outcome.WITHHELD and category in {
+        c.value for c in verdict.categories}
+    assert lexicon_layer.classify(Post(discusses, author="me"), backend).verdict is not (
+        Outcome.WITHHELD)
+
+
+def test_a_name_further_off_does_not_make_a_topic_personal(lexicon_layer, backend):
+    text = ("Wat een goede training van Anouk over loonheffingen. Belangrijkste inzicht: bij de "
+            "overgang naar het nieuwe jaar eerst de cumulatieven bevriezen.")
+    assert lexicon_layer.classify(Post(text, author="me"), backend).verdict is not (
+        Outcome.WITHHELD)
+
+
 @pytest.mark.parametrize(
     ("sentence", "private"),
     [
