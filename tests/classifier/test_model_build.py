@@ -2,15 +2,17 @@
 
 import json
 
+import pytest
+
 from screening.classifier import build, training
 from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 
 # Pooled leave-one-vacancy-out figures of the built model may not fall below these. The
 # privacy targets are the issue's; the relevance targets (recall >= 0.85, false
-# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.932, recall
-# 0.387, false withholds 60.7%, see trained/CROSSVAL.md), so the model cannot get worse.
-FLOORS = {"relevant_precision": 0.90, "relevant_recall": 0.38}
-CEILINGS = {"false_withhold_rate": 0.61}
+# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.959, recall
+# 0.444, false withholds 54.9%, see trained/CROSSVAL.md), so the model cannot get worse.
+FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.44}
+CEILINGS = {"false_withhold_rate": 0.55}
 
 
 def _meta(lang: str) -> dict:
@@ -46,7 +48,8 @@ def test_the_default_pipelines_carry_the_trained_model(classifier):
     for lang in ("en", "nl"):
         assert TEXTCAT in classifier.pipelines[lang].pipe_names
         recorded = _meta(lang)["fairscreen"]["thresholds"]
-        assert classifier.thresholds[lang] == recorded
+        # spaCy reads meta.json with srsly's ujson, whose floats may differ in the last bit.
+        assert classifier.thresholds[lang] == pytest.approx(recorded, rel=1e-9)
 
 
 def test_the_recorded_cross_validation_meets_the_privacy_targets():
