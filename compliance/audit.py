@@ -295,6 +295,18 @@ class _Canonical:
         return self.seen[key]
 
 
+def checkpoint_head() -> dict | None:
+    """Sign the head now unless a checkpoint covers it already (every export and report does,
+    so that each carries a head signed after its last event); return that checkpoint."""
+    lock_chain()
+    seq, head_hash, latest = _head_and_checkpoint()
+    if not seq:
+        return None
+    if latest is not None and latest[0] >= seq:
+        return checkpoints.last().as_dict()
+    return checkpoints.write(seq, head_hash).as_dict()
+
+
 @periodic("audit.checkpoint", crontab(minute="*"))
 def checkpoint_quiet_log() -> None:
     """Checkpoint the head when events have waited T minutes without one."""
