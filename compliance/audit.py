@@ -70,6 +70,7 @@ class AuditAction(enum.StrEnum):
     API_TOKEN_CREATED = "api_token.created"
     API_TOKEN_REVOKED = "api_token.revoked"
     PERSONAL_DATA_VIEWED = "personal_data.viewed"  # by staff; the candidate's own is DATA_ACCESSED
+    AUDIT_HEAD_SENT = "audit.head_sent"  # a signed head e-mailed outside the database
 
 
 class AuditEvent(db.Model):

@@ -2,8 +2,9 @@
 
 An export ends with a checkpoint signed at export time over its last event, so that a file cut
 short fails verification too, and with the whole log's head, checkpointed and stored at export
-time, which makes every export a witness of the log (`audit verify --witness`). Filtering by subject keeps the other events of the period as
-digests only: the chain still links, their content stays out of the file.
+time, which makes every export a witness of the log (`audit verify --witness`). Filtering by
+subject keeps the other events of the period as digests only: the chain still links, their
+content stays out of the file.
 """
 
 import base64
