@@ -57,6 +57,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_prefixed_env(PREFIX)
     if test_config:
         app.config.update(test_config)
+    _read_key_files(app)
     _derive(app)
     problem = witness.location_problem(app.config)
     if problem:
@@ -68,6 +69,20 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             f"`flask --app wsgi init` (or `keys init`) to generate it into "
             f"{Path(app.instance_path) / SECRETS_FILE}."
         )
+
+
+def _read_key_files(app: Flask) -> None:
+    """Take a key from the file FAIRSCREEN_<NAME>_FILE names, over any other source: keys can
+    live outside the instance folder (a mounted secret), apart from the data they protect."""
+    for name in KEY_NAMES:
+        path = app.config.get(f"{name}_FILE")
+        if not path:
+            continue
+        try:
+            app.config[name] = Path(path).expanduser().read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{PREFIX}_{name}_FILE names {path}, which cannot be read "
+                              f"({type(error).__name__}).") from None
 
 
 def _derive(app: Flask) -> None:
