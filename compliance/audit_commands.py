@@ -106,19 +106,19 @@ def verify_command(path: Path | None, witnesses: tuple[Path, ...]) -> None:
         report = verify_and_record(trusted, actor="system", heads=heads)
         db.session.commit()
         bad = _stored_event(report.bad_seq)
-    _print(report, bad)
+    _print(report, bad, "the file" if path is not None else "the database")
     if path is None:
         _print_coverage(report, witnesses)
     if not report.ok:
         raise SystemExit(1)
 
 
-def _print(report: Report, bad: dict | None) -> None:
+def _print(report: Report, bad: dict | None, source: str = "the file") -> None:
     if report.ok:
         click.echo(f"OK: {report.events} events and {report.checkpoints} checkpoints verified; "
                    f"head {report.head_seq} {report.head_hash}.")
         return
-    where = f"event {report.bad_seq}" if report.bad_seq is not None else "the file"
+    where = f"event {report.bad_seq}" if report.bad_seq is not None else source
     click.echo(f"FAILED at {where}: {report.problem}.", err=True)
     click.echo(f"{report.events} events verified before it.", err=True)
     if bad is not None:
