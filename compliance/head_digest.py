@@ -29,7 +29,10 @@ ADDRESS = re.compile(r"[^@\s<>\"(),;:\\\[\]]+@[^@\s<>\"(),;:\\\[\]]+\.[A-Za-z0-9
 
 def dpo_address() -> str | None:
     """Return the DPO contact if it is a plain e-mail address (it may be other contact text)."""
-    _name, address = parseaddr(get_settings().dpo_contact or "")
+    contact = get_settings().dpo_contact or ""
+    if any(not c.isprintable() for c in contact):  # never a header built from line breaks
+        return None
+    _name, address = parseaddr(contact)
     return address if ADDRESS.fullmatch(address) else None
 
 

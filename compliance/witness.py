@@ -8,6 +8,8 @@ what the database alone cannot show: a truncated tail, checkpoints deleted with 
 rewritten from its first event, or emptied.
 """
 
+import email
+import email.policy
 import fcntl
 import json
 import logging
@@ -34,6 +36,9 @@ HEAD_TEXT = re.compile(
     PREFIX + r"\s+seq=(\d{1,18})\s+hash=([0-9a-f]{64})\s+at=(\d{4}-\d\d-\d\dT[\d:.]{15}Z)"
     r"\s+key=([0-9a-f]{16})\s+sig=([0-9a-f]{128})"
 )
+
+
+MAIL_ENCODING = re.compile(r"^Content-Transfer-Encoding:", re.MULTILINE | re.IGNORECASE)
 
 
 class WitnessError(ValueError):
@@ -83,6 +88,10 @@ def heads_in(data: bytes) -> list[Head]:
     if data.startswith(b"%PDF"):
         return _heads_in_pdf(data)
     text = data.decode("utf-8", errors="replace")
+    if MAIL_ENCODING.search(text):  # a saved e-mail: read its decoded text parts
+        message = email.message_from_string(text, policy=email.policy.default)
+        text += "\n".join(part.get_content() for part in message.walk()
+                          if part.get_content_type() == "text/plain")
     heads = heads_in_text(text)
     if text.lstrip().startswith("{"):
         try:
