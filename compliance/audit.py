@@ -70,6 +70,7 @@ class AuditAction(enum.StrEnum):
     API_TOKEN_CREATED = "api_token.created"
     API_TOKEN_REVOKED = "api_token.revoked"
     PERSONAL_DATA_VIEWED = "personal_data.viewed"  # by staff; the candidate's own is DATA_ACCESSED
+    AUDIT_HEAD_SENT = "audit.head_sent"  # a signed head e-mailed outside the database
 
 
 class AuditEvent(db.Model):
@@ -293,6 +294,18 @@ class _Canonical:
             self.seen[key] = chain.canonical_json(_check_details(value or {}) if check
                                                   else value or {})
         return self.seen[key]
+
+
+def checkpoint_head() -> dict | None:
+    """Sign the head now unless a checkpoint covers it already (every export and report does,
+    so that each carries a head signed after its last event); return that checkpoint."""
+    lock_chain()
+    seq, head_hash, latest = _head_and_checkpoint()
+    if not seq:
+        return None
+    if latest is not None and latest[0] >= seq:
+        return checkpoints.last().as_dict()
+    return checkpoints.write(seq, head_hash).as_dict()
 
 
 @periodic("audit.checkpoint", crontab(minute="*"))

@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from compliance import audit, checkpoints
+from compliance import audit, checkpoints, head_digest, outbox, witness
 from compliance.audit import AuditEvent
 from compliance.audit_export import ExportError, export, verify_file
 from compliance.db import db
@@ -70,34 +70,81 @@ def export_command(out: Path, since: str | None, until: str | None,
                f"{summary.redacted} as digests only) to {out}.")
 
 
+@audit_cli.command("digest")
+def digest_command() -> None:
+    """E-mail the signed head to the DPO now (the worker does it daily)."""
+    if head_digest.dpo_address() is None:
+        raise click.ClickException("the DPO contact in the organisation settings is not an "
+                                   "e-mail address")
+    if not outbox.smtp_configured():
+        raise click.ClickException("no SMTP server is configured (FAIRSCREEN_MAIL_SERVER)")
+    if not head_digest.send_digest(force=True):
+        raise click.ClickException("the digest could not be sent; the audit log says why")
+    click.echo("Sent the signed head to the DPO.")
+
+
 @audit_cli.command("verify")
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Verify this export instead of the database.")
-def verify_command(path: Path | None) -> None:
+@click.option("--witness", "witnesses", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check the database against the signed heads in this file (the witness "
+                   "file, an export, a PDF report, a saved digest); repeatable.")
+def verify_command(path: Path | None, witnesses: tuple[Path, ...]) -> None:
     """Recompute the chain and every signature; exit 1 and show the first bad event if any."""
     trusted = checkpoints.instance_public_key()
     if path is not None:
+        if witnesses:
+            raise click.UsageError("--witness checks the database; it cannot go with --file.")
         report = verify_file(path, trusted)
         bad = _file_event(path, report.bad_seq)
     else:
-        report = verify_and_record(trusted, actor="system")
+        try:
+            heads = witness.read_sources((str(w), w.read_bytes()) for w in witnesses)
+        except witness.WitnessError as error:
+            raise click.BadParameter(str(error), param_hint="--witness") from None
+        report = verify_and_record(trusted, actor="system", heads=heads)
         db.session.commit()
         bad = _stored_event(report.bad_seq)
-    _print(report, bad)
+    _print(report, bad, "the file" if path is not None else "the database")
+    if path is None:
+        _print_coverage(report, witnesses)
     if not report.ok:
         raise SystemExit(1)
 
 
-def _print(report: Report, bad: dict | None) -> None:
+def _print(report: Report, bad: dict | None, source: str = "the file") -> None:
     if report.ok:
         click.echo(f"OK: {report.events} events and {report.checkpoints} checkpoints verified; "
                    f"head {report.head_seq} {report.head_hash}.")
         return
-    where = f"event {report.bad_seq}" if report.bad_seq is not None else "the file"
+    where = f"event {report.bad_seq}" if report.bad_seq is not None else source
     click.echo(f"FAILED at {where}: {report.problem}.", err=True)
     click.echo(f"{report.events} events verified before it.", err=True)
     if bad is not None:
         click.echo("First bad event: " + json.dumps(bad, ensure_ascii=False), err=True)
+
+
+def _print_coverage(report: Report, witnesses: tuple[Path, ...]) -> None:
+    """Say how much of the head is signed, and what the witnesses showed (after the OK line,
+    which other tools read)."""
+    if report.unsigned:
+        line = (f"Unsigned: {report.unsigned} events after the last checkpoint, the oldest "
+                f"{report.unsigned_minutes:.0f} minutes old (limit {checkpoints.minutes():g}).")
+        click.secho(line, err=not report.ok, fg=None if report.ok else "red")
+    elif report.ok:
+        click.echo("Signed: the head is covered by a checkpoint.")
+    if report.late:
+        click.secho(f"Warning: {report.late} checkpoints signed events that had waited longer "
+                    f"than {checkpoints.minutes():g} minutes (longest "
+                    f"{report.late_minutes:.0f}): a stopped worker, or checkpoints deleted.",
+                    fg="red", err=True)
+    if witnesses and report.ok:
+        click.echo(f"Witnessed: {report.witnessed} signed heads from {len(witnesses)} "
+                   "sources found in the log.")
+    elif not witnesses and report.ok:
+        click.echo("Not witnessed: give --witness FILE to check the log against heads kept "
+                   "outside the database.")
 
 
 def _stored_event(seq: int | None) -> dict | None:

@@ -1,8 +1,10 @@
 """Audit exports: events, checkpoints and the public key in one file that verifies on its own.
 
 An export ends with a checkpoint signed at export time over its last event, so that a file cut
-short fails verification too. Filtering by subject keeps the other events of the period as
-digests only: the chain still links, their content stays out of the file.
+short fails verification too, and with the whole log's head, checkpointed and stored at export
+time, which makes every export a witness of the log (`audit verify --witness`). Filtering by
+subject keeps the other events of the period as digests only: the chain still links, their
+content stays out of the file.
 """
 
 import base64
@@ -72,9 +74,11 @@ def export(out: IO[str], *, since: datetime | None = None, until: datetime | Non
     stored = db.session.scalars(select(AuditCheckpoint).where(
         AuditCheckpoint.seq.between(first, last)).order_by(AuditCheckpoint.seq))
     out.write('\n],\n"checkpoints":' + json.dumps([c.as_dict() for c in stored]))
-    out.write(',\n"export_checkpoint":' + json.dumps(checkpoints.signed(last, head_hash)) + "}\n")
     audit.record(AuditAction.AUDIT_EXPORTED, actor=actor, first=first, last=last,
                  events=summary.events, redacted=summary.redacted, by_subject=bool(subject))
+    # The whole log's head, signed and stored now: a witness of everything up to this export.
+    out.write(',\n"head_checkpoint":' + json.dumps(audit.checkpoint_head()))
+    out.write(',\n"export_checkpoint":' + json.dumps(checkpoints.signed(last, head_hash)) + "}\n")
     return summary
 
 

@@ -1,4 +1,7 @@
-"""Signed checkpoints: every N events or T minutes, the chain's head signed with Ed25519."""
+"""Signed checkpoints: every N events or T minutes, the chain's head signed with Ed25519.
+
+Each one is also handed to the witnesses (`compliance.witness`) once its transaction commits.
+"""
 
 from datetime import datetime, timedelta
 
@@ -6,7 +9,7 @@ from flask import current_app
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from compliance import chain
+from compliance import chain, witness
 from compliance.db import UTCDateTime, db, utcnow
 from compliance.keys import AUDIT_SIGNING_KEY, public_key_bytes, signing_key
 
@@ -49,6 +52,7 @@ def write(seq: int, head_hash: str) -> AuditCheckpoint:
                                  signature=fields["signature"])
     db.session.add(checkpoint)
     db.session.flush()
+    witness.queue(checkpoint.as_dict(), current_app.config)
     return checkpoint
 
 
@@ -68,6 +72,11 @@ def on_count(seq: int) -> bool:
     return n > 0 and seq % n == 0
 
 
+def minutes() -> float:
+    """Return T: the longest an event may wait for a signature."""
+    return float(current_app.config["AUDIT_CHECKPOINT_MINUTES"])
+
+
 def due_after(seq: int, now: datetime, latest: tuple[int, datetime] | None) -> bool:
     """Tell whether the head at `seq` wants a checkpoint, given the latest (seq, time) one."""
     if on_count(seq) or latest is None:
@@ -75,5 +84,4 @@ def due_after(seq: int, now: datetime, latest: tuple[int, datetime] | None) -> b
     latest_seq, latest_at = latest
     if latest_seq >= seq:
         return False
-    minutes = timedelta(minutes=float(current_app.config["AUDIT_CHECKPOINT_MINUTES"]))
-    return now - latest_at >= minutes
+    return now - latest_at >= timedelta(minutes=minutes())

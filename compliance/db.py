@@ -48,10 +48,12 @@ class UTCDateTime(TypeDecorator):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """Turn on WAL, foreign keys, a busy timeout and secure deletion on every SQLite connection.
+    """Turn on WAL, foreign keys, a busy timeout, secure deletion and recursive triggers on
+    every SQLite connection.
 
     Secure deletion overwrites deleted rows in their pages: a shredded key or a deleted
-    subject's pseudonym secret must not linger in the file's free space.
+    subject's pseudonym secret must not linger in the file's free space. Recursive triggers
+    make REPLACE fire the delete triggers of the rows it removes (the audit tables refuse).
     """
     if type(dbapi_connection).__module__ != "sqlite3":
         return
@@ -60,6 +62,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA secure_delete=ON")
+    cursor.execute("PRAGMA recursive_triggers=ON")
     cursor.close()
 
 

@@ -12,11 +12,13 @@ from compliance import audit, vault
 from compliance.audit import AuditAction
 from compliance.db import db
 from compliance.keys import (
+    KEY_NAMES,
     MASTER_KEY,
     create_missing_keys,
     format_ring,
     new_master_key_id,
     read_secrets,
+    write_key_file,
     write_secrets_file,
 )
 from compliance.reports.signing import ensure_signing_identity
@@ -32,7 +34,7 @@ def secrets_path() -> Path:
 def init_command() -> None:
     """Create any missing key in the instance folder (mode 0600); existing keys stay."""
     path = secrets_path()
-    created = create_missing_keys(path)
+    created = create_missing_keys(path, provided_keys())
     for name in created:
         click.echo(f"Generated {name} into {path} (mode 0600).")
     signing = ensure_signing_identity()
@@ -46,7 +48,8 @@ def init_command() -> None:
 @keys_cli.command("rotate")
 def rotate_command() -> None:
     """Re-wrap every data key under a new master key; no ciphertext is touched."""
-    if os.environ.get(f"FAIRSCREEN_{MASTER_KEY}"):
+    if os.environ.get(f"FAIRSCREEN_{MASTER_KEY}") and not current_app.config.get(
+            f"{MASTER_KEY}_FILE"):
         raise click.ClickException(
             f"FAIRSCREEN_{MASTER_KEY} is set in the environment, which this command cannot "
             "change. Move the key into the instance's secrets file, or rotate by hand."
@@ -64,7 +67,18 @@ def rotate_command() -> None:
                f"retired {', '.join(sorted(old))}. Restart the app and workers.")
 
 
+def provided_keys() -> frozenset[str]:
+    """Name the keys that come from a key file or the environment: `init` must not make them."""
+    return frozenset(name for name in KEY_NAMES if os.environ.get(f"FAIRSCREEN_{name}")
+                     or current_app.config.get(f"{name}_FILE"))
+
+
 def _store_ring(ring: dict[str, bytes]) -> None:
+    key_file = current_app.config.get(f"{MASTER_KEY}_FILE")
+    if key_file:  # the ring lives in its own file, outside the instance folder
+        write_key_file(Path(key_file).expanduser(), format_ring(ring))
+        current_app.config[MASTER_KEY] = format_ring(ring)
+        return
     path = secrets_path()
     values = read_secrets(path)
     values[MASTER_KEY] = format_ring(ring)

@@ -1,6 +1,7 @@
 """The instance's key material: the master key ring, the audit signing key, the index key.
 
-All three live in the instance's secrets file (mode 0600) or come from FAIRSCREEN_* variables.
+All three live in the instance's secrets file (mode 0600) or come from FAIRSCREEN_* variables,
+or from the files FAIRSCREEN_<NAME>_FILE names (outside the instance folder in production).
 The master key ring is `id:base64key[,id:base64key...]`, the first being the current key; older
 keys stay readable during a rotation so that a rotation interrupted at any point loses nothing.
 """
@@ -102,10 +103,22 @@ def write_secrets_file(path: Path, values: dict) -> None:
     os.replace(temporary, path)
 
 
-def create_missing_keys(path: Path) -> list[str]:
-    """Generate every key the secrets file lacks; keys already there are never replaced."""
+def write_key_file(path: Path, text: str) -> None:
+    """Replace a key file atomically, readable by its owner only."""
+    temporary = path.with_name(path.name + ".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def create_missing_keys(path: Path, provided: frozenset[str] = frozenset()) -> list[str]:
+    """Generate every key the secrets file lacks, except those `provided` from elsewhere (a key
+    file, the environment); keys already there are never replaced."""
     existing = read_secrets(path)
-    created = [name for name in KEY_NAMES if not existing.get(name)]
+    created = [name for name in KEY_NAMES if not existing.get(name) and name not in provided]
     for name in created:
         existing[name] = GENERATORS[name]()
     if created or not path.exists():

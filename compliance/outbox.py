@@ -106,14 +106,19 @@ def send_task(message_id: int) -> None:
 
 def deliver(message: OutboxMessage) -> None:
     """Send a message through the configured SMTP server."""
+    send_mail(str(message.recipient), str(message.title), str(message.body))
+
+
+def send_mail(recipient: str, title: str, body: str) -> None:
+    """Send one e-mail through the configured SMTP server (also for staff: the DPO digest)."""
     config = current_app.config
     email = EmailMessage()
     email["From"] = formataddr((config.get("MAIL_SENDER_NAME", "Fairscreen"),
                                 config.get("MAIL_SENDER", "no-reply@fairscreen.invalid")))
-    email["To"] = str(message.recipient)
-    email["Subject"] = str(message.title)
+    email["To"] = recipient
+    email["Subject"] = title
     email["Message-ID"] = make_msgid(domain="fairscreen")
-    email.set_content(str(message.body))
+    email.set_content(body)
     port = int(config.get("MAIL_PORT", 25))
     timeout = float(config.get("MAIL_TIMEOUT", 10))
     with smtplib.SMTP(config["MAIL_SERVER"], port, timeout=timeout) as smtp:

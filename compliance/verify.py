@@ -1,16 +1,24 @@
-"""Verification: recompute the chain and check every signature, from the database or a file."""
+"""Verification: recompute the chain and check every signature, from the database or a file.
+
+Beyond the chain, the stored log is checked for what a database owner could do without the
+signing key: an unsigned head older than the checkpoint interval, rows newer than the log's
+last event, and heads witnessed outside the database that the log no longer holds.
+"""
 
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import column, func, select, text
 
-from compliance import audit, chain
+from compliance import audit, chain, checkpoints, witness
+from compliance.accounts import User
 from compliance.checkpoints import AuditCheckpoint
-from compliance.db import db
+from compliance.db import UTCDateTime, db, utcnow
+from compliance.subjects import Subject
 
 # An event as stored: seq, at (canonical text), actor, action, subject, objects and details
 # (canonical JSON text), prev_hash, hash. A redacted event (in an export) carries its content
@@ -29,6 +37,11 @@ class Report:
     head_hash: str = chain.GENESIS
     bad_seq: int | None = None
     problem: str | None = None
+    unsigned: int = 0  # events after the last checkpoint
+    unsigned_minutes: float = 0.0  # how long the oldest of them has waited
+    late: int = 0  # checkpoints that signed events older than the interval (a warning)
+    late_minutes: float = 0.0  # the longest such wait
+    witnessed: int = 0  # heads witnessed outside the database, all found in it
 
     @property
     def ok(self) -> bool:
@@ -187,10 +200,76 @@ def _hex(value: Any) -> str:
     return value
 
 
-def verify_and_record(public_key: bytes, *, actor) -> Report:
-    """Verify the stored chain, then record that it was checked and what was found."""
+# A checkpoint is due T minutes after an event; the periodic task looks once a minute.
+GRACE = timedelta(minutes=1)
+
+
+def verify_log(public_key: bytes, heads: Iterable[witness.Head] = (),
+               now: datetime | None = None) -> Report:
+    """Verify the stored chain, its witnessed heads, and that its head is signed in time."""
     report = verify_database(public_key)
+    heads = sorted(set(heads))
+    if report.ok and heads:
+        finding = witness.check(heads, public_key, report.head_seq)
+        if finding is not None:
+            return report.fail(finding.seq, finding.problem)
+        report.witnessed = len(heads)
+    if report.ok:
+        _check_coverage(report, now or utcnow())
+    return report
+
+
+def _check_coverage(report: Report, now: datetime) -> None:
+    """Fail on an unsigned head older than T, or on rows newer than the log's last event."""
+    limit = timedelta(minutes=checkpoints.minutes())
+    _count_late(report, limit)
+    latest = db.session.scalar(select(func.max(AuditCheckpoint.seq))) or 0
+    head_at = db.session.scalar(select(audit.AuditEvent.at).where(
+        audit.AuditEvent.seq == report.head_seq))
+    if report.head_seq > latest:
+        first_at = db.session.scalar(select(audit.AuditEvent.at).where(
+            audit.AuditEvent.seq == latest + 1))
+        report.unsigned = report.head_seq - latest
+        report.unsigned_minutes = (now - first_at).total_seconds() / 60
+        if now - first_at > limit + GRACE:
+            report.fail(latest + 1, f"{report.unsigned} events after the last checkpoint have "
+                                    f"waited {report.unsigned_minutes:.0f} minutes for a "
+                                    f"signature (at most {limit.total_seconds() / 60:g}): the "
+                                    "head is not covered")
+            return
+    newest = max(filter(None, [db.session.scalar(select(func.max(User.created_at))),
+                               db.session.scalar(select(func.max(Subject.created_at)))]),
+                 default=None)
+    if newest is not None and (head_at is None or newest > head_at + limit):
+        # Creating an account or a candidate is always recorded, in the same transaction.
+        where = f"event {report.head_seq}" if head_at else "its first event"
+        report.fail(None, f"the database holds accounts or candidates created after the log's "
+                          f"last event ({where}): the log was emptied or its tail removed")
+
+
+_WAITS = text(
+    "SELECT c.at AS signed_at, e.at AS first_at FROM (SELECT seq, at, "
+    "coalesce(lag(seq) OVER (ORDER BY seq), 0) + 1 AS first FROM audit_checkpoint) c "
+    "JOIN audit_event e ON e.seq = c.first"
+).columns(column("signed_at", UTCDateTime), column("first_at", UTCDateTime))
+
+
+def _count_late(report: Report, limit: timedelta) -> None:
+    """Count checkpoints that signed an event older than T: a worker that was stopped, or a
+    checkpoint deleted between them. A warning: an honest log may have them."""
+    for signed_at, first_at in db.session.execute(_WAITS):
+        wait = signed_at - first_at
+        if wait > limit + GRACE:
+            report.late += 1
+            report.late_minutes = max(report.late_minutes, wait.total_seconds() / 60)
+
+
+def verify_and_record(public_key: bytes, *, actor,
+                      heads: Iterable[witness.Head] = ()) -> Report:
+    """Verify the stored log (and witnessed heads), then record what was found."""
+    report = verify_log(public_key, heads)
     db.session.rollback()  # end the verifying read before the append takes the chain lock
     audit.record(audit.AuditAction.AUDIT_VERIFIED, actor=actor, ok=report.ok,
-                 events=report.events, checkpoints=report.checkpoints, bad_seq=report.bad_seq)
+                 events=report.events, checkpoints=report.checkpoints, bad_seq=report.bad_seq,
+                 unsigned=report.unsigned, late=report.late, witnessed=report.witnessed)
     return report

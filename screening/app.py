@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from compliance import api_tokens, audit, outbox, retention, web  # noqa: F401 (tasks, models)
+    from compliance import api_tokens, audit, head_digest, outbox, retention, web  # noqa: F401
     from screening import reports, runs  # noqa: F401 (declare the run and report tasks)
     from screening.api import idempotency  # noqa: F401 (declares its sweep)
 

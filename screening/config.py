@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from compliance import witness
 from compliance.keys import KEY_NAMES
 
 PREFIX = "FAIRSCREEN"
@@ -31,8 +32,9 @@ DEFAULTS = {
     "WORKERS": 2,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
-    "AUDIT_CHECKPOINT_EVERY": 1000,
-    "AUDIT_CHECKPOINT_MINUTES": 60,
+    # The unsigned head is what a database owner could rewrite unseen: keep it minutes old.
+    "AUDIT_CHECKPOINT_EVERY": 100,
+    "AUDIT_CHECKPOINT_MINUTES": 5,
     "RETENTION_BATCH": 5000,  # subjects erased per committed batch of a sweep
     "API_RATE_LIMIT": "120 per minute",  # per personal API token
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After and X-RateLimit-* on limited routes
@@ -55,7 +57,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_prefixed_env(PREFIX)
     if test_config:
         app.config.update(test_config)
+    _read_key_files(app)
     _derive(app)
+    problem = witness.location_problem(app.config)
+    if problem:
+        raise ConfigError(problem)
     missing = [name for name in REQUIRED_SECRETS if not app.config.get(name)]
     if missing and not app.testing and not _running_init():
         raise ConfigError(
@@ -63,6 +69,20 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             f"`flask --app wsgi init` (or `keys init`) to generate it into "
             f"{Path(app.instance_path) / SECRETS_FILE}."
         )
+
+
+def _read_key_files(app: Flask) -> None:
+    """Take a key from the file FAIRSCREEN_<NAME>_FILE names, over any other source: keys can
+    live outside the instance folder (a mounted secret), apart from the data they protect."""
+    for name in KEY_NAMES:
+        path = app.config.get(f"{name}_FILE")
+        if not path:
+            continue
+        try:
+            app.config[name] = Path(path).expanduser().read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{PREFIX}_{name}_FILE names {path}, which cannot be read "
+                              f"({type(error).__name__}).") from None
 
 
 def _derive(app: Flask) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from compliance.accounts import Role, User, create_user, find_user
 from compliance.db import db
+from compliance.key_commands import provided_keys
 from compliance.keys import create_missing_keys
 from compliance.organisation import get_settings, update_settings
 from compliance.reports.signing import ensure_signing_identity
@@ -56,7 +57,7 @@ def init_command() -> None:
     """Create the instance folder with generated secrets and migrate the database."""
     instance = Path(current_app.instance_path)
     created = write_secrets(instance / SECRETS_FILE)
-    created += create_missing_keys(instance / SECRETS_FILE)
+    created += create_missing_keys(instance / SECRETS_FILE, provided_keys())
     for name in created:
         click.echo(f"Generated {name} into {instance / SECRETS_FILE} (mode 0600).")
     signing = ensure_signing_identity()

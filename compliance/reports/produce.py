@@ -10,6 +10,7 @@ from compliance.reports.records import KINDS, AccessReport, Dpia, RecordOfProces
 from compliance.reports.signing import sign_pdf
 from compliance.reports.trail import TrailScope, export_document, render_trail
 from compliance.subjects import Subject
+from compliance.witness import Head
 
 Progress = Callable[[str], None]  # told "rendering", then "signing"
 REASON = "Fairscreen report: issued by the controller, verifiable with its certificate"
@@ -36,8 +37,9 @@ def produce_record(record: AccessReport | RecordOfProcessing | Dpia, *, actor: A
                    subject: Subject | None = None, progress: Progress | None = None) -> bytes:
     """Render one of the records, sign it and audit that it was issued; caller commits."""
     progress = progress or _quiet
+    head = audit.checkpoint_head()  # signed and stored now; the PDF carries it as a witness
     progress("rendering")
-    pdf = render_record(record, lang=lang)
+    pdf = render_record(record, lang=lang, audit_head=Head.of(head).line() if head else None)
     progress("signing")
     signed = sign_pdf(pdf, reason=REASON)
     kind = KINDS[type(record)][1].split(".")[1]

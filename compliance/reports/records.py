@@ -154,9 +154,11 @@ RETENTION_LABELS = {
 }
 
 
-def data_bytes(record: Any, data_format: str) -> bytes:
+def data_bytes(record: Any, data_format: str, audit_head: str | None = None) -> bytes:
     """Encode a report's content as the JSON the PDF embeds."""
     body = {"format": data_format, **dataclasses.asdict(record)}
+    if audit_head:
+        body["audit_head"] = audit_head
     return json.dumps(body, ensure_ascii=False, default=_encode, indent=1).encode()
 
 
@@ -166,11 +168,13 @@ def _encode(value: Any) -> str:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def render_record(record: AccessReport | RecordOfProcessing | Dpia, *, lang: str) -> bytes:
-    """Render one of the three reports as an unsigned PDF/A-3b with its JSON attached."""
+def render_record(record: AccessReport | RecordOfProcessing | Dpia, *, lang: str,
+                  audit_head: str | None = None) -> bytes:
+    """Render one of the three reports as an unsigned PDF/A-3b with its JSON attached; the
+    audit log's signed head, if given, is printed and attached as a witness of the log."""
     template, data_format, title = KINDS[type(record)]
-    data = data_bytes(record, data_format)
+    data = data_bytes(record, data_format, audit_head)
     return render_pdf(template, lang, data=data, data_name=data_format.split(".")[1] + ".json",
                       title=title, record=record, controller=record.controller, labels=DATA_LABELS,
-                      retention_labels=RETENTION_LABELS,
+                      retention_labels=RETENTION_LABELS, audit_head=audit_head,
                       data_digest=digest(data), generated_at=utcnow())

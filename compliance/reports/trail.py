@@ -22,6 +22,7 @@ from compliance.reports.records import controller_from_settings
 from compliance.reports.render import render_pdf
 from compliance.reports.verify import verify_export_bytes
 from compliance.verify import Report
+from compliance.witness import Head
 
 __all__ = ["ExportError", "TrailScope", "export_document", "render_trail"]
 
@@ -109,6 +110,12 @@ def _covering(events: list[dict[str, Any]], checkpoint_seqs: list[int]) -> dict[
     return covering
 
 
+def _head_line(document: dict[str, Any]) -> str | None:
+    """The log's head stored at export time, as a line a reader can copy into a check."""
+    head = document.get("head_checkpoint")
+    return Head.of(head).line() if isinstance(head, dict) else None
+
+
 def render_trail(document: dict[str, Any], scope: TrailScope, *, lang: str,
                  trusted_key: bytes | None = None) -> bytes:
     """Render the trail PDF (unsigned): summary page, events in order, then the checkpoints."""
@@ -118,6 +125,6 @@ def render_trail(document: dict[str, Any], scope: TrailScope, *, lang: str,
         "trail.html", lang, data=raw, data_name=DATA_NAME, title=_l("Audit trail"), scope=scope,
         summary=summary, document=document, checkpoints=checkpoints_of(document),
         controller=controller_from_settings(), data_digest=digest(raw), generated_at=utcnow(),
-        bad_seq=summary.verification.bad_seq,
+        bad_seq=summary.verification.bad_seq, audit_head=_head_line(document),
         events=(e for e in document["events"] if not e.get("redacted")),
     )

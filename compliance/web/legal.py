@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from compliance import checkpoints, legal_views
+from compliance import checkpoints, legal_views, witness
 from compliance.accounts import Role
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
 from compliance.subjects import RetentionReason
-from compliance.verify import verify_and_record
+from compliance.verify import Report, verify_and_record
 from compliance.web.gates import roles_only
 
 bp = Blueprint("legal", __name__, url_prefix="/legal")
@@ -66,6 +66,7 @@ ACTION_LABELS = {
     AuditAction.API_TOKEN_CREATED: _l("API token created"),
     AuditAction.API_TOKEN_REVOKED: _l("API token revoked"),
     AuditAction.PERSONAL_DATA_VIEWED: _l("Personal data viewed by staff"),
+    AuditAction.AUDIT_HEAD_SENT: _l("Signed audit head sent to the DPO"),
 }
 REASON_LABELS = {
     RetentionReason.UNDECIDED: _l("No decision within the backstop period"),
@@ -142,6 +143,11 @@ def audit_log():
 
 @bp.get("/integrity")
 def integrity():
+    return _integrity_page()
+
+
+def _integrity_page(errors: dict | None = None, values: dict | None = None,
+                    witnessed: Report | None = None, status: int = 200):
     events, head_hash = legal_views.chain_head()
     return render_template(
         "legal/integrity.html", events=events, head_hash=head_hash,
@@ -149,7 +155,39 @@ def integrity():
         checkpoints=legal_views.recent_checkpoints(),
         every=current_app.config["AUDIT_CHECKPOINT_EVERY"],
         minutes=current_app.config["AUDIT_CHECKPOINT_MINUTES"],
-    )
+        witness_file=bool(current_app.config.get(witness.WITNESS_FILE)),
+        errors=errors or {}, values=values or {}, witnessed=witnessed,
+    ), status
+
+
+@bp.post("/integrity/witness")
+def verify_witnessed():
+    """Check the log against heads counsel kept: pasted text, or an uploaded witness file,
+    export, PDF report or saved digest."""
+    pasted, upload = request.form.get("heads", ""), request.files.get("witness")
+    sources = {"heads": pasted.encode()} if pasted.strip() else {}
+    if upload is not None and upload.filename:
+        sources["witness"] = upload.read()
+    if not sources:
+        return _integrity_page({"heads": _("Paste signed heads or choose a file.")},
+                               request.form, status=422)
+    heads, errors = [], {}
+    for field, data in sources.items():
+        try:
+            found = witness.heads_in(data)
+        except witness.WitnessError:
+            found = []
+        if not found:
+            errors[field] = _("No signed audit head found here: paste lines that start with "
+                              "fairscreen-audit-head, or choose a witness file, an audit "
+                              "export or a PDF report.")
+        heads += found
+    if errors:
+        return _integrity_page(errors, request.form, status=422)
+    report = verify_and_record(checkpoints.instance_public_key(), actor=current_user,
+                               heads=heads)
+    db.session.commit()
+    return _integrity_page(values=request.form, witnessed=report)
 
 
 @bp.post("/integrity/verify")
@@ -161,6 +199,10 @@ def verify_now():
                 "verified.", events=report.events, checkpoints=report.checkpoints))
     else:
         flash(_("The audit log FAILED verification at event %(seq)s.", seq=report.bad_seq))
+    if report.unsigned:
+        flash(_("%(count)d events after the last checkpoint are not signed yet; the oldest "
+                "waited %(minutes)d minutes.", count=report.unsigned,
+                minutes=round(report.unsigned_minutes)))
     return redirect(url_for("legal.integrity"))
 
 
