@@ -40,6 +40,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+HSTS = "max-age=31536000; includeSubDomains"  # one year, as the HSTS preload list asks
 
 ERROR_TITLES = {
     400: _l("The request could not be understood"),
@@ -101,8 +102,12 @@ def http_url(value: str | None) -> str | None:
 def add_security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if current_user and current_user.is_authenticated:
-        response.headers.setdefault("Cache-Control", "no-store")
+    if request.is_secure or (current_app.config.get("PUBLIC_URL") or "").startswith("https:"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.endpoint != "static":
+        # Candidate pages and downloads, and staff pages, show personal data: no copy may stay
+        # in a browser or proxy cache. This overrides send_file's own caching defaults.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
