@@ -35,6 +35,7 @@ from compliance.db import db
 from compliance.schemas import ApiTokenSchema, LoginSchema, PasswordChangeSchema, PreferencesSchema
 from compliance.validation import load_form
 from compliance.web import limiter
+from compliance.web.redirects import safe_target
 from compliance.web.sessions import renew_session, start_session
 
 bp = Blueprint("auth", __name__)
@@ -101,7 +102,7 @@ def index():
 @per_account
 def login():
     if current_user.is_authenticated:
-        return redirect(home_for(current_user))
+        return redirect(safe_target(request.args.get("next"), home_for(current_user)))
     errors, values = {}, {}
     if request.method == "POST":
         values = {"email": request.form.get("email", "")}
@@ -111,7 +112,7 @@ def login():
             db.session.commit()
             if user:
                 start_session(user)
-                return redirect(home_for(user))
+                return redirect(safe_target(request.args.get("next"), home_for(user)))
             g.password_refused = True
             errors = {"form": _("The e-mail address or password is not right.")}
     return render_template("auth/login.html", errors=errors, values=values), (
