@@ -71,9 +71,9 @@ def _password_refused(_response: Response) -> bool:
     return g.get("password_refused", False)
 
 
-# Per address, every attempt counts; per account, only wrong passwords, from any address, so
-# that a spray from many addresses is held back without letting a stranger lock out a user
-# who keeps logging in.
+# Per address, every attempt counts. Per account, only wrong passwords count, from any address:
+# a spray from many addresses is held back, and a user's own logins never use the budget up.
+# The price: whoever knows an address can keep its owner out for up to one window.
 per_address = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"],
                                    scope="password-address", methods=["POST"],
                                    on_breach=_refused)
