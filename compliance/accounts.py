@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from compliance import audit
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, str_enum, utcnow
+from compliance.personal import keyed_hash
 
 _HASHERS = {
     # argon2id with the parameters RFC 9106 recommends for low-memory machines.
@@ -52,10 +53,16 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session's identity: raising it ends all the user's sessions at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """Name the user in the session cookie together with the current session version."""
+        return f"{self.id}:{self.session_version}"
 
 
 def find_user(email: str) -> User | None:
@@ -82,6 +89,8 @@ def update_user(user: User, *, actor, role: Role | None = None, active: bool | N
         user.role, changed = role, [*changed, "role"]
     if active is not None and active != user.active:
         user.active, changed = active, [*changed, "active"]
+        if not active:
+            _raise_session_version(user)  # reactivation must not revive an old cookie
     if language is not None and language != user.language:
         user.language, changed = language, [*changed, "language"]
     if changed:
@@ -90,9 +99,44 @@ def update_user(user: User, *, actor, role: Role | None = None, active: bool | N
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Replace a user's password hash."""
-    user.password_hash = _hasher().hash(password)
+def change_password(user: User, current: str, new: str, *, actor) -> bool:
+    """Replace the password if `current` is right, ending every session of the user."""
+    try:
+        _hasher().verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        return False
+    user.password_hash = _hasher().hash(new)
+    _raise_session_version(user)
+    audit.record(AuditAction.USER_UPDATED, actor=actor, objects={"user": user.id},
+                 fields=["password"], role=user.role.value, active=user.active)
+    return True
+
+
+def end_sessions(user: User, *, actor) -> None:
+    """Log the user out everywhere: every session cookie issued so far stops working."""
+    _raise_session_version(user)
+    audit.record(AuditAction.SESSIONS_ENDED, actor=actor, objects={"user": user.id})
+
+
+def log_out(user: User) -> None:
+    """End the user's sessions, so that a copy of this session's cookie is worthless too."""
+    _raise_session_version(user)
+    audit.record(AuditAction.LOGOUT, actor=user)
+
+
+def _raise_session_version(user: User) -> None:
+    # Computed by the database, so two concurrent raises cannot both write the same value.
+    user.session_version = User.session_version + 1
+    db.session.flush()
+
+
+def login_throttle_key(email: str) -> str:
+    """Key the per-account login limit by the blind hash of the address as find_user reads it.
+
+    Every spelling that find_user maps to one account shares one key, whether or not the
+    account exists, and the clear address never reaches the rate-limit store.
+    """
+    return keyed_hash(email.strip().lower(), purpose="login")
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -108,6 +152,6 @@ def authenticate(email: str, password: str) -> User | None:
                      objects={"user": user.id} if user else {})
         return None
     if _hasher().check_needs_rehash(user.password_hash):
-        set_password(user, password)
+        user.password_hash = _hasher().hash(password)
     audit.record(AuditAction.LOGIN_SUCCEEDED, actor=user)
     return user

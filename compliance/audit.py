@@ -71,6 +71,7 @@ class AuditAction(enum.StrEnum):
     API_TOKEN_REVOKED = "api_token.revoked"
     PERSONAL_DATA_VIEWED = "personal_data.viewed"  # by staff; the candidate's own is DATA_ACCESSED
     AUDIT_HEAD_SENT = "audit.head_sent"  # a signed head e-mailed outside the database
+    SESSIONS_ENDED = "sessions.ended"  # every session of a user, by the user or an admin
 
 
 class AuditEvent(db.Model):

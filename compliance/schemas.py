@@ -10,6 +10,16 @@ from compliance.validation import REQUIRED, choice, email, integer, text
 MIN_PASSWORD = 12
 
 
+def new_password() -> fields.String:
+    """A password being set: at least MIN_PASSWORD characters."""
+    return fields.String(
+        required=True,
+        validate=validate.Length(min=MIN_PASSWORD, max=1024,
+                                 error=_l("Use {min} to {max} characters.")),
+        error_messages={"required": REQUIRED},
+    )
+
+
 class LoginSchema(Schema):
     email = text(254)
     password = text(1024)
@@ -19,12 +29,12 @@ class UserCreateSchema(Schema):
     email = email()
     name = text(120)
     role = choice(Role)
-    password = fields.String(
-        required=True,
-        validate=validate.Length(min=MIN_PASSWORD, max=1024,
-                                 error=_l("Use {min} to {max} characters.")),
-        error_messages={"required": REQUIRED},
-    )
+    password = new_password()
+
+
+class PasswordChangeSchema(Schema):
+    current_password = text(1024)
+    new_password = new_password()
 
 
 class UserUpdateSchema(Schema):

@@ -24,7 +24,9 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "fairscreen_session",
     "IDLE_TIMEOUT_MINUTES": 30,
+    "SESSION_MAX_HOURS": 12,  # a session ends this long after login, however busy
     "LOGIN_RATE_LIMIT": "5 per minute",
+    "LOGIN_ACCOUNT_RATE_LIMIT": "10 per hour",  # failed logins per account, from any address
     "PORTAL_RATE_LIMIT": "60 per minute",
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en", "nl"],
@@ -103,6 +105,10 @@ def _derive(app: Flask) -> None:
     config.setdefault("SQLALCHEMY_BINDS", {"vault": vault_url})
     config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(config["IDLE_TIMEOUT_MINUTES"]))
+    hours = config["SESSION_MAX_HOURS"]
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 720:
+        raise ConfigError(f"{PREFIX}_SESSION_MAX_HOURS must be a number of hours above 0 "
+                          f"and at most 720, not {hours!r}.")
 
 
 def _running_init() -> bool:

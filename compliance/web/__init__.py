@@ -9,19 +9,17 @@ from flask import (
     has_request_context,
     render_template,
     request,
-    session,
 )
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager, current_user, logout_user
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from compliance.accounts import User
-from compliance.db import db, utcnow
+from compliance.web import sessions
 from compliance.web.problems import problem_response, wants_problem
 
 login_manager = LoginManager()
@@ -42,6 +40,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+HSTS = "max-age=31536000; includeSubDomains"  # one year, as the HSTS preload list asks
 
 ERROR_TITLES = {
     400: _l("The request could not be understood"),
@@ -70,7 +69,8 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path + "/translations"))
     limiter.init_app(app)
-    app.before_request(enforce_idle_timeout)
+    login_manager.user_loader(sessions.load_user)
+    app.before_request(sessions.enforce_limits)
     app.after_request(add_security_headers)
     app.context_processor(lambda: {"current_locale": select_locale()})
     app.jinja_env.filters["http_url"] = http_url
@@ -78,12 +78,6 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, render_error)
     app.register_error_handler(HTTPException, render_other_error)
     app.register_error_handler(CSRFError, render_csrf_error)
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
 
 
 def select_locale() -> str:
@@ -105,32 +99,23 @@ def http_url(value: str | None) -> str | None:
     return None
 
 
-def enforce_idle_timeout() -> None:
-    """Log out a session that has been idle longer than IDLE_TIMEOUT_MINUTES."""
-    if request.endpoint == "static":
-        return
-    now = int(utcnow().timestamp())
-    last_seen = session.get("last_seen")
-    limit = 60 * int(current_app.config["IDLE_TIMEOUT_MINUTES"])
-    if current_user.is_authenticated and last_seen is not None and now - last_seen > limit:
-        logout_user()
-        session.clear()
-    if current_user.is_authenticated:
-        session.permanent = True
-        session["last_seen"] = now
-
-
 def add_security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if current_user and current_user.is_authenticated:
-        response.headers.setdefault("Cache-Control", "no-store")
+    if request.is_secure or (current_app.config.get("PUBLIC_URL") or "").startswith("https:"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.endpoint != "static":
+        # Candidate pages and downloads, and staff pages, show personal data: no copy may stay
+        # in a browser or proxy cache. This overrides send_file's own caching defaults.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def render_error(error):
     if wants_problem():
         return problem_response(error)
+    if getattr(error, "response", None) is not None:
+        return error.response  # a page of its own, such as the login form's rate-limit message
     code = getattr(error, "code", 500) or 500
     message = None
     if code == 429:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance import outbox
-from compliance.accounts import Role, User, create_user, find_user, update_user
+from compliance.accounts import Role, User, create_user, end_sessions, find_user, update_user
 from compliance.db import db
 from compliance.organisation import get_settings, update_settings
 from compliance.schemas import SettingsSchema, UserCreateSchema, UserUpdateSchema
@@ -62,6 +62,16 @@ def edit_user(user_id: int):
         values = {"role": request.form.get("role"), "active": "active" in request.form}
     return render_template("admin/user_edit.html", user=user, errors=errors, values=values,
                            roles=list(Role)), 422 if errors else 200
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+def end_user_sessions(user_id: int):
+    """Log a user out everywhere, for instance after a lost laptop."""
+    user = db.get_or_404(User, user_id)
+    end_sessions(user, actor=current_user)
+    db.session.commit()
+    flash(_("Every session of this user is ended."))
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.get("/outbox")

@@ -67,6 +67,7 @@ ACTION_LABELS = {
     AuditAction.API_TOKEN_REVOKED: _l("API token revoked"),
     AuditAction.PERSONAL_DATA_VIEWED: _l("Personal data viewed by staff"),
     AuditAction.AUDIT_HEAD_SENT: _l("Signed audit head sent to the DPO"),
+    AuditAction.SESSIONS_ENDED: _l("Logged out everywhere"),
 }
 REASON_LABELS = {
     RetentionReason.UNDECIDED: _l("No decision within the backstop period"),

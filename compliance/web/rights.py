@@ -8,6 +8,7 @@ from compliance import rights
 from compliance.accounts import Role
 from compliance.db import db
 from compliance.web.gates import roles_only
+from compliance.web.redirects import safe_target
 
 bp = Blueprint("rights", __name__, url_prefix="/legal/rights")
 
@@ -44,9 +45,7 @@ def hold():
 
     subject = db.get_or_404(Subject, request.form.get("subject_id", type=int) or 0)
     reason = request.form.get("reason", "").strip()
-    back = request.form.get("back") or url_for("rights.requests")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("rights.requests")  # never redirect off-site
+    back = safe_target(request.form.get("back"), url_for("rights.requests"))
     if not reason or len(reason) > 2000:
         flash(_("Give a reason of at most 2000 characters."))
         return redirect(back)

@@ -97,8 +97,8 @@ def test_demo_password_logs_in(tmp_path):
     out = flask(["demo"], env).stdout
     line = next(row for row in out.splitlines() if "recruiter@demo" in row)
     password = line.split()[-1]
-    app = create_app({"TESTING": True, "SECRET_KEY": json.loads(
-        (instance / "secrets.json").read_text())["SECRET_KEY"],
+    # The instance's secrets as generated (the login throttle needs the blind-index key too).
+    app = create_app({"TESTING": True, **json.loads((instance / "secrets.json").read_text()),
         "DATABASE_URL": f"sqlite:///{instance / 'fairscreen.db'}", "WTF_CSRF_ENABLED": False,
         "HUEY_SQLITE_PATH": str(tmp_path / "q.db")})
     response = app.test_client().post(
