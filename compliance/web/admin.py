@@ -66,7 +66,7 @@ def edit_user(user_id: int):
 
 @bp.get("/outbox")
 def outbox_page():
-    return render_template("admin/outbox.html", messages=outbox.recent(),
+    return render_template("admin/outbox.html", messages=outbox.recent_masked(),
                            smtp=outbox.smtp_configured())
 
 
