@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import ForeignKey, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Integer, String, Text, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from compliance import audit
 from compliance.audit import AuditAction
@@ -33,6 +33,7 @@ _LINK = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 # A link's token is 43 URL-safe characters (compliance.tokens); a link written without a scheme
 # (a PUBLIC_URL set to a bare host name) would still carry one.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,}")
+_TO_SEND = "outbox.to_send"  # ids of the QUEUED messages stored in a session's transaction
 
 
 class Status(enum.StrEnum):
@@ -68,7 +69,7 @@ def smtp_configured() -> bool:
 
 def store(subject: Subject, *, kind: str, recipient: str, title: str, body: str,
           language: str) -> OutboxMessage:
-    """Put a message in the outbox; commit, then call `dispatch` to send it."""
+    """Put a message in the outbox; with SMTP, it is handed to the queue once the caller commits."""
     message = OutboxMessage(subject=subject, kind=kind, recipient=recipient, title=title,
                             body=body, language=language,
                             status=Status.QUEUED if smtp_configured() else Status.STORED)
@@ -76,13 +77,23 @@ def store(subject: Subject, *, kind: str, recipient: str, title: str, body: str,
     db.session.flush()
     audit.record(AuditAction.NOTIFICATION_SENT, actor="system", subject=subject,
                  objects={"message": message.id}, kind=kind, channel=message.status.value)
+    if message.status == Status.QUEUED:
+        db.session.info.setdefault(_TO_SEND, []).append(message.id)
     return message
 
 
-def dispatch(message_id: int) -> None:
-    """Hand a committed message to the queue, which sends it over SMTP."""
-    if smtp_configured():
+@event.listens_for(Session, "after_commit")
+def _send_committed(session: Session) -> None:
+    """Queue the messages this transaction stored: nothing is sent for a rolled-back change,
+    and no caller (page, API, background run) can forget to send."""
+    for message_id in session.info.pop(_TO_SEND, []):
         enqueue("outbox.send", message_id)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous_transaction) -> None:
+    if not previous_transaction.nested:
+        session.info.pop(_TO_SEND, None)
 
 
 @task("outbox.send")
@@ -112,6 +123,9 @@ def _attempt_failed(message_id: int, error: Exception) -> None:
     # The class and the reply code only: a server's reply text may quote the address.
     message.last_error = describe(error)
     again = retriable(error) and message.attempts < MAX_ATTEMPTS
+    current_app.logger.warning("outbox: message %s, attempt %s: %s%s", message.id,
+                               message.attempts, message.last_error,
+                               ", will retry" if again else ", failed")
     if not again:
         message.status = Status.FAILED
         message.body = mask_links(message.body)  # never sent: nobody may hold its links

@@ -58,8 +58,9 @@ def test_without_smtp_the_outbox_shows_the_message_but_no_usable_link(
 
 
 def test_a_message_waiting_for_smtp_shows_no_usable_link(app, client, db, login, admin,
-                                                          case_candidate):
-    app.config["MAIL_SERVER"] = "127.0.0.1"  # configured, but the message is not sent yet
+                                                          case_candidate, monkeypatch):
+    app.config["MAIL_SERVER"] = "127.0.0.1"
+    monkeypatch.setattr(app.extensions["huey"], "immediate", False)  # no worker runs the queue
     request_consent(case_candidate, actor="system")
     db.session.commit()
     links = stored_links(db)

@@ -4,6 +4,7 @@ The attacks: vacancy titles that try to become headers of the candidate's e-mail
 that cannot be delivered, which must end as failed with an audit event, never queued for ever.
 """
 
+import re
 import socket
 from email import policy
 from email.parser import BytesParser
@@ -134,10 +135,9 @@ def test_a_stored_hostile_subject_cannot_add_a_header(app, db, make_candidate, i
                                                      shown):
     """Whatever reaches the outbox (not only rendered notices) goes through one header writer."""
     candidate = make_candidate()
-    message = outbox.store(candidate.subject, kind="consent_request", recipient=candidate.email,
-                           title=title, body=f"Body about {title}\n", language="en")
+    outbox.store(candidate.subject, kind="consent_request", recipient=candidate.email,
+                 title=title, body=f"Body about {title}\n", language="en")
     db.session.commit()
-    outbox.dispatch(message.id)
     _recipients, email = arrived(inbox)
     assert email.keys() == HEADERS and email["Subject"] == shown
     assert the_message(db).status == Status.SENT
@@ -149,11 +149,9 @@ def test_a_stored_hostile_subject_cannot_add_a_header(app, db, make_candidate, i
 def test_a_hostile_recipient_is_refused_and_the_message_failed(app, db, make_candidate, inbox,
                                                               address):
     candidate = make_candidate()
-    message = outbox.store(candidate.subject, kind="consent_request", recipient=address,
-                           title="Hello", body="See http://127.0.0.1/consent/abc\n",
-                           language="en")
+    outbox.store(candidate.subject, kind="consent_request", recipient=address,
+                 title="Hello", body="See http://127.0.0.1/consent/abc\n", language="en")
     db.session.commit()
-    outbox.dispatch(message.id)
     assert inbox.attempts == 0  # refused before any server saw it
     message = the_message(db)
     assert message.status == Status.FAILED and message.attempts == 1
@@ -223,3 +221,22 @@ def test_a_failure_nobody_foresaw_still_ends_failed(app, db, client, login, recr
     message = the_message(db)
     assert message.status == Status.FAILED and message.last_error == "ValueError"
     assert len(failures(db)) == 1
+
+
+def test_every_message_of_a_case_is_sent_not_only_the_first(client, db, login, recruiter,
+                                                           case_candidate, blog, inbox):
+    """The notice after a screening is stored by a background run: it must be sent too."""
+    login(recruiter)
+    client.post(f"/candidates/{case_candidate.id}/consent-request")
+    _recipients, email = arrived(inbox)
+    consent = re.search(r"https?://[^/\s]+(/consent/[\w-]+)", email.get_body().get_content())
+    answer = client.post(consent.group(1), data={
+        "agree-rss": "yes", "account-rss": blog, "agree-github": "no", "agree-x-archive": "no"})
+    assert answer.status_code == 302
+    assert client.post(f"/candidates/{case_candidate.id}/screening").status_code == 302
+    db.session.rollback()
+    statuses = {m.kind: m.status for m in db.session.scalars(db.select(OutboxMessage))}
+    assert statuses == {"consent_request": Status.SENT, "screened_notice": Status.SENT}
+    assert len(inbox.messages) == 2
+    notice = BytesParser(policy=STRICT).parsebytes(inbox.messages[1][1])
+    assert notice["Subject"].startswith("What we found in your public posts")
