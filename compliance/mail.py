@@ -92,6 +92,7 @@ def header(name: HeaderName, text: str = "", *, address: str | None = None) -> W
     if len(text) > MAX_HEADER_TEXT:
         text = text[:MAX_HEADER_TEXT - 1].rstrip() + "\u2026"
     if name in ADDRESS_HEADERS:
+        address = _ascii_domain(address)
         if address is None or not _ADDRESS.fullmatch(address) or "=?" in address \
                 or len(address) > 254:
             raise InvalidMessage(f"{name.value}: not a plain e-mail address")
@@ -107,6 +108,18 @@ def header(name: HeaderName, text: str = "", *, address: str | None = None) -> W
     if not text or not _plain(text):  # Date and Message-ID are made here, never by a person
         raise InvalidMessage(f"{name.value}: not plain ASCII")
     return WrittenHeader(name, text, [text])
+
+
+def _ascii_domain(address: str | None) -> str | None:
+    """Write an internationalised domain in its ASCII form (IDNA); the local part stays as is
+    (a non-ASCII one needs SMTPUTF8, which is not used, so it is refused)."""
+    if address is None or "@" not in address:
+        return address
+    local, _at, domain = address.rpartition("@")
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return None
 
 
 def _plain(text: str) -> bool:

@@ -113,3 +113,8 @@ def test_the_policy_raises_on_a_message_defect():
 def test_only_a_plain_address_is_written(address):
     with pytest.raises(InvalidMessage):
         header(HeaderName.TO, address=address)
+
+
+def test_an_internationalised_domain_is_written_in_ascii():
+    assert header(HeaderName.TO, address="jan@b\u00fccher.example").address == \
+        "jan@xn--bcher-kva.example"
