@@ -8,11 +8,20 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.
 
 .PHONY: run test setup model lint translations extract benchmarks clean
 
+# Staff never see candidates' links, so the demo's mail goes to a local catcher that prints
+# them (flask mailcatcher); a FAIRSCREEN_MAIL_SERVER set by the caller is used instead.
+MAIL_CATCHER_PORT ?= 8025
+
 run: setup
 	$(FLASK) init
 	$(FLASK) demo
-	@echo "Starting the task consumer and the web server on http://127.0.0.1:5000 (Ctrl-C stops both)."
-	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@echo "Starting the mail catcher, the task consumer and the web server on http://127.0.0.1:5000 (Ctrl-C stops them)."
+	@trap 'kill $$worker $$catcher 2>/dev/null' EXIT INT TERM; \
+	  if [ -z "$$FAIRSCREEN_MAIL_SERVER" ]; then \
+	    export FAIRSCREEN_MAIL_SERVER=127.0.0.1 FAIRSCREEN_MAIL_PORT=$(MAIL_CATCHER_PORT) \
+	      FAIRSCREEN_MAIL_USE_TLS=false FAIRSCREEN_MAIL_USERNAME=; \
+	    $(FLASK) mailcatcher --port $(MAIL_CATCHER_PORT) & catcher=$$!; \
+	  fi; \
 	  $(FLASK) worker & worker=$$!; \
 	  FAIRSCREEN_SESSION_COOKIE_SECURE=$${FAIRSCREEN_SESSION_COOKIE_SECURE:-false} \
 	  $(FLASK) run --host 127.0.0.1 --port 5000

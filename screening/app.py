@@ -76,6 +76,7 @@ def register_commands(app: Flask) -> None:
     from compliance.audit_commands import audit_cli
     from compliance.commands import users_cli
     from compliance.key_commands import keys_cli
+    from compliance.mailcatcher import mailcatcher_command
     from compliance.reports.commands import reports_cli
     from compliance.retention_commands import retention_cli
     from screening import report_commands  # noqa: F401 (adds its commands to reports_cli)
@@ -85,6 +86,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(mailcatcher_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(keys_cli)
     app.cli.add_command(audit_cli)

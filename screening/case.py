@@ -27,7 +27,7 @@ def scope(candidate: Candidate) -> dict:
 
 
 def request_consent(candidate: Candidate, *, actor) -> outbox.OutboxMessage:
-    """Ask the candidate for consent by e-mail; commit, then `outbox.dispatch(message.id)`."""
+    """Ask the candidate for consent by e-mail (sent when the caller commits)."""
     if candidate.state not in ASKABLE:
         raise CaseError("state")
     if candidate.vacancy.assessment is None:

@@ -7,6 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from compliance.consent import Notice
+from compliance.mail import clean_text
 from compliance.organisation import get_settings
 from screening.labels import source_label
 from screening.models import Candidate
@@ -86,9 +87,11 @@ def render_email(template: str, candidate: Candidate, **context) -> tuple[str, s
     """Render an e-mail's subject line and body in the candidate's language."""
     with force_locale(candidate.language):
         body = render_template(f"email/{template}.txt", candidate=candidate,
+                               vacancy_title=clean_text(candidate.vacancy.title),
                                settings=get_settings(), **context)
     title, _sep, rest = body.partition("\n")
-    return title.strip(), rest.strip() + "\n"
+    # One line, as it will be sent: a title's control or separator characters are spaces.
+    return clean_text(title), rest.strip() + "\n"
 
 
 def public_url(path: str) -> str:

@@ -76,7 +76,7 @@ def end_user_sessions(user_id: int):
 
 @bp.get("/outbox")
 def outbox_page():
-    return render_template("admin/outbox.html", messages=outbox.recent(),
+    return render_template("admin/outbox.html", messages=outbox.recent_masked(),
                            smtp=outbox.smtp_configured())
 
 

@@ -3,7 +3,7 @@
 from flask import url_for
 from flask_smorest import Blueprint
 
-from compliance import audit, outbox
+from compliance import audit
 from compliance.accounts import Role
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
@@ -50,12 +50,10 @@ def ask_consent(_headers, candidate_id: int):
     user = api_user()
     candidate = access.get_candidate(user, candidate_id, change=True)
     try:
-        message = request_consent(candidate, actor=user)
+        request_consent(candidate, actor=user)  # its message is sent once this commits
     except CaseError as error:
         db.session.rollback()
         conflict(*CONSENT_CONFLICTS[str(error)])
-    message_id = message.id
-    after_commit(lambda: outbox.dispatch(message_id))
     return {"candidate_id": candidate.id, "state": candidate.state.value,
             "expires_at": utcnow() + CONSENT_LIFETIME}
 

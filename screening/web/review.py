@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from compliance import audit, consent, outbox
+from compliance import audit, consent
 from compliance.accounts import Role
 from compliance.audit import AuditAction
 from compliance.db import db
@@ -33,13 +33,12 @@ roles_only(bp, Role.RECRUITER, Role.LEGAL)
 def ask_consent(candidate_id: int):
     candidate = access.get_candidate(current_user, candidate_id, change=True)
     try:
-        message = request_consent(candidate, actor=current_user)
+        request_consent(candidate, actor=current_user)
     except CaseError as error:
         db.session.rollback()
         flash(CONSENT_ERRORS[str(error)]())
         return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
-    db.session.commit()
-    outbox.dispatch(message.id)
+    db.session.commit()  # which sends the message
     flash(_("The consent request is on its way to the candidate."))
     return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
 

@@ -1,20 +1,39 @@
-"""E-mail through a real SMTP server on 127.0.0.1 (aiosmtpd), with retries."""
+"""E-mail through a real SMTP server on 127.0.0.1 (aiosmtpd): headers, retries and failures.
 
+The attacks: vacancy titles that try to become headers of the candidate's e-mail, and messages
+that cannot be delivered, which must end as failed with an audit event, never queued for ever.
+"""
+
+import re
 import socket
+from email import policy
+from email.parser import BytesParser
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from compliance import outbox
+from compliance.audit import AuditAction, AuditEvent
 from compliance.outbox import OutboxMessage, Status
+
+HEADERS = ["From", "To", "Subject", "Date", "Message-ID", "Content-Type",
+           "Content-Transfer-Encoding", "MIME-Version"]
+STRICT = policy.SMTP.clone(raise_on_defect=True)
 
 
 class Inbox:
+    """Keeps what arrives; `replies` scripts the answers to DATA (then 250 for the rest)."""
+
     def __init__(self):
-        self.messages = []
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.replies: list[str] = []
+        self.attempts = 0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook)
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
+        self.attempts += 1
+        if self.replies:
+            return self.replies.pop(0)
+        self.messages.append((envelope.rcpt_tos, envelope.content))
         return "250 OK"
 
 
@@ -34,6 +53,15 @@ def smtp():
 
 
 @pytest.fixture
+def inbox(smtp):
+    _controller, inbox = smtp
+    inbox.messages.clear()
+    inbox.replies.clear()
+    inbox.attempts = 0
+    return inbox
+
+
+@pytest.fixture
 def app_config(smtp):
     from tests.case.conftest import FAST
 
@@ -42,29 +70,173 @@ def app_config(smtp):
             "MAIL_SENDER": "jobs@acme.test", "SOURCE_CLIENT_SETTINGS": FAST}
 
 
-def test_consent_request_is_sent_over_smtp_and_its_links_masked(client, db, login, recruiter,
-                                                                 case_candidate, smtp):
-    _controller, inbox = smtp
-    inbox.messages.clear()
-    login(recruiter)
-    assert client.post(f"/candidates/{case_candidate.id}/consent-request").status_code == 302
+def arrived(inbox) -> tuple[list[str], object]:
+    """The one message that arrived, parsed strictly as a mail client would."""
     assert len(inbox.messages) == 1
     recipients, content = inbox.messages[0]
-    assert recipients == ["jamie@example.org"]
-    assert "From: Fairscreen <jobs@acme.test>" in content and "/consent/" in content
+    return recipients, BytesParser(policy=STRICT).parsebytes(content)
+
+
+def the_message(db) -> OutboxMessage:
     db.session.rollback()
-    message = db.session.scalars(db.select(OutboxMessage)).one()
+    return db.session.scalars(db.select(OutboxMessage)).one()
+
+
+def failures(db) -> list[AuditEvent]:
+    return list(db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action == AuditAction.NOTIFICATION_FAILED.value)))
+
+
+def test_consent_request_is_sent_over_smtp_and_its_links_masked(client, db, login, recruiter,
+                                                                case_candidate, inbox):
+    login(recruiter)
+    assert client.post(f"/candidates/{case_candidate.id}/consent-request").status_code == 302
+    recipients, email = arrived(inbox)
+    assert recipients == ["jamie@example.org"]
+    assert email["From"] == "Fairscreen <jobs@acme.test>"
+    assert "/consent/" in email.get_body().get_content()
+    message = the_message(db)
     assert message.status == Status.SENT and message.sent_at is not None
     assert "/consent/" not in message.body and "[link]" in message.body
 
 
+HOSTILE_TITLES = [
+    # CVE-2024-6923: Python 3.11.7 decodes the encoded CR LF and writes it as a header line.
+    ("=?utf-8?q?Jan=0D=0AReply-To:_x@evil.example?=",
+     "=?utf-8?q?Jan=0D=0AReply-To:_x@evil.example?="),
+    ("=?utf-8?b?SmFuDQpCY2M6IHhAZXZpbC5leGFtcGxl?=",
+     "=?utf-8?b?SmFuDQpCY2M6IHhAZXZpbC5leGFtcGxl?="),
+    ("Jan\rBcc: x@evil.example", "Jan Bcc: x@evil.example"),
+    ("Jan\r\nBcc: x@evil.example", "Jan Bcc: x@evil.example"),
+    ("Jan\x0bReply-To: x@evil.example", "Jan Reply-To: x@evil.example"),
+    ("Jan\u2028Bcc: x@evil.example", "Jan Bcc: x@evil.example"),
+    ("Jan\u2029\x85Cc: x@evil.example", "Jan Cc: x@evil.example"),
+    ("Ontwikkelaar \u201cbackend\u201d =?x?=", "Ontwikkelaar \u201cbackend\u201d =?x?="),
+]
+
+
+@pytest.mark.parametrize(("title", "shown"), HOSTILE_TITLES)
+def test_a_hostile_vacancy_title_stays_text_in_the_subject(client, db, login, recruiter,
+                                                          make_vacancy, make_candidate, inbox,
+                                                          title, shown):
+    vacancy = make_vacancy(owner=recruiter, title=title)
+    candidate = make_candidate(vacancy, email="jamie@example.org")
+    login(recruiter)
+    assert client.post(f"/candidates/{candidate.id}/consent-request").status_code == 302
+    recipients, email = arrived(inbox)
+    assert recipients == ["jamie@example.org"]  # no Bcc reached the envelope
+    assert email.keys() == HEADERS
+    assert email["Subject"] == f"May we look at your public posts for \u201c{shown}\u201d?"
+    assert the_message(db).status == Status.SENT
+
+
+@pytest.mark.parametrize(("title", "shown"), HOSTILE_TITLES)
+def test_a_stored_hostile_subject_cannot_add_a_header(app, db, make_candidate, inbox, title,
+                                                     shown):
+    """Whatever reaches the outbox (not only rendered notices) goes through one header writer."""
+    candidate = make_candidate()
+    outbox.store(candidate.subject, kind="consent_request", recipient=candidate.email,
+                 title=title, body=f"Body about {title}\n", language="en")
+    db.session.commit()
+    _recipients, email = arrived(inbox)
+    assert email.keys() == HEADERS and email["Subject"] == shown
+    assert the_message(db).status == Status.SENT
+
+
+@pytest.mark.parametrize("address", [
+    "jamie@example.org\r\nBcc: x@evil.example", "jamie@example.org, x@evil.example",
+    "Jamie <x@evil.example>", "=?utf-8?q?x=0D=0A?=@example.org", "jamie@example.org\u2028"])
+def test_a_hostile_recipient_is_refused_and_the_message_failed(app, db, make_candidate, inbox,
+                                                              address):
+    candidate = make_candidate()
+    outbox.store(candidate.subject, kind="consent_request", recipient=address,
+                 title="Hello", body="See http://127.0.0.1/consent/abc\n", language="en")
+    db.session.commit()
+    assert inbox.attempts == 0  # refused before any server saw it
+    message = the_message(db)
+    assert message.status == Status.FAILED and message.attempts == 1
+    assert message.last_error == "InvalidMessage"
+    [event] = failures(db)
+    assert event.details["retriable"] is False
+
+
+def test_a_permanent_refusal_fails_at_once_with_an_audit_event_without_personal_data(
+        client, db, login, recruiter, case_candidate, inbox):
+    inbox.replies = ["550 5.1.1 <jamie@example.org>: no such user Jamie Jansen"]
+    login(recruiter)
+    client.post(f"/candidates/{case_candidate.id}/consent-request")
+    message = the_message(db)
+    assert inbox.attempts == 1 and not inbox.messages
+    assert message.status == Status.FAILED and message.attempts == 1
+    assert message.last_error == "SMTPDataError 550"
+    assert "/consent/" not in message.body  # never delivered: nobody may hold its links
+    [event] = failures(db)
+    assert event.objects == {"message": message.id}
+    assert event.details == {"kind": "consent_request", "attempts": 1,
+                             "error": "SMTPDataError 550", "retriable": False}
+    stored = event.objects_json + event.details_json
+    for personal in ("jamie", "Jamie", "Jansen", "Backend developer"):
+        assert personal not in stored
+
+
+def test_a_temporary_refusal_is_retried_until_it_is_sent(client, db, login, recruiter,
+                                                         case_candidate, inbox):
+    inbox.replies = ["451 4.3.0 try again later", "421 4.7.0 too busy"]
+    login(recruiter)
+    client.post(f"/candidates/{case_candidate.id}/consent-request")
+    message = the_message(db)
+    assert inbox.attempts == 3 and len(inbox.messages) == 1
+    assert message.status == Status.SENT and message.attempts == 3 and not failures(db)
+
+
+def test_a_server_that_always_defers_ends_failed_after_the_last_attempt(
+        client, db, login, recruiter, case_candidate, inbox):
+    inbox.replies = ["451 4.3.0 try again later"] * (outbox.MAX_ATTEMPTS + 2)
+    login(recruiter)
+    client.post(f"/candidates/{case_candidate.id}/consent-request")
+    message = the_message(db)
+    assert inbox.attempts == outbox.MAX_ATTEMPTS
+    assert message.status == Status.FAILED and message.attempts == outbox.MAX_ATTEMPTS
+    [event] = failures(db)
+    assert event.details["error"] == "SMTPDataError 451" and event.details["retriable"] is True
+
+
 def test_unreachable_server_is_retried_then_marked_failed(app, db, client, login, recruiter,
-                                                         case_candidate, smtp):
+                                                         case_candidate, inbox):
     app.config["MAIL_PORT"] = free_port()  # nobody listens there
     login(recruiter)
     client.post(f"/candidates/{case_candidate.id}/consent-request")
-    db.session.rollback()
-    message = db.session.scalars(db.select(OutboxMessage)).one()
+    message = the_message(db)
     assert message.status == Status.FAILED
-    assert message.attempts == outbox.MAX_ATTEMPTS and message.last_error
-    assert "/consent/" in message.body  # never delivered: the admin still has the text
+    assert message.attempts == outbox.MAX_ATTEMPTS
+    assert message.last_error == "ConnectionRefusedError"
+    assert "/consent/" not in message.body and len(failures(db)) == 1
+
+
+def test_a_failure_nobody_foresaw_still_ends_failed(app, db, client, login, recruiter,
+                                                    case_candidate, inbox):
+    app.config["MAIL_PORT"] = "not a port"
+    login(recruiter)
+    assert client.post(f"/candidates/{case_candidate.id}/consent-request").status_code == 302
+    message = the_message(db)
+    assert message.status == Status.FAILED and message.last_error == "ValueError"
+    assert len(failures(db)) == 1
+
+
+def test_every_message_of_a_case_is_sent_not_only_the_first(client, db, login, recruiter,
+                                                           case_candidate, blog, inbox):
+    """The notice after a screening is stored by a background run: it must be sent too."""
+    login(recruiter)
+    client.post(f"/candidates/{case_candidate.id}/consent-request")
+    _recipients, email = arrived(inbox)
+    consent = re.search(r"https?://[^/\s]+(/consent/[\w-]+)", email.get_body().get_content())
+    answer = client.post(consent.group(1), data={
+        "agree-rss": "yes", "account-rss": blog, "agree-github": "no", "agree-x-archive": "no"})
+    assert answer.status_code == 302
+    assert client.post(f"/candidates/{case_candidate.id}/screening").status_code == 302
+    db.session.rollback()
+    statuses = {m.kind: m.status for m in db.session.scalars(db.select(OutboxMessage))}
+    assert statuses == {"consent_request": Status.SENT, "screened_notice": Status.SENT}
+    assert len(inbox.messages) == 2
+    notice = BytesParser(policy=STRICT).parsebytes(inbox.messages[1][1])
+    assert notice["Subject"].startswith("What we found in your public posts")
