@@ -61,12 +61,12 @@ def test_the_dpo_digest_carries_a_stored_head_that_catches_truncation(db, log, s
     assert not head_digest.send_digest()  # a day has not passed
     (recipients, content), = inbox.messages
     assert recipients == ["dpo@acme.test"]
-    heads = witness.heads_in(content.encode())
+    heads = witness.heads_in(content)  # the wire form: quoted-printable, as relays see it
     sent = db.session.scalar(text("SELECT max(seq) FROM audit_event "
                                   "WHERE action = 'audit.head_sent'"))
     assert [h.seq for h in heads] == [sent - 1] and heads[0].stored
     mail = tmp_path / "digest.eml"
-    mail.write_text(content)
+    mail.write_bytes(content)
     assert runner.invoke(args=["audit", "verify", "--witness", str(mail)]).exit_code == 0
     truncate_after(db, 4)
     result = runner.invoke(args=["audit", "verify", "--witness", str(mail)])
