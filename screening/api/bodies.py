@@ -1,10 +1,10 @@
 """JSON request bodies read within bounds, before any schema sees them.
 
 Python's parser recurses once per level of nesting and refuses integers of more than 4,300
-digits with a plain ValueError: both would be a 500. Here the nesting is measured first, in one
-pass over the text, and every number is checked as it is parsed; NaN and Infinity, which
-Python accepts and JSON does not have, are refused too. The blueprints' argument parser reads
-bodies through this module only.
+digits with a plain ValueError: both would be a 500. Here the size is bounded, the nesting is
+measured first in one linear pass over the text, and every number is checked as it is parsed;
+NaN and Infinity, which Python accepts and JSON does not have, are refused too. The API's
+blueprints read bodies through this module only.
 """
 
 import json
@@ -23,9 +23,13 @@ MAX_DEPTH = 32
 # Enough for any id or count (a 64-bit integer has 19 digits); a field may accept less.
 MAX_DIGITS = 20
 
-# A JSON string literal, escapes included: brackets inside one do not nest.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[\[\]{}]")
+MAX_BYTES = 1024 * 1024  # the largest valid request, all of it escaped, is under 0.5 MiB
+
+# A string literal, or a bracket outside one. A string runs to its closing quote or, if there is
+# none, to the end of the text: a match never fails once begun, so the scan stays linear
+# whatever the quotes and backslashes (a pattern that had to find the closing quote took
+# quadratic time on a body of escaped quotes).
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*\\?(?:"|\Z)|[\[\]{}]', re.DOTALL)
 _OPENERS = frozenset("[{")
 
 
@@ -37,13 +41,18 @@ class BodyRefused(ValueError):
         self.problem, self.message = problem, message
 
 
-def depth(text: str) -> int:
-    """Return how deeply the arrays and objects of a JSON text nest, strings left out."""
-    deepest = level = 0
-    for bracket in _BRACKETS.findall(_STRING.sub("", text)):
-        level += 1 if bracket in _OPENERS else -1
-        deepest = max(deepest, level)
-    return deepest
+def too_deep(text: str) -> bool:
+    """Tell whether the arrays and objects of a JSON text nest deeper than MAX_DEPTH."""
+    level = 0
+    for token in _TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket in _OPENERS:
+            level += 1
+            if level > MAX_DEPTH:
+                return True
+        elif bracket[0] != '"':
+            level -= 1
+    return False
 
 
 def _digits(literal: str) -> int:
@@ -81,7 +90,7 @@ def loads(raw: bytes) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise BodyRefused("invalid-json", _("The request body is not UTF-8 text.")) from None
-    if depth(text) > MAX_DEPTH:
+    if too_deep(text):
         raise BodyRefused("json-too-deep", _(
             "The request body nests arrays and objects more than %(depth)d levels deep.",
             depth=MAX_DEPTH))
@@ -101,6 +110,9 @@ class BoundedParser(FlaskParser):
         raw = req.get_data(cache=True) if is_json_request(req) else b""
         if not raw:
             return missing  # as webargs does: the schema then names the required fields
+        if len(raw) > MAX_BYTES:
+            abort(413, problem="json-too-large", message=_(
+                "The request body is larger than %(size)d bytes.", size=MAX_BYTES))
         try:
             return loads(raw)
         except BodyRefused as refused:

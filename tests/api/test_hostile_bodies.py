@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from compliance.accounts import Role
-from screening.api.bodies import MAX_DEPTH, MAX_DIGITS
+from screening.api.bodies import MAX_BYTES, MAX_DEPTH, MAX_DIGITS
 from screening.models import Vacancy
 from tests.conftest import vacancy_values
 
@@ -85,6 +85,8 @@ HOSTILE = {
     "latin-1": (lambda f: with_value(f, '"Jos\xe9"'.encode("latin-1")), "invalid-json"),
     "surrogate-bytes": (lambda f: with_value(f, b'"\xed\xa0\x80"'), "invalid-json"),
     "truncated": (lambda f: with_value(f, b"[1, 2")[:-1], "invalid-json"),
+    # Quadratic in a scan that must find each string's closing quote: minutes, not a 400.
+    "escaped-quotes": (lambda f: with_value(f, b'\\"' * 200_000), "invalid-json"),
 }
 
 
@@ -110,6 +112,15 @@ def test_hostile_bodies_are_refused_as_problems(app, client, world, attack):
         assert body["status"] == 400 and body["title"] == "Bad Request", where
         assert body["detail"] and body["instance"] == template.format(**world["ids"]), where
         assert "7777" not in response.get_data(as_text=True), where
+
+
+def test_an_oversized_body_is_refused_unread(client, world):
+    for method, template, field in json_body_operations(client):
+        body = with_value(field, b'"' + b"a" * MAX_BYTES + b'"')
+        response = send(client, world, method, template, body)
+        assert response.status_code == 413, (method, template)
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["type"] == PROBLEM + "json-too-large"
 
 
 def test_bodies_within_the_limits_reach_the_schema(client, world):
