@@ -95,12 +95,23 @@ def loads(raw: bytes) -> Any:
             "The request body nests arrays and objects more than %(depth)d levels deep.",
             depth=MAX_DEPTH))
     try:
-        return json.loads(text, parse_int=_integer, parse_float=_float,
-                          parse_constant=_constant)
+        value = json.loads(text, parse_int=_integer, parse_float=_float,
+                           parse_constant=_constant)
     except json.JSONDecodeError as error:
         raise BodyRefused("invalid-json", _(
             "The request body is not valid JSON (line %(line)d, column %(column)d).",
             line=error.lineno, column=error.colno)) from None
+    _require_text(value)
+    return value
+
+
+def _require_text(value: Any) -> None:
+    """Refuse a lone surrogate escape (\\ud800): JSON lets it through, no database stores it."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BodyRefused("invalid-json", _(
+            "The request body holds half a character: a lone surrogate escape.")) from None
 
 
 class BoundedParser(FlaskParser):

@@ -84,6 +84,7 @@ HOSTILE = {
     "bare-nan": (lambda f: b"NaN", "invalid-json"),
     "latin-1": (lambda f: with_value(f, '"Jos\xe9"'.encode("latin-1")), "invalid-json"),
     "surrogate-bytes": (lambda f: with_value(f, b'"\xed\xa0\x80"'), "invalid-json"),
+    "lone-surrogate-escape": (lambda f: with_value(f, b'"Py\\ud800thon"'), "invalid-json"),
     "truncated": (lambda f: with_value(f, b"[1, 2")[:-1], "invalid-json"),
     # Quadratic in a scan that must find each string's closing quote: minutes, not a 400.
     "escaped-quotes": (lambda f: with_value(f, b'\\"' * 200_000), "invalid-json"),
