@@ -10,6 +10,7 @@ blueprints read bodies through this module only.
 import json
 import math
 import re
+from http import HTTPStatus
 from typing import Any, NoReturn
 
 import flask
@@ -134,3 +135,15 @@ class Blueprint(flask_smorest.Blueprint):
     """A flask-smorest blueprint whose request bodies are read by the bounded parser."""
 
     ARGUMENTS_PARSER = BoundedParser()
+
+    def arguments(self, schema, *, location: str = "json", **kwargs):
+        """Read arguments as flask-smorest does; document a JSON body's refusals (400, 413)."""
+        read = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return read
+
+        def decorate(view):
+            for code in (400, 413):
+                view = self.alt_response(code, response=HTTPStatus(code).name)(view)
+            return read(view)
+        return decorate

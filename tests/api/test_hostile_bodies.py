@@ -33,6 +33,7 @@ def json_body_operations(client) -> list[tuple[str, str, str]]:
             if "application/json" not in content:
                 continue
             ref = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+            assert {"400", "413"} <= set(operation["responses"]), (method, path)
             found.append((method.upper(), path, next(iter(schemas[ref]["properties"]))))
     return sorted(found)
 
