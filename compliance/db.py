@@ -1,5 +1,6 @@
 """The one SQLAlchemy handle and declarative base shared by every part."""
 
+import logging
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
@@ -22,6 +23,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -64,6 +66,22 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA recursive_triggers=ON")
     cursor.close()
+
+
+def truncate_wal(engine: Engine) -> None:
+    """Checkpoint an SQLite database's write-ahead log and cut it back to nothing.
+
+    Secure deletion zeroes deleted rows in the pages as they are now; the pages as they were,
+    erased secrets included, still sit in the log until it is checkpointed and truncated.
+    Nothing to do on other databases.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:  # a reader held on past the busy timeout: the next erasure's checkpoint tries again
+        log.warning("SQLite write-ahead log of %s not truncated: readers were busy",
+                    engine.url.database)
 
 
 def str_enum(kind: type) -> Enum:

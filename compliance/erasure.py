@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, literal, or_, select, update
 
 from compliance import audit, vault
 from compliance.audit import AuditAction
-from compliance.db import UTCDateTime, db, utcnow
+from compliance.db import UTCDateTime, db, truncate_wal, utcnow
 from compliance.subjects import RetentionReason, Subject
 
 
@@ -59,7 +59,7 @@ def shred_and_delete(
     marked: list[tuple[int, str | None]], *, actor: Any,
     mark_next: tuple[datetime, int] | None = None,
 ) -> tuple[dict[str, int], list[tuple[int, str | None]]]:
-    """Shred the marked subjects' keys, then delete them and audit each, and commit.
+    """Shred the marked subjects' keys, delete them and audit each, commit, truncate the WAL.
 
     Returns their count by reason, and the next batch marked in the same commit when
     `mark_next` gives (now, limit): a sweep then commits once per batch rather than twice.
@@ -83,6 +83,8 @@ def shred_and_delete(
         actor=actor,
     )
     db.session.commit()
+    # The deleted rows, pseudonym secrets among them, linger in SQLite's write-ahead log.
+    truncate_wal(db.engine)
     counts: dict[str, int] = {}
     for reason in reasons:
         counts[reason] = counts.get(reason, 0) + 1

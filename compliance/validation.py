@@ -52,6 +52,20 @@ def integer(low: int, high: int, *, default: int | None = None) -> fields.Intege
     )
 
 
+# The largest id a database INTEGER holds: a larger one would fail in the database, not here.
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id() -> fields.Integer:
+    """An optional reference to a row by its id (None when not given)."""
+    return fields.Integer(
+        load_default=None,
+        strict=False,
+        validate=validate.Range(1, MAX_ROW_ID, error=NOT_CHOICE),
+        error_messages={"invalid": NOT_NUMBER},
+    )
+
+
 def choice(options, *, required: bool = True, default=None) -> fields.String:
     """One value out of a closed list."""
     extra = {} if default is None else {"load_default": default}

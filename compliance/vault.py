@@ -17,7 +17,7 @@ from flask import current_app, g
 from sqlalchemy import Column, LargeBinary, MetaData, String, Table, delete, func, select, update
 from sqlalchemy.engine import Engine
 
-from compliance.db import UTCDateTime, db, utcnow
+from compliance.db import UTCDateTime, db, truncate_wal, utcnow
 from compliance.keys import MASTER_KEY, parse_ring, read_secrets
 
 BIND = "vault"
@@ -147,11 +147,7 @@ def shred(key_ids: Collection[str]) -> int:
         result = connection.execute(
             delete(data_key_table).where(data_key_table.c.key_id.in_(list(key_ids)))
         )
-    if engine().dialect.name == "sqlite":
-        # secure_delete (compliance.db) zeroes the rows in their pages; the pages as they were
-        # still sit in the write-ahead log until it is checkpointed and cut back to nothing.
-        with engine().connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    truncate_wal(engine())
     return result.rowcount
 
 

@@ -11,6 +11,7 @@ from compliance.validation import (
     email,
     integer,
     no_control_characters,
+    row_id,
     text,
 )
 from screening.models import Decision, SourceKind, VacancyStatus
@@ -75,10 +76,8 @@ class ReportRequestSchema(Schema):
 
     kind = choice(REPORT_KINDS)
     lang = choice(LANGUAGES)
-    candidate = fields.Integer(load_default=None, strict=False,
-                               error_messages={"invalid": _l("Enter a whole number.")})
-    vacancy = fields.Integer(load_default=None, strict=False,
-                             error_messages={"invalid": _l("Enter a whole number.")})
+    candidate = row_id()
+    vacancy = row_id()
     since = fields.Date(load_default=None, error_messages={"invalid": _l("Enter a date.")})
     until = fields.Date(load_default=None, error_messages={"invalid": _l("Enter a date.")})
 

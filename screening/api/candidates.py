@@ -1,12 +1,11 @@
 """Candidates: read, correct (with If-Match), and record the decision."""
 
-from flask_smorest import Blueprint
-
 from compliance.db import db
 from screening import access
 from screening.api import representations as rep
 from screening.api.audit import record_reads
 from screening.api.auth import api_user, require_token
+from screening.api.bodies import Blueprint
 from screening.api.guards import conflict, staff_only
 from screening.api.schemas import CandidateOut
 from screening.api.spec import ROW_ID, document_errors

@@ -1,7 +1,6 @@
 """A case's work through the API: ask consent, start a screening run, follow it, read findings."""
 
 from flask import url_for
-from flask_smorest import Blueprint
 
 from compliance import audit
 from compliance.accounts import Role
@@ -11,6 +10,7 @@ from compliance.queue import enqueue
 from screening import access
 from screening.api import representations as rep
 from screening.api.auth import api_user, require_token
+from screening.api.bodies import Blueprint
 from screening.api.guards import conflict, staff_only
 from screening.api.idempotency import after_commit, idempotent
 from screening.api.schemas import ConsentRequestOut, FindingOut, IdempotencyHeader, RunOut

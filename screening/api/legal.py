@@ -1,6 +1,5 @@
 """Legal counsel's API: rights requests with their due dates, and audit-log verification."""
 
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from compliance import rights
@@ -13,6 +12,7 @@ from screening import access
 from screening.api import representations as rep
 from screening.api.audit import record_reads
 from screening.api.auth import api_user, require_token
+from screening.api.bodies import Blueprint
 from screening.api.paging import page_of
 from screening.api.schemas import RightsQuery, RightsRequestOut, VerificationOut
 from screening.api.spec import document_errors

@@ -1,7 +1,6 @@
 """Legal counsel's signed PDF reports through the API: start one, follow it, fetch the PDF."""
 
 from flask import Response, abort, url_for
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from compliance.accounts import Role
@@ -9,6 +8,7 @@ from compliance.db import db
 from compliance.reports import jobs
 from screening import access
 from screening.api.auth import api_user, require_token
+from screening.api.bodies import Blueprint
 from screening.api.idempotency import idempotent
 from screening.api.schemas import IdempotencyHeader
 from screening.api.spec import document_errors

@@ -1,7 +1,7 @@
 """Vacancies, and the candidates under each: list, read, create, update (with If-Match)."""
 
 from flask import url_for
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import select
 
 from compliance.db import db
@@ -9,6 +9,7 @@ from screening import access
 from screening.api import representations as rep
 from screening.api.audit import record_reads
 from screening.api.auth import api_user, require_token
+from screening.api.bodies import Blueprint
 from screening.api.guards import conflict, staff_only
 from screening.api.paging import page_of
 from screening.api.schemas import CandidateOut, VacancyOut
