@@ -13,8 +13,9 @@ from screening.sources.activitypub import activities_to_posts
 from screening.sources.archives import ArchiveLimits, SafeZip, is_zip
 from screening.sources.errors import Failure, SourceError
 from screening.sources.paging import within_window
-from screening.sources.posts import Post, SourceKind, Window
+from screening.sources.posts import MAX_URL_CHARS, Post, SourceKind, Window
 
+_HANDLE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _TWEET_FILES = re.compile(r"(?:^|/)tweets?(?:-part\d+)?\.js$", re.IGNORECASE)
 UNRECOGNISED = (
     "not a recognised export: upload the X archive ZIP, the LinkedIn export (ZIP or its "
@@ -68,7 +69,7 @@ def _from_zip(archive: SafeZip, exported: datetime) -> list[Post]:
 
 def _from_file(filename: str, data: bytes, exported: datetime) -> list[Post]:
     name = filename.lower()
-    if data.lstrip()[:11] == b"window.YTD.":
+    if data.removeprefix(x_archive.BOM).lstrip()[:11] == b"window.YTD.":
         return x_archive.tweets_to_posts(x_archive.parse_ytd(data, filename), None)
     if name.endswith(".json"):
         return _mastodon_archive(data)
@@ -103,10 +104,16 @@ def _mastodon_archive(data: bytes) -> list[Post]:
 
 
 def _actor_handle(items: list[Any]) -> str:
-    """Name the account as name@instance from the activities' actor URL."""
+    """Name the account as name@instance from the first actor URL that names both."""
     for item in items:
         actor = item.get("actor") if isinstance(item, dict) else None
-        if isinstance(actor, str):
-            parts = urlsplit(actor)
-            return f"{parts.path.rstrip('/').rsplit('/', 1)[-1]}@{parts.hostname}"
+        if isinstance(actor, str) and len(actor) <= MAX_URL_CHARS:
+            try:
+                parts = urlsplit(actor)
+                host = parts.hostname
+            except ValueError:  # "http://[" and other broken URLs
+                continue
+            name = parts.path.rstrip("/").rsplit("/", 1)[-1]
+            if host and _HANDLE.match(name):
+                return f"{name}@{host}"
     return "mastodon-archive"
