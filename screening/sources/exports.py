@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from screening.sources import linkedin, x_archive
 from screening.sources.activitypub import activities_to_posts
-from screening.sources.archives import ArchiveLimits, SafeZip, is_zip
+from screening.sources.archives import MB, ArchiveLimits, SafeZip, is_zip
 from screening.sources.errors import Failure, SourceError
 from screening.sources.paging import within_window
 from screening.sources.posts import MAX_URL_CHARS, Post, SourceKind, Window
@@ -38,7 +38,7 @@ def read_export(
         posts = _from_zip(SafeZip(data, limits), exported)
     elif len(data) > limits.max_file:
         raise SourceError(
-            Failure.INVALID_EXPORT, f"the file is larger than {limits.max_file} bytes"
+            Failure.INVALID_EXPORT, f"the file is larger than {limits.max_file / MB:g} MB"
         )
     else:
         posts = _from_file(filename, data, exported)
