@@ -60,7 +60,9 @@ def refuse_entities(data: bytes) -> None:
 
 
 def _entry_post(entry: Any, account: str, feed_lang: str | None) -> Post | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    # Plain dict look-ups: feedparser's own maps a missing updated_parsed onto an unparseable
+    # published one, with a DeprecationWarning.
+    parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     if parsed is None:
         return None  # undated: cannot be placed in the lookback window
     try:
