@@ -28,7 +28,7 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 # The most text of one post the classifier reads (spaCy refuses a million characters outright),
 # and the most markup a reader reduces to get there (inline images may fill most of a page).
 MAX_POST_CHARS = 10_000
-MAX_SOURCE_CHARS = 100 * MAX_POST_CHARS
+MAX_SOURCE_CHARS = 200 * MAX_POST_CHARS
 
 
 def html_to_text(markup: str) -> str:
