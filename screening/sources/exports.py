@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from screening.sources import linkedin, x_archive
 from screening.sources.activitypub import activities_to_posts
 from screening.sources.archives import MB, ArchiveLimits, SafeZip, is_zip
-from screening.sources.errors import Failure, SourceError
+from screening.sources.errors import Failure, SourceError, unexpected
 from screening.sources.paging import within_window
 from screening.sources.posts import MAX_URL_CHARS, Post, SourceKind, Window
 
@@ -31,17 +31,25 @@ def read_export(
     limits: ArchiveLimits | None = None,
     exported_at: datetime | None = None,
 ) -> list[Post]:
-    """Read an uploaded export into posts, newest first, without writing anything to disk."""
+    """Read an uploaded export into posts, newest first, without writing anything to disk.
+
+    Raise SourceError for anything that cannot be read, including a reader's own failure.
+    """
     limits = limits or ArchiveLimits()
     exported = exported_at or datetime.now(UTC)
-    if is_zip(data):
-        posts = _from_zip(SafeZip(data, limits), exported)
-    elif len(data) > limits.max_file:
+    if not is_zip(data) and len(data) > limits.max_file:
         raise SourceError(
             Failure.INVALID_EXPORT, f"the file is larger than {limits.max_file / MB:g} MB"
         )
-    else:
-        posts = _from_file(filename, data, exported)
+    try:
+        if is_zip(data):
+            posts = _from_zip(SafeZip(data, limits), exported)
+        else:
+            posts = _from_file(filename, data, exported)
+    except SourceError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a reader's bug on hostile input is no 500
+        raise unexpected(Failure.INVALID_EXPORT, error, "an export") from None
     posts.sort(key=lambda p: p.published, reverse=True)
     return list(within_window([posts], window or Window(limit=10**9)))
 

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.sources import github
+from screening.sources import github, x_archive
 from screening.sources.activitypub import PUBLIC, activities_to_posts
 from screening.sources.bluesky import feed_item_post
-from screening.sources.errors import SourceError
+from screening.sources.errors import UNEXPECTED, Failure, SourceError
 from screening.sources.exports import read_export
 from screening.sources.mastodon import status_post
 from screening.sources.posts import MAX_ACCOUNT_CHARS, MAX_URL_CHARS, Post, SourceKind
@@ -46,6 +46,8 @@ json_values = st.recursive(
                                                                  max_size=3),
     max_leaves=12,
 )
+
+POST = "Jan's post about his illness"
 
 
 def either(good: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -78,9 +80,11 @@ def assert_posts(posts: Any) -> None:
 
 
 def posts_or_source_error(read: Any, *args: Any) -> None:
+    """Posts, or the reader's own SourceError: not the safety net's, which would hide a bug."""
     try:
         posts = read(*args)
-    except SourceError:
+    except SourceError as error:
+        assert error.message != UNEXPECTED
         return
     assert_posts(posts)
 
@@ -299,6 +303,17 @@ def test_a_million_characters_are_cut_at_a_word_boundary() -> None:
     posts = read_export("outbox.json", ATTACKS["million-characters"])
     assert 9_000 < len(posts[0].text) <= MAX_POST_CHARS
     assert posts[0].text.endswith("ipsum") or posts[0].text.endswith("lorem")
+
+
+def test_a_reader_bug_is_a_clear_error_and_no_post_reaches_the_log(monkeypatch, caplog) -> None:
+    def broken(items: Any, username: Any) -> list[Post]:
+        raise AttributeError(POST)  # the frames are logged: a literal would show
+
+    monkeypatch.setattr(x_archive, "tweets_to_posts", broken)
+    with pytest.raises(SourceError) as caught:
+        read_export("tweets.js", ytd("tweets", []))
+    assert caught.value.failure is Failure.INVALID_EXPORT and caught.value.message == UNEXPECTED
+    assert "AttributeError" in caplog.text and "illness" not in caplog.text
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:
