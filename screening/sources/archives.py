@@ -51,8 +51,8 @@ class ArchiveLimits:
         return cls(
             max_upload=int(config.get("MAX_CONTENT_LENGTH") or default.max_upload),
             max_entries=int(config.get("EXPORT_MAX_ENTRIES", default.max_entries)),
-            max_total=int(float(config.get("EXPORT_MAX_UNPACKED_MB", 64)) * MB),
-            max_file=int(float(config.get("EXPORT_MAX_FILE_MB", 48)) * MB),
+            max_total=int(float(config.get("EXPORT_MAX_UNPACKED_MB", default.max_total / MB)) * MB),
+            max_file=int(float(config.get("EXPORT_MAX_FILE_MB", default.max_file / MB)) * MB),
             max_ratio=float(config.get("EXPORT_MAX_RATIO", default.max_ratio)),
         )
 
