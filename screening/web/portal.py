@@ -121,7 +121,8 @@ def home(token: str):
     return _portal_page(_candidate(token, Purpose.PORTAL), token)
 
 
-def _portal_page(candidate: Candidate, token: str, errors: dict | None = None, status: int = 200):
+def _portal_page(candidate: Candidate, token: str, errors: dict | None = None, status: int = 200,
+                 values: dict | None = None):
     run, accounts = latest_run(candidate), consent.current(candidate.subject)
     return render_template(
         "candidate/portal.html", candidate=candidate, token=token, run=run,
@@ -130,7 +131,7 @@ def _portal_page(candidate: Candidate, token: str, errors: dict | None = None, s
         window_open=comment_window_open(candidate),
         exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts],
         upload_hint=upload_limits_text(), retention=candidate.subject.erase_after,
-        errors=errors or {}), status
+        errors=errors or {}, values=values or {}), status
 
 
 @bp.post("/portal/<token>/findings/<int:finding_id>/context")
@@ -243,7 +244,7 @@ def upload(token: str):
     kind, upload = request.form.get("kind", ""), request.files.get("export")
     if upload is None or not upload.filename:
         return _portal_page(candidate, token, {"export": _("Choose the export file to upload.")},
-                            422)
+                            422, {"kind": kind})
     try:
         process_export(candidate, kind, upload.filename, upload.read())
     except ConsentMissing:
@@ -252,7 +253,7 @@ def upload(token: str):
     except SourceError as error:
         db.session.rollback()
         message = _("The export could not be read: %(reason)s", reason=error.message)
-        return _portal_page(candidate, token, {"export": message}, 422)
+        return _portal_page(candidate, token, {"export": message}, 422, {"kind": kind})
     db.session.commit()
     flash(_("Your export was read. What bears on the job is shown below; the file was not kept."))
     return redirect(url_for("portal.home", token=token))

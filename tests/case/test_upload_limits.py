@@ -125,10 +125,11 @@ def test_an_archive_over_the_configured_budget_is_refused(app, client, db, porta
     assert nothing_kept(db)
 
 
-def test_no_file_is_a_field_message(client, db, portal):
+def test_no_file_is_a_field_message_and_the_platform_stays_chosen(client, db, portal):
     response = client.post(f"{portal}/upload", data={"kind": "x-archive"})
+    page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'id="export-error"' in response.get_data(as_text=True)
+    assert 'id="export-error"' in page and '<option value="x-archive" selected>' in page
     assert nothing_kept(db)
 
 
