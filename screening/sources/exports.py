@@ -59,8 +59,11 @@ def _from_zip(archive: SafeZip, exported: datetime) -> list[Post]:
     if tweet_files:
         account_js = archive.find("account.js")
         name = x_archive.username(archive.read(account_js) if account_js else None)
-        items = [t for f in tweet_files for t in x_archive.parse_ytd(archive.read(f), f)]
-        return x_archive.tweets_to_posts(items, name)
+        # Part by part: a parsed part takes many times its bytes, so only one is held at a time.
+        posts = []
+        for part in tweet_files:
+            posts += x_archive.tweets_to_posts(x_archive.parse_ytd(archive.read(part), part), name)
+        return posts
     outbox = archive.find("outbox.json")
     if outbox:
         return _mastodon_archive(archive.read(outbox))
