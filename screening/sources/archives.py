@@ -22,6 +22,10 @@ NESTED_SUFFIXES = (".zip", ".jar", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".7z", 
 INFLATABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 MB = 1024 * 1024
 CHUNK = 64 * 1024
+MIN_BYTES_PER_CONTAINER = 16
+# Rows of one CSV file: LinkedIn's largest file (shares) has thousands; a row parses to a dict
+# of a few hundred bytes, so a file of short lines would otherwise take 100 times its size.
+MAX_CSV_ROWS = 100_000
 # A central directory entry is 46 bytes plus its name, extra field and comment; allowing 1 KiB
 # an entry bounds how much directory zipfile parses before the entries can be counted.
 _DIRECTORY_BYTES_PER_ENTRY = 1024
@@ -122,6 +126,18 @@ class SafeZip:
             # says less than it holds ends up here too.
             raise _refuse(f"{_shown(name)} in the archive cannot be read") from exc
         return b"".join(chunks)
+
+
+def check_json_density(data: bytes, name: str) -> None:
+    """Refuse JSON with more objects and arrays than any real export, before parsing it.
+
+    Parsed, `[{},{},...]` takes 25 times its bytes; real exports hold one object or array in
+    90 to 330 bytes. At most one in MIN_BYTES_PER_CONTAINER keeps a parse within a few times
+    the bytes the budget allowed.
+    """
+    containers = data.count(b"{") + data.count(b"[")
+    if containers > len(data) // MIN_BYTES_PER_CONTAINER + 16:
+        raise _refuse(f"{_shown(name)} holds far more nested items than any real export")
 
 
 def check_directory_size(data: bytes, limits: ArchiveLimits) -> None:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from screening.sources import linkedin, x_archive
 from screening.sources.activitypub import activities_to_posts
-from screening.sources.archives import MB, ArchiveLimits, SafeZip, is_zip
+from screening.sources.archives import MB, ArchiveLimits, SafeZip, check_json_density, is_zip
 from screening.sources.errors import Failure, SourceError, unexpected
 from screening.sources.paging import within_window
 from screening.sources.posts import MAX_URL_CHARS, Post, SourceKind, Window
@@ -102,6 +102,7 @@ def _linkedin_file(
 
 
 def _mastodon_archive(data: bytes) -> list[Post]:
+    check_json_density(data, "outbox.json")
     try:
         outbox: Any = json.loads(data)
     except (ValueError, RecursionError) as exc:

@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from screening.sources.archives import check_json_density
 from screening.sources.errors import Failure, SourceError
 from screening.sources.posts import MAX_URL_CHARS, Post, SourceKind, in_utc
 from screening.sources.text import MAX_SOURCE_CHARS, normalise_space
@@ -25,6 +26,7 @@ def parse_ytd(data: bytes, name: str) -> list[Any]:
     match = _ASSIGNMENT.match(data)
     if match is None:
         raise SourceError(Failure.INVALID_EXPORT, f"{name} is not an X archive data file")
+    check_json_density(data, name)
     try:
         items = json.loads(data[match.end() :].decode("utf-8").rstrip().rstrip(";"))
     except (ValueError, RecursionError) as exc:

@@ -177,3 +177,26 @@ def test_limits_come_from_the_configuration() -> None:
     assert limits == ArchiveLimits(max_upload=10 * MB, max_entries=50, max_total=8 * MB,
                                    max_file=4 * MB, max_ratio=20.0)
     assert ArchiveLimits.from_config({}) == ArchiveLimits()
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("tweets.js", b"window.YTD.tweets.part0 = [" + b"{}," * 400_000 + b"{}]"),
+    ("outbox.json", b'{"type": "OrderedCollection", "orderedItems": [' + b"[]," * 400_000
+     + b"[]]}"),
+], ids=["x-archive", "mastodon-archive"])
+def test_json_dense_with_empty_objects_is_refused_before_it_is_parsed(name, data) -> None:
+    # 1.2 MB that json.loads would turn into some 30 MB of empty objects.
+    tracemalloc.start()
+    try:
+        with pytest.raises(SourceError, match="far more nested items than any real export"):
+            read_export(name, data)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * MB
+
+
+def test_a_csv_of_endless_short_rows_is_refused() -> None:
+    skills = b"Name\n" + b"a\n" * 100_001
+    with pytest.raises(SourceError, match="Skills.csv has more than 100000 rows"):
+        read_export("Skills.csv", skills)
