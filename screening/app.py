@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from compliance import queue
 from compliance.db import db
+from compliance.web.uploads import InMemoryRequest
 from screening.config import instance_path, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         root_path=str(ROOT),
     )
+    app.request_class = InMemoryRequest  # uploads never touch the disk
     load_config(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)

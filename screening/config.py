@@ -33,7 +33,12 @@ DEFAULTS = {
     "HUEY_IMMEDIATE": False,
     "WORKERS": 2,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-    "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,  # also the largest export a candidate can upload
+    # The budget of an uploaded export's ZIP (screening.sources.archives.ArchiveLimits).
+    "EXPORT_MAX_UNPACKED_MB": 64,
+    "EXPORT_MAX_FILE_MB": 48,
+    "EXPORT_MAX_ENTRIES": 2000,
+    "EXPORT_MAX_RATIO": 100,
     # The unsigned head is what a database owner could rewrite unseen: keep it minutes old.
     "AUDIT_CHECKPOINT_EVERY": 100,
     "AUDIT_CHECKPOINT_MINUTES": 5,

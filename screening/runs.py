@@ -19,6 +19,7 @@ from compliance.subjects import Subject
 from screening import classifier as nlp
 from screening.models import Candidate, CaseState
 from screening.sources import (
+    ArchiveLimits,
     ClientSettings,
     GuardedClient,
     SourceError,
@@ -191,7 +192,8 @@ def process_export(candidate: Candidate, kind: str, filename: str, data: bytes) 
         raise ConsentMissing(kind)
     window = Window(since=utcnow() - timedelta(days=365 * candidate.vacancy.lookback_years),
                     limit=int(current_app.config.get("SCREENING_ITEM_CAP", 500)))
-    posts = read_export(filename, data, window=window)  # raises SourceError with a message
+    limits = ArchiveLimits.from_config(current_app.config)
+    posts = read_export(filename, data, window=window, limits=limits)  # or SourceError
     run = ScreeningRun(candidate=candidate, status=RunStatus.RUNNING, started_at=utcnow(),
                        progress={kind: {"state": "done", "posts": len(posts)}}, counts={})
     db.session.add(run)

@@ -9,7 +9,7 @@ from typing import Any
 from screening.sources.errors import Failure, SourceError
 from screening.sources.http import GuardedClient, require_same_origin
 from screening.sources.paging import within_window
-from screening.sources.posts import Post, SourceKind, Window
+from screening.sources.posts import Post, SourceKind, Window, in_utc
 from screening.sources.text import html_to_text
 
 ACTIVITY_JSON = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
@@ -58,7 +58,8 @@ def _activity_post(activity: dict[str, Any], account: str, kind: SourceKind) -> 
     if published is None:
         return None
     if activity.get("type") == "Announce":
-        url = obj if isinstance(obj, str) else _str((obj or {}).get("id"))
+        # A boost names what it boosts by id or as an embedded object; anything else, no link.
+        url = obj if isinstance(obj, str) else _str(obj.get("id")) if isinstance(obj, dict) else ""
         return Post(kind, account, url, published, "", is_own=False)
     if activity.get("type") != "Create" or not isinstance(obj, dict):
         return None
@@ -66,7 +67,7 @@ def _activity_post(activity: dict[str, Any], account: str, kind: SourceKind) -> 
         html_to_text(part) for part in (_str(obj.get("summary")), _str(obj.get("content"))) if part
     )
     url = _str(obj.get("url")) or _str(obj.get("id"))
-    own = obj.get("attributedTo") in (None, activity.get("actor"))
+    own = obj.get("attributedTo") is None or obj.get("attributedTo") == activity.get("actor")
     return Post(kind, account, url, published, text, own, _lang(obj.get("contentMap")))
 
 
@@ -78,12 +79,12 @@ def parse_time(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else None
+    return in_utc(parsed)
 
 
 def _is_public(activity: dict[str, Any]) -> bool:
     audience = _as_list(activity.get("to")) + _as_list(activity.get("cc"))
-    return any(a in PUBLIC for a in audience)
+    return any(isinstance(a, str) and a in PUBLIC for a in audience)
 
 
 def _items(page: Any) -> list[Any]:
@@ -101,7 +102,7 @@ def _object(value: Any) -> dict[str, Any]:
 
 def _lang(content_map: Any) -> str | None:
     if isinstance(content_map, dict) and len(content_map) == 1:
-        return str(next(iter(content_map))).split("-")[0].lower()
+        return str(next(iter(content_map))).split("-")[0].lower()[:8] or None
     return None
 
 

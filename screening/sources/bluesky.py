@@ -76,9 +76,10 @@ def feed_item_post(item: Any, did: str, account: str) -> Post | None:
 
 
 def _web_url(post: dict[str, Any], author: dict[str, Any]) -> str:
-    uri = str(post.get("uri", ""))
+    uri = post.get("uri") if isinstance(post.get("uri"), str) else ""
     rkey = uri.rsplit("/", 1)[-1] if uri.startswith("at://") else ""
-    who = author.get("handle") or author.get("did") or ""
+    names = (author.get("handle"), author.get("did"))
+    who = next((w for w in names if isinstance(w, str) and w), "")
     return f"{WEB}/profile/{who}/post/{rkey}" if rkey and who else uri
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from flask import current_app, has_app_context
 
-from screening.sources.archives import ArchiveLimits
+from screening.sources.archives import MB, ArchiveLimits
 from screening.sources.errors import SourceError
 from screening.sources.exports import read_export
 from screening.sources.fetching import CONNECTORS, fetch_source
@@ -62,10 +62,10 @@ def fetch_command(
 @limit_option
 def import_export_command(file: Path, since: datetime | None, limit: int) -> None:
     """Read a data export (X archive, LinkedIn export, Mastodon archive) as JSON lines."""
-    limits = ArchiveLimits()
+    limits = ArchiveLimits.from_config(current_app.config) if has_app_context() else ArchiveLimits()
     if os.path.getsize(file) > limits.max_upload:
         raise click.ClickException(
-            f"invalid_export: the file is larger than {limits.max_upload} bytes"
+            f"invalid_export: the file is larger than {limits.max_upload / MB:g} MB"
         )
     try:
         posts = read_export(

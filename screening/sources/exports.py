@@ -10,11 +10,12 @@ from urllib.parse import urlsplit
 
 from screening.sources import linkedin, x_archive
 from screening.sources.activitypub import activities_to_posts
-from screening.sources.archives import ArchiveLimits, SafeZip, is_zip
-from screening.sources.errors import Failure, SourceError
+from screening.sources.archives import MB, ArchiveLimits, SafeZip, check_json_density, is_zip
+from screening.sources.errors import Failure, SourceError, unexpected
 from screening.sources.paging import within_window
-from screening.sources.posts import Post, SourceKind, Window
+from screening.sources.posts import MAX_URL_CHARS, Post, SourceKind, Window
 
+_HANDLE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _TWEET_FILES = re.compile(r"(?:^|/)tweets?(?:-part\d+)?\.js$", re.IGNORECASE)
 UNRECOGNISED = (
     "not a recognised export: upload the X archive ZIP, the LinkedIn export (ZIP or its "
@@ -30,17 +31,25 @@ def read_export(
     limits: ArchiveLimits | None = None,
     exported_at: datetime | None = None,
 ) -> list[Post]:
-    """Read an uploaded export into posts, newest first, without writing anything to disk."""
+    """Read an uploaded export into posts, newest first, without writing anything to disk.
+
+    Raise SourceError for anything that cannot be read, including a reader's own failure.
+    """
     limits = limits or ArchiveLimits()
     exported = exported_at or datetime.now(UTC)
-    if is_zip(data):
-        posts = _from_zip(SafeZip(data, limits), exported)
-    elif len(data) > limits.max_file:
+    if not is_zip(data) and len(data) > limits.max_file:
         raise SourceError(
-            Failure.INVALID_EXPORT, f"the file is larger than {limits.max_file} bytes"
+            Failure.INVALID_EXPORT, f"the file is larger than {limits.max_file / MB:g} MB"
         )
-    else:
-        posts = _from_file(filename, data, exported)
+    try:
+        if is_zip(data):
+            posts = _from_zip(SafeZip(data, limits), exported)
+        else:
+            posts = _from_file(filename, data, exported)
+    except SourceError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a reader's bug on hostile input is no 500
+        raise unexpected(Failure.INVALID_EXPORT, error, "an export") from None
     posts.sort(key=lambda p: p.published, reverse=True)
     return list(within_window([posts], window or Window(limit=10**9)))
 
@@ -50,8 +59,11 @@ def _from_zip(archive: SafeZip, exported: datetime) -> list[Post]:
     if tweet_files:
         account_js = archive.find("account.js")
         name = x_archive.username(archive.read(account_js) if account_js else None)
-        items = [t for f in tweet_files for t in x_archive.parse_ytd(archive.read(f), f)]
-        return x_archive.tweets_to_posts(items, name)
+        # Part by part: a parsed part takes many times its bytes, so only one is held at a time.
+        posts = []
+        for part in tweet_files:
+            posts += x_archive.tweets_to_posts(x_archive.parse_ytd(archive.read(part), part), name)
+        return posts
     outbox = archive.find("outbox.json")
     if outbox:
         return _mastodon_archive(archive.read(outbox))
@@ -68,7 +80,7 @@ def _from_zip(archive: SafeZip, exported: datetime) -> list[Post]:
 
 def _from_file(filename: str, data: bytes, exported: datetime) -> list[Post]:
     name = filename.lower()
-    if data.lstrip()[:11] == b"window.YTD.":
+    if data.removeprefix(x_archive.BOM).lstrip()[:11] == b"window.YTD.":
         return x_archive.tweets_to_posts(x_archive.parse_ytd(data, filename), None)
     if name.endswith(".json"):
         return _mastodon_archive(data)
@@ -90,6 +102,7 @@ def _linkedin_file(
 
 
 def _mastodon_archive(data: bytes) -> list[Post]:
+    check_json_density(data, "outbox.json")
     try:
         outbox: Any = json.loads(data)
     except (ValueError, RecursionError) as exc:
@@ -103,10 +116,16 @@ def _mastodon_archive(data: bytes) -> list[Post]:
 
 
 def _actor_handle(items: list[Any]) -> str:
-    """Name the account as name@instance from the activities' actor URL."""
+    """Name the account as name@instance from the first actor URL that names both."""
     for item in items:
         actor = item.get("actor") if isinstance(item, dict) else None
-        if isinstance(actor, str):
-            parts = urlsplit(actor)
-            return f"{parts.path.rstrip('/').rsplit('/', 1)[-1]}@{parts.hostname}"
+        if isinstance(actor, str) and len(actor) <= MAX_URL_CHARS:
+            try:
+                parts = urlsplit(actor)
+                host = parts.hostname
+            except ValueError:  # "http://[" and other broken URLs
+                continue
+            name = parts.path.rstrip("/").rsplit("/", 1)[-1]
+            if host and _HANDLE.match(name):
+                return f"{name}@{host}"
     return "mastodon-archive"

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from screening.sources import bluesky, github, mastodon, rss
 from screening.sources.accounts import normalise_account
-from screening.sources.errors import Failure, SourceError
+from screening.sources.errors import Failure, SourceError, unexpected
 from screening.sources.http import GuardedClient
 from screening.sources.posts import Post, SourceKind, Window
-
-log = logging.getLogger(__name__)
 
 Connector = Callable[[GuardedClient, str, Window, str | None], Iterator[Post]]
 
@@ -60,7 +57,12 @@ def fetch_source(
     if kind not in CONNECTORS:
         raise SourceError(Failure.INVALID_ACCOUNT, f"{kind} is not fetched over the network")
     account = normalise_account(kind, account)
-    return list(CONNECTORS[kind](client, account, window, base_url))
+    try:
+        return list(CONNECTORS[kind](client, account, window, base_url))
+    except SourceError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a parser bug on hostile input must not sink the run
+        raise unexpected(Failure.GARBAGE, error, str(kind)) from None
 
 
 def fetch_all(
@@ -86,7 +88,6 @@ def _fetch_one(client: GuardedClient, request: SourceRequest, window: Window) ->
         posts = fetch_source(client, request.kind, request.account, window, request.base_url)
     except SourceError as exc:
         return SourceResult(request, failure=exc.failure, message=exc.message)
-    except Exception:  # noqa: BLE001 - a parser bug on hostile input must not sink the run
-        log.exception("source %s failed unexpectedly", request.kind)
-        return SourceResult(request, failure=Failure.GARBAGE, message="unexpected response")
+    except ValueError as exc:  # a kind that is no SourceKind
+        return SourceResult(request, failure=Failure.INVALID_ACCOUNT, message=str(exc))
     return SourceResult(request, posts=tuple(posts))

@@ -30,7 +30,7 @@ def fetch(
     if not isinstance(user, dict) or not isinstance(user.get("login"), str):
         raise SourceError(Failure.GARBAGE, "GitHub user response has no login")
     web = _origin(user.get("html_url")) or "https://github.com"
-    authors = {login.lower(), str(user.get("name") or "").lower()} - {""}
+    authors = {login.lower(), _str(user.get("name")).lower()} - {""}
     reader = _EventReader(login, web, authors)
     events = _pages(client, f"{base}/users/{login}/events/public", reader.posts)
     repos = _pages(client, f"{base}/users/{login}/repos?sort=pushed", _repo_posts(login))
@@ -66,10 +66,10 @@ def _repo_posts(login: str) -> Callable[[list[Any]], list[Post]]:
             published = parse_time(repo.get("pushed_at")) or parse_time(repo.get("created_at"))
             if published is None:
                 continue
-            text = normalise_space(f"{repo.get('name', '')}: {repo['description']}")
-            own = not repo.get("fork", False)
+            text = _clean(f"{_str(repo.get('name'))}: {_str(repo['description'])}")
+            own = repo.get("fork") is not True
             posts.append(
-                Post(SourceKind.GITHUB, login, str(repo.get("html_url", "")), published, text, own)
+                Post(SourceKind.GITHUB, login, _str(repo.get("html_url")), published, text, own)
             )
         return posts
 
@@ -97,34 +97,37 @@ class _EventReader:
         return out
 
     def comment(self, event: dict, payload: dict) -> list[tuple[str, str, bool]]:
-        comment = payload.get("comment") or {}
-        return [(str(comment.get("html_url", "")), _clean(comment.get("body")), True)]
+        comment = _dict(payload.get("comment"))
+        return [(_str(comment.get("html_url")), _clean(comment.get("body")), True)]
 
     def opened(self, event: dict, payload: dict) -> list[tuple[str, str, bool]]:
         if payload.get("action") != "opened":
             return []
-        item = payload.get("pull_request") or payload.get("issue") or {}
-        text = _clean(f"{item.get('title') or ''}\n\n{item.get('body') or ''}")
-        return [(str(item.get("html_url", "")), text, True)]
+        item = _dict(payload.get("pull_request")) or _dict(payload.get("issue"))
+        text = _clean(f"{_str(item.get('title'))}\n\n{_str(item.get('body'))}")
+        return [(_str(item.get("html_url")), text, True)]
 
     def push(self, event: dict, payload: dict) -> list[tuple[str, str, bool]]:
-        repo = str((event.get("repo") or {}).get("name", ""))
+        repo = _str(_dict(event.get("repo")).get("name"))
+        commits = payload.get("commits")
         out = []
-        for commit in payload.get("commits") or []:
-            author = str((commit.get("author") or {}).get("name", "")).lower()
-            url = f"{self.web}/{repo}/commit/{commit.get('sha', '')}"
+        for commit in commits if isinstance(commits, list) else []:
+            if not isinstance(commit, dict):
+                continue
+            author = _str(_dict(commit.get("author")).get("name")).lower()
+            url = f"{self.web}/{repo}/commit/{_str(commit.get('sha'))}"
             # A push can carry other people's commits (merges, rebases): only theirs count.
             out.append((url, _clean(commit.get("message")), author in self.authors))
         return out
 
     def release(self, event: dict, payload: dict) -> list[tuple[str, str, bool]]:
-        release = payload.get("release") or {}
-        text = _clean(f"{release.get('name') or ''}\n\n{release.get('body') or ''}")
-        return [(str(release.get("html_url", "")), text, True)]
+        release = _dict(payload.get("release"))
+        text = _clean(f"{_str(release.get('name'))}\n\n{_str(release.get('body'))}")
+        return [(_str(release.get("html_url")), text, True)]
 
     def review(self, event: dict, payload: dict) -> list[tuple[str, str, bool]]:
-        review = payload.get("review") or {}
-        return [(str(review.get("html_url", "")), _clean(review.get("body")), True)]
+        review = _dict(payload.get("review"))
+        return [(_str(review.get("html_url")), _clean(review.get("body")), True)]
 
 
 _HANDLERS: dict[str, Callable[[_EventReader, dict, dict], list[tuple[str, str, bool]]]] = {
@@ -148,8 +151,22 @@ def _clean(value: Any) -> str:
     return normalise_space(value) if isinstance(value, str) else ""
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _origin(url: Any) -> str | None:
     if not isinstance(url, str):
         return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"

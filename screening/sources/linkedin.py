@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from screening.sources.archives import MAX_CSV_ROWS
 from screening.sources.errors import Failure, SourceError
 from screening.sources.posts import Post, SourceKind
 from screening.sources.text import normalise_space
@@ -23,7 +24,13 @@ def read_csv(data: bytes, name: str) -> tuple[list[str], list[dict[str, str]]]:
         text = data.decode("latin-1")
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        rows = [{k.strip(): (v or "") for k, v in row.items() if k} for row in reader]
+        rows = []
+        for row in reader:
+            if len(rows) == MAX_CSV_ROWS:
+                raise SourceError(
+                    Failure.INVALID_EXPORT, f"{name} has more than {MAX_CSV_ROWS} rows"
+                )
+            rows.append({k.strip(): (v or "") for k, v in row.items() if k})
         header = [h.strip() for h in reader.fieldnames or []]
     except csv.Error as exc:
         raise SourceError(Failure.INVALID_EXPORT, f"{name} is not a readable CSV file") from exc

@@ -61,9 +61,9 @@ def status_post(status: Any, account: str) -> Post | None:
     shown = status.get("reblog") if isinstance(status.get("reblog"), dict) else status
     parts = (shown.get("spoiler_text") or "", shown.get("content") or "")
     text = "\n\n".join(html_to_text(p) for p in parts if isinstance(p, str) and p)
-    url = shown.get("url") or shown.get("uri") or ""
+    url = next((u for u in (shown.get("url"), shown.get("uri")) if isinstance(u, str) and u), "")
     lang = shown.get("language") if isinstance(shown.get("language"), str) else None
-    return Post(SourceKind.MASTODON, account, str(url), published, text, shown is status, lang)
+    return Post(SourceKind.MASTODON, account, url, published, text, shown is status, lang)
 
 
 def _account_id(found: Any) -> str:

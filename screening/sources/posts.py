@@ -6,6 +6,11 @@ import enum
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
+from screening.sources.text import MAX_POST_CHARS, clip
+
+# Longer fields are not a real profile or link: they are dropped or cut, never carried along.
+MAX_URL_CHARS = 2048
+MAX_ACCOUNT_CHARS = 200
 
 class SourceKind(enum.StrEnum):
     """Where a post came from: a public interface or the candidate's own export."""
@@ -25,7 +30,8 @@ class Post:
     """One piece of public text, reduced to plain text, with where and when it appeared.
 
     `is_own` is False for a repost, boost or retweet of someone else's words: those are
-    not the candidate's and are left out downstream.
+    not the candidate's and are left out downstream. Text longer than MAX_POST_CHARS is cut
+    at a word boundary here, so no reader can hand the classifier more.
     """
 
     source: SourceKind
@@ -41,6 +47,14 @@ class Post:
             raise ValueError("Post.published must be timezone-aware")
         if self.published.utcoffset():
             object.__setattr__(self, "published", self.published.astimezone(UTC))
+        if len(self.text) > MAX_POST_CHARS:
+            object.__setattr__(self, "text", clip(self.text, MAX_POST_CHARS))
+        if len(self.url) > MAX_URL_CHARS:
+            object.__setattr__(self, "url", "")
+        if self.lang is not None and len(self.lang) > 8:
+            object.__setattr__(self, "lang", None)
+        if len(self.account) > MAX_ACCOUNT_CHARS:
+            object.__setattr__(self, "account", self.account[:MAX_ACCOUNT_CHARS])
 
     def to_json_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict, `published` as ISO 8601 UTC."""
@@ -48,6 +62,16 @@ class Post:
         data["source"] = str(self.source)
         data["published"] = self.published.astimezone(UTC).isoformat().replace("+00:00", "Z")
         return data
+
+
+def in_utc(moment: datetime) -> datetime | None:
+    """Return an aware `moment` in UTC; None when naive or when UTC falls outside years 1-9999."""
+    if moment.tzinfo is None:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 has no UTC date
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,10 +60,15 @@ def refuse_entities(data: bytes) -> None:
 
 
 def _entry_post(entry: Any, account: str, feed_lang: str | None) -> Post | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    # Plain dict look-ups: feedparser's own maps a missing updated_parsed onto an unparseable
+    # published one, with a DeprecationWarning.
+    parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     if parsed is None:
         return None  # undated: cannot be placed in the lookback window
-    published = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    try:
+        published = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    except (OverflowError, ValueError, OSError):
+        return None  # a date outside what can be placed in time
     title = normalise_space(html_to_text(entry.get("title", "")))
     body = html_to_text(_body(entry))
     text = "\n\n".join(part for part in (title, body) if part)

@@ -21,13 +21,19 @@ _SELF_CLOSED = re.compile(r"<\s*(iframe|object|noembed|noframes|xmp)\b([^>]*?)/\
 # Lone surrogates arrive through JSON escapes ("\ud800"); they cannot be encoded, so nh3
 # and any later UTF-8 write would fail on them.
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# Control characters carry no words; C0 ones other than tab and line breaks are dropped.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# The most text of one post the classifier reads (spaCy refuses a million characters outright),
+# and the most markup a reader reduces to get there (inline images may fill most of a page).
+MAX_POST_CHARS = 10_000
+MAX_SOURCE_CHARS = 200 * MAX_POST_CHARS
 
 
 def html_to_text(markup: str) -> str:
     """Strip every tag (dropping script and style content) and decode entities."""
-    markup = _SURROGATES.sub("\ufffd", markup)
+    markup = _SURROGATES.sub("\ufffd", markup[:MAX_SOURCE_CHARS])
     if "<" not in markup and "&" not in markup:
         return normalise_space(markup)
     marked = _BREAKS.sub("\n", _SELF_CLOSED.sub(r"<\1\2></\1>", markup))
@@ -37,6 +43,16 @@ def html_to_text(markup: str) -> str:
 
 def normalise_space(text: str) -> str:
     """Fold compatibility characters (styled letters) and collapse spaces, keeping paragraphs."""
-    text = unicodedata.normalize("NFKC", _SURROGATES.sub("\ufffd", text).replace("\r\n", "\n"))
+    text = _CONTROLS.sub("", _SURROGATES.sub("\ufffd", text[:MAX_SOURCE_CHARS]))
+    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n"))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def clip(text: str, limit: int = MAX_POST_CHARS) -> str:
+    """Cut `text` to at most `limit` characters, at the last space if there is one near the end."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return (cut[:space] if space > limit // 2 else cut[:limit]).rstrip()

@@ -8,22 +8,27 @@ import re
 from datetime import datetime
 from typing import Any
 
+from screening.sources.archives import check_json_density
 from screening.sources.errors import Failure, SourceError
-from screening.sources.posts import Post, SourceKind
-from screening.sources.text import normalise_space
+from screening.sources.posts import MAX_URL_CHARS, Post, SourceKind, in_utc
+from screening.sources.text import MAX_SOURCE_CHARS, normalise_space
 
 _ASSIGNMENT = re.compile(rb"^\s*window\.YTD\.[A-Za-z0-9_]+\.part\d+\s*=\s*")
 _LANG = re.compile(r"^[a-z]{2}$")  # X also writes und, zxx, qme, art...
+_USERNAME = re.compile(r"^[A-Za-z0-9_]{1,50}$")  # it becomes part of every post's link
 TWEET_TIME = "%a %b %d %H:%M:%S %z %Y"
+BOM = b"\xef\xbb\xbf"
 
 
 def parse_ytd(data: bytes, name: str) -> list[Any]:
     """Parse a `window.YTD.<thing>.partN = [...]` file of the archive into its list."""
+    data = data.removeprefix(BOM)
     match = _ASSIGNMENT.match(data)
     if match is None:
         raise SourceError(Failure.INVALID_EXPORT, f"{name} is not an X archive data file")
+    check_json_density(data, name)
     try:
-        items = json.loads(data[match.end() :].decode("utf-8-sig").rstrip().rstrip(";"))
+        items = json.loads(data[match.end() :].decode("utf-8").rstrip().rstrip(";"))
     except (ValueError, RecursionError) as exc:
         raise SourceError(
             Failure.INVALID_EXPORT, f"{name} is not valid JSON after its prefix"
@@ -38,8 +43,9 @@ def username(account_js: bytes | None) -> str | None:
     if account_js is None:
         return None
     for item in parse_ytd(account_js, "account.js"):
-        name = (item.get("account") or {}).get("username") if isinstance(item, dict) else None
-        if isinstance(name, str) and name:
+        account = item.get("account") if isinstance(item, dict) else None
+        name = account.get("username") if isinstance(account, dict) else None
+        if isinstance(name, str) and _USERNAME.match(name):
             return name
     return None
 
@@ -56,13 +62,16 @@ def tweets_to_posts(items: list[Any], username: str | None) -> list[Post]:
 
 
 def _tweet_post(tweet: dict[str, Any], account: str) -> Post | None:
+    created = tweet.get("created_at")
     try:
-        published = datetime.strptime(str(tweet.get("created_at")), TWEET_TIME)
-    except ValueError:
+        published = in_utc(datetime.strptime(created, TWEET_TIME))
+    except (TypeError, ValueError):
         return None
-    text = str(tweet.get("full_text") or tweet.get("text") or "")
+    if published is None:
+        return None
+    text = _string(tweet.get("full_text")) or _string(tweet.get("text"))
     retweet = text.startswith("RT @") or tweet.get("retweeted") is True
-    tweet_id = str(tweet.get("id_str") or tweet.get("id") or "")
+    tweet_id = _tweet_id(tweet.get("id_str")) or _tweet_id(tweet.get("id"))
     # Without account.js the user name is unknown; X resolves this form to the right user.
     who = account if account != "x-archive" else "i/web"
     url = f"https://x.com/{who}/status/{tweet_id}" if tweet_id else ""
@@ -75,11 +84,35 @@ def _tweet_post(tweet: dict[str, Any], account: str) -> Post | None:
 
 def _expand(text: str, tweet: dict[str, Any]) -> str:
     """Put the real links back for t.co ones and drop media links; undo the archive's escaping."""
-    entities = tweet.get("entities") or {}
-    for link in entities.get("urls") or []:
-        if isinstance(link, dict) and link.get("url"):
-            text = text.replace(str(link["url"]), str(link.get("expanded_url") or ""))
-    for media in entities.get("media") or []:
-        if isinstance(media, dict) and media.get("url"):
-            text = text.replace(str(media["url"]), "")
+    text = text[:MAX_SOURCE_CHARS]
+    entities = tweet.get("entities")
+    entities = entities if isinstance(entities, dict) else {}
+    for link in _list(entities.get("urls")):
+        if isinstance(link, dict):
+            text = _replace(text, _string(link.get("url")), _string(link.get("expanded_url")))
+    for media in _list(entities.get("media")):
+        if isinstance(media, dict):
+            text = _replace(text, _string(media.get("url")), "")
     return normalise_space(html.unescape(text))
+
+
+def _replace(text: str, short: str, expanded: str) -> str:
+    """Replace a t.co link, unless the replacement would grow the text past what is read."""
+    if not short.startswith("http") or len(expanded) > MAX_URL_CHARS:
+        return text
+    grown = len(text) + text.count(short) * (len(expanded) - len(short))
+    return text.replace(short, expanded) if grown <= MAX_SOURCE_CHARS else text
+
+
+def _tweet_id(value: Any) -> str:
+    """Return a tweet id as digits, or "" for anything that could not be one."""
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    return text if text.isascii() and text.isdigit() and len(text) <= 20 else ""
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

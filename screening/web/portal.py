@@ -14,7 +14,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_decimal, format_number
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from compliance import consent, outbox, rights, tokens
 from compliance.audit import AuditAction, record
@@ -39,7 +41,15 @@ from screening.runs import (
     process_export,
     summarise,
 )
-from screening.sources import AccountError, SourceError, SourceKind, normalise_account
+from screening.sources import (
+    AccountError,
+    ArchiveLimits,
+    SourceError,
+    SourceKind,
+    normalise_account,
+)
+from screening.sources.archives import MB
+from screening.sources.text import MAX_POST_CHARS
 
 bp = Blueprint("portal", __name__)
 MAX_CONTEXT = 2000
@@ -108,15 +118,20 @@ def _read_answers(kinds: list[str]):
 
 @bp.get("/portal/<token>")
 def home(token: str):
-    candidate = _candidate(token, Purpose.PORTAL)
+    return _portal_page(_candidate(token, Purpose.PORTAL), token)
+
+
+def _portal_page(candidate: Candidate, token: str, errors: dict | None = None, status: int = 200,
+                 values: dict | None = None):
     run, accounts = latest_run(candidate), consent.current(candidate.subject)
     return render_template(
         "candidate/portal.html", candidate=candidate, token=token, run=run,
         findings=findings_of(candidate), source_label=source_label,
         totals=summarise(run.counts) if run else None, accounts=accounts,
         window_open=comment_window_open(candidate),
-        exports=[k for k in EXPORT_KINDS if k in accounts],
-        retention=candidate.subject.erase_after, errors={})
+        exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts],
+        upload_hint=upload_limits_text(), retention=candidate.subject.erase_after,
+        errors=errors or {}, values=values or {}), status
 
 
 @bp.post("/portal/<token>/findings/<int:finding_id>/context")
@@ -228,8 +243,8 @@ def upload(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
     kind, upload = request.form.get("kind", ""), request.files.get("export")
     if upload is None or not upload.filename:
-        flash(_("Choose the export file to upload."))
-        return redirect(url_for("portal.home", token=token))
+        return _portal_page(candidate, token, {"export": _("Choose the export file to upload.")},
+                            422, {"kind": kind})
     try:
         process_export(candidate, kind, upload.filename, upload.read())
     except ConsentMissing:
@@ -237,11 +252,45 @@ def upload(token: str):
         abort(404)
     except SourceError as error:
         db.session.rollback()
-        flash(_("The export could not be read: %(reason)s", reason=error.message))
-        return redirect(url_for("portal.home", token=token))
+        message = _("The export could not be read: %(reason)s", reason=error.message)
+        return _portal_page(candidate, token, {"export": message}, 422, {"kind": kind})
     db.session.commit()
     flash(_("Your export was read. What bears on the job is shown below; the file was not kept."))
     return redirect(url_for("portal.home", token=token))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge):
+    """Tell the candidate the limit beside the upload field, not on a bare error page."""
+    token = (request.view_args or {}).get("token", "")
+    link = tokens.resolve(token, Purpose.PORTAL) if request.endpoint == "portal.upload" else None
+    candidate = link and db.session.scalar(
+        db.select(Candidate).where(Candidate.subject_id == link.subject_id))
+    if candidate:
+        g.locale_override = candidate.language
+    message = _("This file is larger than %(upload)s MB, the most you can upload here.",
+                upload=_megabytes(current_app.config["MAX_CONTENT_LENGTH"]))
+    if not candidate:
+        return render_template("errors/error.html", code=413, title=_("The upload is too large"),
+                               message=message), 413
+    return _portal_page(candidate, token, {"export": message}, 413)
+
+
+def upload_limits_text() -> str:
+    """State the upload budget in the candidate's words, from the same settings that enforce it."""
+    limits = ArchiveLimits.from_config(current_app.config)
+    return _("Files up to %(upload)s MB. A ZIP file may unpack to at most %(unpacked)s MB in at "
+             "most %(entries)s files, and to no more than %(ratio)s times its own size; only "
+             "the text files in it are unpacked, not photos or videos. If your export is larger, "
+             "upload just its text file (for X: data/tweets.js). Of a post longer than "
+             "%(chars)s characters, the first %(chars)s are read, up to the last whole word.",
+             upload=_megabytes(limits.max_upload), unpacked=_megabytes(limits.max_total),
+             entries=format_number(limits.max_entries), ratio=format_number(limits.max_ratio),
+             chars=format_number(MAX_POST_CHARS))
+
+
+def _megabytes(size: int) -> str:
+    return format_decimal(round(size / MB, 1))
 
 
 @bp.get("/portal/<token>/access.pdf")

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import time
 
-from screening.sources.errors import Failure
+import pytest
+
+from screening.sources.errors import Failure, SourceError
 from screening.sources.fetching import SourceRequest, fetch_all
 from screening.sources.http import GuardedClient
 from screening.sources.posts import SourceKind, Window
 from tests.sources.conftest import RecordedServer, recorded, reply, stream_chunks
 
 JSON = "application/json"
+
+POST = "Jan's post about his illness"
 
 
 def test_each_source_fails_or_succeeds_on_its_own(
@@ -47,12 +51,12 @@ def test_each_source_fails_or_succeeds_on_its_own(
 
 
 def test_unexpected_parser_error_is_contained(
-    server: RecordedServer, guarded: GuardedClient, monkeypatch
+    server: RecordedServer, guarded: GuardedClient, monkeypatch, caplog
 ) -> None:
     from screening.sources import fetching
 
     def broken(*args, **kwargs):
-        raise KeyError("a shape nobody expected")
+        raise KeyError(POST)  # the frames are logged: a literal would show
 
     monkeypatch.setitem(fetching.CONNECTORS, SourceKind.GITHUB, broken)
     feed = server.serve("/feed", recorded("rss/rsparser-489-medium.rss"), "application/rss+xml")
@@ -62,6 +66,21 @@ def test_unexpected_parser_error_is_contained(
         client=guarded,
     )
     assert results[0].failure is Failure.GARBAGE and results[1].ok
+    # Where it failed is logged; the exception's message, which quotes the input, is not.
+    assert "KeyError" in caplog.text and "illness" not in caplog.text
+
+
+def test_a_connector_bug_is_a_source_error_for_every_caller(guarded, monkeypatch, caplog):
+    from screening.sources import fetching
+
+    def broken(*args, **kwargs):
+        raise TypeError(POST)  # the frames are logged: a literal would show
+
+    monkeypatch.setitem(fetching.CONNECTORS, SourceKind.GITHUB, broken)
+    with pytest.raises(SourceError) as caught:
+        fetching.fetch_source(guarded, SourceKind.GITHUB, "octocat", Window())
+    assert caught.value.failure is Failure.GARBAGE and "illness" not in caught.value.message
+    assert "TypeError" in caplog.text and "illness" not in caplog.text
 
 
 def test_sources_are_read_in_parallel(server: RecordedServer, guarded: GuardedClient) -> None:
