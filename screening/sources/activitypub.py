@@ -15,6 +15,7 @@ from screening.sources.text import html_to_text
 ACTIVITY_JSON = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 PUBLIC = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"})
 MAX_PAGES = 50
+MAX_ITEMS = 5000
 
 
 def fetch_outbox(
@@ -30,13 +31,21 @@ def _pages(client: GuardedClient, outbox_url: str, account: str) -> Iterator[lis
     if "orderedItems" in collection:
         yield activities_to_posts(_items(collection), account, SourceKind.ACTIVITYPUB)
     page: Any = collection.get("first")
+    seen, items = {outbox_url}, 0
     for _ in range(MAX_PAGES):
         if not page:
             return
         if isinstance(page, str):
             url = require_same_origin(page, outbox_url)
+            if url in seen:  # a page linking back to one already read would loop
+                raise SourceError(Failure.GARBAGE, "outbox pages link back to themselves")
+            seen.add(url)
             page = _object(client.get(url, accept=ACTIVITY_JSON).json())
-        yield activities_to_posts(_items(page), account, SourceKind.ACTIVITYPUB)
+        activities = _items(page)
+        items += len(activities)
+        if items > MAX_ITEMS:  # however the items are spread over pages
+            return
+        yield activities_to_posts(activities, account, SourceKind.ACTIVITYPUB)
         page = page.get("next")
 
 
@@ -83,7 +92,7 @@ def parse_time(value: Any) -> datetime | None:
 
 def _is_public(activity: dict[str, Any]) -> bool:
     audience = _as_list(activity.get("to")) + _as_list(activity.get("cc"))
-    return any(a in PUBLIC for a in audience)
+    return any(isinstance(a, str) and a in PUBLIC for a in audience)
 
 
 def _items(page: Any) -> list[Any]:
