@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from screening.sources import Failure, SourceKind, SourceRequest, Window, fetch_all, fetch_source
-from screening.sources.activitypub import MAX_PAGES
+from screening.sources.activitypub import MAX_ITEMS, MAX_PAGES
 from screening.sources.http import GuardedClient
 from tests.sources.conftest import RecordedServer, recorded, reply
 
@@ -183,3 +183,12 @@ def test_pages_are_bounded(server: RecordedServer, guarded: GuardedClient) -> No
     server.route(OUTBOX, endless)
     assert fetch_source(guarded, "activitypub", ACCOUNT, Window(), server.base) == []
     assert server.hits(OUTBOX) == MAX_PAGES + 1
+
+
+def test_items_are_bounded_across_pages(fediverse, guarded: GuardedClient) -> None:
+    public = ["https://www.w3.org/ns/activitystreams#Public"]
+    notes = [{"type": "Create", "published": "2024-05-01T10:00:00Z", "to": public,
+              "object": {"type": "Note", "content": f"note {i}"}} for i in range(MAX_ITEMS)]
+    _set(fediverse, OUTBOX + "?page=2", {"orderedItems": notes})
+    posts = fetch_source(guarded, "activitypub", ACCOUNT, Window(), fediverse.base)
+    assert len(posts) == 24  # the first page's public items; the second passes the bound
