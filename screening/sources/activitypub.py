@@ -16,6 +16,7 @@ ACTIVITY_JSON = 'application/activity+json, application/ld+json; profile="https:
 PUBLIC = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"})
 MAX_PAGES = 50
 MAX_ITEMS = 5000
+FETCHED_OBJECTS = ("Note", "Article")
 
 
 def fetch_outbox(
@@ -29,7 +30,8 @@ def fetch_outbox(
 def _pages(client: GuardedClient, outbox_url: str, account: str) -> Iterator[list[Post]]:
     collection = _object(client.get(outbox_url, accept=ACTIVITY_JSON).json())
     if "orderedItems" in collection:
-        yield activities_to_posts(_items(collection), account, SourceKind.ACTIVITYPUB)
+        activities = filter(_fetchable, _items(collection))
+        yield activities_to_posts(activities, account, SourceKind.ACTIVITYPUB)
     page: Any = collection.get("first")
     seen, items = {outbox_url}, 0
     for _ in range(MAX_PAGES):
@@ -45,8 +47,17 @@ def _pages(client: GuardedClient, outbox_url: str, account: str) -> Iterator[lis
         items += len(activities)
         if items > MAX_ITEMS:  # however the items are spread over pages
             return
-        yield activities_to_posts(activities, account, SourceKind.ACTIVITYPUB)
+        yield activities_to_posts(filter(_fetchable, activities), account, SourceKind.ACTIVITYPUB)
         page = page.get("next")
+
+
+def _fetchable(activity: Any) -> bool:
+    """Read a live outbox's boosts and its notes and articles; polls, images and the rest not."""
+    if not isinstance(activity, dict) or activity.get("type") not in ("Create", "Announce"):
+        return False
+    obj = activity.get("object")
+    return activity["type"] == "Announce" or (isinstance(obj, dict)
+                                              and obj.get("type") in FETCHED_OBJECTS)
 
 
 def activities_to_posts(activities: Iterable[Any], account: str, kind: SourceKind) -> list[Post]:

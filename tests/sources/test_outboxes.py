@@ -158,11 +158,14 @@ def test_odd_items_are_skipped_not_fatal(fediverse, guarded: GuardedClient) -> N
             "object": {"type": "Note", "content": "<p>Kept</p>"}}
     odd = [7, "https://example.org/a", {"type": "Create", "to": {"a": 1}, "object": {}},
            {**note, "to": [{"id": "x"}, ["nested"]]}, {**note, "published": "13/13/2024"},
-           {**note, "object": "https://example.org/n"}, {**note, "object": {"content": ["x"]}},
+           {**note, "object": "https://example.org/n"}, {**note, "type": ["Create"]},
+           {**note, "object": {"type": "Note", "content": ["x"]}},
+           {**note, "object": {"type": "Question", "content": "Tabs or spaces?"}},
+           {**note, "object": {"type": "Article", "content": "<p>A long read</p>"}},
            note]
     _set(fediverse, OUTBOX, {"type": "OrderedCollection", "orderedItems": odd})
     posts = fetch_source(guarded, "activitypub", ACCOUNT, Window(), fediverse.base)
-    assert [p.text for p in posts] == ["", "Kept"]
+    assert [p.text for p in posts] == ["", "A long read", "Kept"]
 
 
 def test_pages_are_bounded(server: RecordedServer, guarded: GuardedClient) -> None:
