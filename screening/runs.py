@@ -30,7 +30,8 @@ from screening.sources import (
 )
 
 log = logging.getLogger(__name__)
-PUBLIC_KINDS = {SourceKind.RSS, SourceKind.MASTODON, SourceKind.GITHUB, SourceKind.BLUESKY}
+PUBLIC_KINDS = {SourceKind.RSS, SourceKind.MASTODON, SourceKind.ACTIVITYPUB, SourceKind.GITHUB,
+                SourceKind.BLUESKY}
 # Platforms without a public interface: the candidate uploads their own export in the portal.
 EXPORT_KINDS = [SourceKind.X_ARCHIVE.value, SourceKind.LINKEDIN_EXPORT.value,
                 SourceKind.MASTODON_ARCHIVE.value]
