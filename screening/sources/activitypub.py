@@ -29,10 +29,7 @@ def fetch_outbox(
 
 def _pages(client: GuardedClient, outbox_url: str, account: str) -> Iterator[list[Post]]:
     collection = _object(client.get(outbox_url, accept=ACTIVITY_JSON).json())
-    if "orderedItems" in collection:
-        activities = filter(_fetchable, _items(collection))
-        yield activities_to_posts(activities, account, SourceKind.ACTIVITYPUB)
-    page: Any = collection.get("first")
+    page: Any = collection if "orderedItems" in collection else collection.get("first")
     seen, items = {outbox_url}, 0
     for _ in range(MAX_PAGES):
         if not page:
@@ -48,7 +45,7 @@ def _pages(client: GuardedClient, outbox_url: str, account: str) -> Iterator[lis
         if items > MAX_ITEMS:  # however the items are spread over pages
             return
         yield activities_to_posts(filter(_fetchable, activities), account, SourceKind.ACTIVITYPUB)
-        page = page.get("next")
+        page = collection.get("first") if page is collection else page.get("next")
 
 
 def _fetchable(activity: Any) -> bool:
