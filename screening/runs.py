@@ -17,6 +17,7 @@ from compliance.personal import PersonalText
 from compliance.queue import task
 from compliance.subjects import Subject
 from screening import classifier as nlp
+from screening.criminal_records import classifier_vacancy
 from screening.models import Candidate, CaseState
 from screening.sources import (
     ArchiveLimits,
@@ -30,7 +31,8 @@ from screening.sources import (
 )
 
 log = logging.getLogger(__name__)
-PUBLIC_KINDS = {SourceKind.RSS, SourceKind.MASTODON, SourceKind.GITHUB, SourceKind.BLUESKY}
+PUBLIC_KINDS = {SourceKind.RSS, SourceKind.MASTODON, SourceKind.ACTIVITYPUB, SourceKind.GITHUB,
+                SourceKind.BLUESKY}
 # Platforms without a public interface: the candidate uploads their own export in the portal.
 EXPORT_KINDS = [SourceKind.X_ARCHIVE.value, SourceKind.LINKEDIN_EXPORT.value,
                 SourceKind.MASTODON_ARCHIVE.value]
@@ -239,9 +241,7 @@ def _progress(run_id: int, kind: str, state: dict[str, Any]) -> None:
 def _classify(posts, candidate: Candidate) -> list[nlp.Verdict]:
     """Classify one run's posts; nothing of them stays in the pipelines afterwards."""
     classifier = get_classifier()
-    vacancy = nlp.Vacancy(id=str(candidate.vacancy.id), criteria=tuple(candidate.vacancy.criteria),
-                          language=candidate.vacancy.language, title=candidate.vacancy.title,
-                          description=candidate.vacancy.description)
+    vacancy = classifier_vacancy(candidate.vacancy)
     items = [nlp.Post(text=p.text, author=p.account, lang=p.lang,
                       published=p.published.isoformat(),
                       is_own=p.is_own, id=str(i)) for i, p in enumerate(posts)]

@@ -14,7 +14,16 @@ from compliance.validation import (
     row_id,
     text,
 )
+from screening.criminal_records import refused_criteria
 from screening.models import Decision, SourceKind, VacancyStatus
+
+
+def criminal_criteria_message(refused: list[str]) -> str:
+    """Say which criteria ask about criminal records and what the lawful route is."""
+    return str(_l("Remove %(criteria)s: screening never looks for criminal records. Where the "
+                  "job needs it, ask for a certificate of conduct (VOG in the Netherlands, "
+                  "uittreksel uit het strafregister in Belgium).",
+                  criteria=", ".join(f"“{c}”" for c in refused)))
 
 
 def criteria_terms(terms: list[str]) -> None:
@@ -29,6 +38,8 @@ def criteria_terms(terms: list[str]) -> None:
         raise ValidationError(str(_l("Use at most 100 criteria.")))
     for term in terms:
         no_control_characters(term)
+    if refused := refused_criteria(terms):
+        raise ValidationError(criminal_criteria_message(refused))
 
 
 class VacancySchema(Schema):

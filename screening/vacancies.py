@@ -1,5 +1,6 @@
 """Operations on vacancies; pages, the API and the CLI all call these."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compliance import audit
@@ -7,17 +8,40 @@ from compliance.accounts import Role, User
 from compliance.audit import AuditAction
 from compliance.db import db
 from compliance.organisation import get_settings
+from screening.criminal_records import refused_criteria
 from screening.models import Assessment, Vacancy, VacancyStatus
-from screening.schemas import ASSESSMENT_FIELDS
+from screening.schemas import ASSESSMENT_FIELDS, criminal_criteria_message
 
 _PLAIN_FIELDS = ("title", "description", "language", "criteria", "allowed_sources",
                  "lookback_years", "retention_days", "comment_window_days")
 
 
-class AssigneeError(ValueError):
-    """An assignee is not an active recruiter; carries the field name for the form."""
+class VacancyFieldError(ValueError):
+    """A value the operation refuses; carries the field and the message for the form or API."""
+
+    field = "form"
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class AssigneeError(VacancyFieldError):
+    """An assignee is not an active recruiter."""
 
     field = "assignee_ids"
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("Choose active recruiters only.")))
+
+
+class CriminalCriterionError(VacancyFieldError):
+    """A criterion asks about criminal records, which screening never looks for (Art. 10)."""
+
+    field = "criteria"
+
+    def __init__(self, refused: list[str]) -> None:
+        super().__init__(criminal_criteria_message(refused))
 
 
 def recruiters() -> list[User]:
@@ -31,7 +55,7 @@ def _assignees(ids: list[int], owner: User) -> list[User]:
     wanted = set(ids) - {owner.id}
     users = [u for u in recruiters() if u.id in wanted]
     if len(users) != len(wanted):
-        raise AssigneeError("assignee is not an active recruiter")
+        raise AssigneeError()
     return users
 
 
@@ -44,8 +68,14 @@ def new_vacancy_defaults() -> dict:
             "status": VacancyStatus.OPEN.value, "allowed_sources": [], "criteria": []}
 
 
+def _refuse_criminal_criteria(criteria: list[str]) -> None:
+    if refused := refused_criteria(criteria):
+        raise CriminalCriterionError(refused)
+
+
 def create_vacancy(values: dict, *, owner: User) -> Vacancy:
     """Create a vacancy with its first legitimate-interest assessment."""
+    _refuse_criminal_criteria(values["criteria"])
     vacancy = Vacancy(owner=owner, status=VacancyStatus(values["status"]),
                       **{k: values[k] for k in _PLAIN_FIELDS})
     vacancy.assignees = _assignees(values.get("assignee_ids", []), owner)
@@ -59,6 +89,7 @@ def create_vacancy(values: dict, *, owner: User) -> Vacancy:
 
 def update_vacancy(vacancy: Vacancy, values: dict, *, actor: User) -> Vacancy:
     """Change a vacancy; a changed assessment becomes a new version, the old one is kept."""
+    _refuse_criminal_criteria(values["criteria"])
     changed = [k for k in _PLAIN_FIELDS if getattr(vacancy, k) != values[k]]
     for key in changed:
         setattr(vacancy, key, values[key])

@@ -17,7 +17,7 @@ from screening.api.spec import ROW_ID, document_errors
 from screening.candidates import CaseError, add_candidate
 from screening.models import Candidate, Vacancy
 from screening.schemas import CandidateSchema, VacancySchema
-from screening.vacancies import AssigneeError, create_vacancy, update_vacancy
+from screening.vacancies import VacancyFieldError, create_vacancy, update_vacancy
 
 blp = Blueprint("api_vacancies", __name__, url_prefix="/api/v1/vacancies",
                 description="Vacancies and their candidates.")
@@ -25,9 +25,8 @@ blp.before_request(require_token)
 blp.before_request(staff_only)
 
 
-def _assignee_error() -> None:
-    abort(422, message="The request body is not valid.",
-          errors={"assignee_ids": ["Choose active recruiters only."]})
+def _field_error(error: VacancyFieldError) -> None:
+    abort(422, message="The request body is not valid.", errors={error.field: [error.message]})
 
 
 @blp.get("")
@@ -51,9 +50,9 @@ def create(values):
         access.deny(user, "page", 0)
     try:
         vacancy = create_vacancy(values, owner=user)
-    except AssigneeError:
+    except VacancyFieldError as error:
         db.session.rollback()
-        _assignee_error()
+        _field_error(error)
     db.session.commit()
     return rep.vacancy(vacancy), {"Location": url_for(".vacancy", vacancy_id=vacancy.id)}
 
@@ -79,9 +78,9 @@ def update(values, vacancy_id: int):
     blp.check_etag(rep.vacancy(vacancy), VacancyOut)
     try:
         update_vacancy(vacancy, values, actor=user)
-    except AssigneeError:
+    except VacancyFieldError as error:
         db.session.rollback()
-        _assignee_error()
+        _field_error(error)
     db.session.commit()
     return rep.vacancy(vacancy)
 

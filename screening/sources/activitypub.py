@@ -15,6 +15,8 @@ from screening.sources.text import html_to_text
 ACTIVITY_JSON = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 PUBLIC = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"})
 MAX_PAGES = 50
+MAX_ITEMS = 5000
+FETCHED_OBJECTS = ("Note", "Article")
 
 
 def fetch_outbox(
@@ -27,17 +29,32 @@ def fetch_outbox(
 
 def _pages(client: GuardedClient, outbox_url: str, account: str) -> Iterator[list[Post]]:
     collection = _object(client.get(outbox_url, accept=ACTIVITY_JSON).json())
-    if "orderedItems" in collection:
-        yield activities_to_posts(_items(collection), account, SourceKind.ACTIVITYPUB)
-    page: Any = collection.get("first")
+    page: Any = collection if "orderedItems" in collection else collection.get("first")
+    seen, items = {outbox_url}, 0
     for _ in range(MAX_PAGES):
         if not page:
             return
         if isinstance(page, str):
             url = require_same_origin(page, outbox_url)
+            if url in seen:  # a page linking back to one already read would loop
+                raise SourceError(Failure.GARBAGE, "outbox pages link back to themselves")
+            seen.add(url)
             page = _object(client.get(url, accept=ACTIVITY_JSON).json())
-        yield activities_to_posts(_items(page), account, SourceKind.ACTIVITYPUB)
-        page = page.get("next")
+        activities = _items(page)
+        items += len(activities)
+        if items > MAX_ITEMS:  # however the items are spread over pages
+            return
+        yield activities_to_posts(filter(_fetchable, activities), account, SourceKind.ACTIVITYPUB)
+        page = collection.get("first") if page is collection else page.get("next")
+
+
+def _fetchable(activity: Any) -> bool:
+    """Read a live outbox's boosts and its notes and articles; polls, images and the rest not."""
+    if not isinstance(activity, dict) or activity.get("type") not in ("Create", "Announce"):
+        return False
+    obj = activity.get("object")
+    return activity["type"] == "Announce" or (isinstance(obj, dict)
+                                              and obj.get("type") in FETCHED_OBJECTS)
 
 
 def activities_to_posts(activities: Iterable[Any], account: str, kind: SourceKind) -> list[Post]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from screening.sources import bluesky, github, mastodon, rss
+from screening.sources import bluesky, github, mastodon, outboxes, rss
 from screening.sources.accounts import normalise_account
 from screening.sources.errors import Failure, SourceError, unexpected
 from screening.sources.http import GuardedClient
@@ -17,6 +17,7 @@ Connector = Callable[[GuardedClient, str, Window, str | None], Iterator[Post]]
 CONNECTORS: dict[SourceKind, Connector] = {
     SourceKind.RSS: rss.fetch,
     SourceKind.MASTODON: mastodon.fetch,
+    SourceKind.ACTIVITYPUB: outboxes.fetch,
     SourceKind.GITHUB: github.fetch,
     SourceKind.BLUESKY: bluesky.fetch,
 }

@@ -237,7 +237,10 @@ def _host(url: str) -> str:
 
 def require_same_origin(url: str, base: str) -> str:
     """Refuse a pagination link pointing away from the host being read."""
-    a, b = httpx.URL(url), httpx.URL(base)
+    try:
+        a, b = httpx.URL(url), httpx.URL(base)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise SourceError(Failure.GARBAGE, "a link in the response is not a valid URL") from exc
     if (a.scheme, a.host, a.port) != (b.scheme, b.host, b.port):
         raise SourceError(Failure.GARBAGE, f"{b.host} sent a next-page link to another host")
     return url

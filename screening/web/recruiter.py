@@ -22,12 +22,13 @@ from screening.candidates import (
 )
 from screening.case import ASKABLE
 from screening.classifier.relevance import describe_criteria
+from screening.criminal_records import notice_fields, vacancy_notice
 from screening.labels import case_state_label, decision_label, source_label
 from screening.models import Candidate, CaseState, Decision, SourceKind, Vacancy
 from screening.runs import latest_run, summarise
 from screening.schemas import CandidateSchema, DecisionSchema, VacancySchema
 from screening.vacancies import (
-    AssigneeError,
+    VacancyFieldError,
     create_vacancy,
     new_vacancy_defaults,
     recruiters,
@@ -57,6 +58,7 @@ def dashboard():
 def _vacancy_form(template_values: dict, errors: dict, vacancy: Vacancy | None):
     return render_template(
         "recruiter/vacancy_form.html", values=template_values, errors=errors, vacancy=vacancy,
+        notices=notice_fields(template_values),
         sources=[(k.value, source_label(k)) for k in SourceKind],
         recruiters=[(u.id, u.name) for u in recruiters() if u.id != current_user.id],
         languages=[("nl", _("Dutch")), ("en", _("English"))],
@@ -82,9 +84,9 @@ def new_vacancy():
     if data:
         try:
             vacancy = create_vacancy(data, owner=current_user)
-        except AssigneeError:
+        except VacancyFieldError as error:
             db.session.rollback()
-            errors = {"assignee_ids": _("Choose active recruiters only.")}
+            errors = {error.field: error.message}
         else:
             db.session.commit()
             flash(_("The vacancy is created."))
@@ -101,9 +103,9 @@ def edit_vacancy(vacancy_id: int):
     if data:
         try:
             update_vacancy(vacancy, data, actor=current_user)
-        except AssigneeError:
+        except VacancyFieldError as error:
             db.session.rollback()
-            errors = {"assignee_ids": _("Choose active recruiters only.")}
+            errors = {error.field: error.message}
         else:
             db.session.commit()
             flash(_("The vacancy is saved."))
@@ -120,7 +122,7 @@ def vacancy(vacancy_id: int):
     can_change = access.can_change(current_user)
     return render_template("recruiter/vacancy.html", vacancy=vacancy, candidates=candidates,
                            state_label=case_state_label, source_label=source_label,
-                           can_change=can_change,
+                           can_change=can_change, conduct_notice=vacancy_notice(vacancy),
                            expansions=_expansions(vacancy, suggest=can_change))
 
 
