@@ -70,6 +70,7 @@ class AuditAction(enum.StrEnum):
     API_TOKEN_CREATED = "api_token.created"
     API_TOKEN_REVOKED = "api_token.revoked"
     PERSONAL_DATA_VIEWED = "personal_data.viewed"  # by staff; the candidate's own is DATA_ACCESSED
+    CASE_MOVED = "case.moved"  # one per transition of a case's life (screening/lifecycle.py)
 
 
 class AuditEvent(db.Model):

@@ -6,6 +6,7 @@ Without SMTP (the embedded default) the outbox is the delivery: admins read it t
 """
 
 import enum
+import functools
 import re
 import smtplib
 import ssl
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from compliance import audit
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, str_enum, utcnow
+from compliance.oncommit import after_commit
 from compliance.personal import PersonalText
 from compliance.queue import enqueue, enqueue_in, task
 from compliance.subjects import Subject
@@ -62,7 +64,7 @@ def smtp_configured() -> bool:
 
 def store(subject: Subject, *, kind: str, recipient: str, title: str, body: str,
           language: str) -> OutboxMessage:
-    """Put a message in the outbox; commit, then call `dispatch` to send it."""
+    """Put a message in the outbox; it is handed to SMTP once the transaction commits."""
     message = OutboxMessage(subject=subject, kind=kind, recipient=recipient, title=title,
                             body=body, language=language,
                             status=Status.QUEUED if smtp_configured() else Status.STORED)
@@ -70,6 +72,7 @@ def store(subject: Subject, *, kind: str, recipient: str, title: str, body: str,
     db.session.flush()
     audit.record(AuditAction.NOTIFICATION_SENT, actor="system", subject=subject,
                  objects={"message": message.id}, kind=kind, channel=message.status.value)
+    after_commit(functools.partial(dispatch, message.id))
     return message
 
 

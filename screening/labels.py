@@ -1,8 +1,14 @@
 """Translated labels for the closed vocabularies shown on pages."""
 
+from collections.abc import Callable
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from screening.lifecycle import Action, CaseError, IllegalTransition
 from screening.models import CaseState, Decision, SourceKind
+from screening.sources.errors import Failure
 
 CASE_STATES = {
     CaseState.ADDED: _l("Added"),
@@ -39,3 +45,54 @@ def decision_label(decision) -> str:
 
 def source_label(kind) -> str:
     return str(SOURCES[SourceKind(kind)])
+
+
+ACTIONS = {
+    Action.ASK_CONSENT: _l("ask for consent"),
+    Action.AGREE: _l("agree"),
+    Action.DECLINE: _l("decline"),
+    Action.EXPIRE: _l("let the request expire"),
+    Action.SCREEN: _l("screen"),
+    Action.FINISH_RUN: _l("finish a screening"),
+    Action.FAIL_RUN: _l("end a failed screening"),
+    Action.FAIL_RERUN: _l("end a failed screening"),
+    Action.DECIDE: _l("record a decision"),
+    Action.ERASE: _l("end the case and erase its data"),
+}
+FAILURES = {
+    Failure.INVALID_ACCOUNT: _l("the account is not a valid address for this source"),
+    Failure.BLOCKED: _l("the address is not a public internet address"),
+    Failure.TIMEOUT: _l("the source did not answer in time"),
+    Failure.NETWORK: _l("the source could not be reached"),
+    Failure.NOT_FOUND: _l("the account was not found"),
+    Failure.GONE: _l("the account no longer exists"),
+    Failure.FORBIDDEN: _l("the source refused access"),
+    Failure.RATE_LIMITED: _l("the source asked us to slow down"),
+    Failure.SERVER_ERROR: _l("the source had an error"),
+    Failure.HTTP_ERROR: _l("the source answered with an error"),
+    Failure.TOO_LARGE: _l("the source sent more than we read"),
+    Failure.GARBAGE: _l("the address answered with something other than posts (a web page?)"),
+    Failure.INVALID_EXPORT: _l("the export could not be read"),
+}
+
+
+def failure_label(code) -> str:
+    """Say in plain words why a source could not be read."""
+    try:
+        return str(FAILURES[Failure(code)])
+    except ValueError:
+        return str(code)
+
+
+def case_error_message(error: CaseError, specific: dict[str, Callable[[], str]]) -> str:
+    """Turn a refused case operation into a sentence for a page."""
+    if isinstance(error, IllegalTransition):
+        return _("A case in the state \u201c%(state)s\u201d cannot %(action)s.",
+                 state=case_state_label(error.state), action=str(ACTIONS[error.action]))
+    if error.code == "comment_window":
+        return _("The candidate can still add context to the findings until %(date)s: a "
+                 "rejection must wait until then, unless they say they are done.",
+                 date=format_datetime(error.facts["closes"], "short"))
+    if error.code == "closed":
+        return _("This vacancy is closed: open it again to add candidates.")
+    return specific[error.code]()

@@ -32,8 +32,10 @@ from compliance.reports.records import (
     controller_from_settings,
 )
 from compliance.reports.trail import TrailScope
+from screening.findings import findings_of
 from screening.models import Candidate, Vacancy
-from screening.runs import findings_of, latest_run, summarise
+from screening.runs import latest_run
+from screening.tallies import summarise
 
 log = logging.getLogger(__name__)
 

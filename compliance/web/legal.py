@@ -66,6 +66,7 @@ ACTION_LABELS = {
     AuditAction.API_TOKEN_CREATED: _l("API token created"),
     AuditAction.API_TOKEN_REVOKED: _l("API token revoked"),
     AuditAction.PERSONAL_DATA_VIEWED: _l("Personal data viewed by staff"),
+    AuditAction.CASE_MOVED: _l("Case moved to a new state"),
 }
 REASON_LABELS = {
     RetentionReason.UNDECIDED: _l("No decision within the backstop period"),

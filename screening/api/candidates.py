@@ -7,10 +7,11 @@ from screening import access
 from screening.api import representations as rep
 from screening.api.audit import record_reads
 from screening.api.auth import api_user, require_token
-from screening.api.guards import conflict, staff_only
+from screening.api.guards import case_conflict, staff_only
 from screening.api.schemas import CandidateOut
 from screening.api.spec import ROW_ID, document_errors
-from screening.candidates import CaseError, decide, update_candidate
+from screening.candidates import decide, update_candidate
+from screening.lifecycle import CaseError
 from screening.models import Decision
 from screening.schemas import CandidateSchema, DecisionSchema
 
@@ -18,15 +19,6 @@ blp = Blueprint("api_candidates", __name__, url_prefix="/api/v1/candidates",
                 description="Candidates and their decisions.")
 blp.before_request(require_token)
 blp.before_request(staff_only)
-
-DECISION_CONFLICTS = {
-    "state": ("decision-recorded", "A decision was already recorded for this candidate."),
-    "comment_window": ("comment-window-open",
-                       "The candidate can still add context to the findings: a rejection must "
-                       "wait until the comment window closes, unless they add context or say "
-                       "they will not."),
-}
-
 
 @blp.get(f"/<{ROW_ID}:candidate_id>")
 @blp.etag
@@ -67,6 +59,6 @@ def decision(values, candidate_id: int):
         decide(item, Decision(values["decision"]), actor=user)
     except CaseError as error:
         db.session.rollback()
-        conflict(*DECISION_CONFLICTS[str(error)])
+        case_conflict(error, {})
     db.session.commit()
     return rep.candidate(item)

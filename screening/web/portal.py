@@ -20,26 +20,31 @@ from compliance import consent, outbox, rights, tokens
 from compliance.audit import AuditAction, record
 from compliance.consent import SourceAnswer
 from compliance.db import db
-from compliance.erasure import erase_subject
-from compliance.subjects import RetentionReason
 from compliance.tokens import Purpose
 from compliance.web import limiter
 from screening import case
-from screening.candidates import CaseError, comment_window_open
-from screening.labels import source_label
-from screening.models import Candidate, CaseState
+from screening.findings import (
+    add_context,
+    comment_window_open,
+    findings_of,
+    waive_comment_window,
+    window_closes_at,
+)
+from screening.labels import case_error_message, failure_label, source_label
+from screening.lifecycle import Action, CaseError, allowed
+from screening.models import Candidate
 from screening.notices import consent_notice, talent_pool_notice
 from screening.reports import access_report_pdf
 from screening.runs import (
     EXPORT_KINDS,
     PUBLIC_KINDS,
     ConsentMissing,
-    findings_of,
     latest_run,
+    missing_sources,
     process_export,
-    summarise,
 )
 from screening.sources import AccountError, SourceError, SourceKind, normalise_account
+from screening.tallies import summarise
 
 bp = Blueprint("portal", __name__)
 MAX_CONTEXT = 2000
@@ -61,7 +66,7 @@ def _candidate(raw: str, purpose: Purpose) -> Candidate:
 @bp.route("/consent/<token>", methods=["GET", "POST"])
 def consent_page(token: str):
     candidate = _candidate(token, Purpose.CONSENT)
-    if candidate.state != CaseState.CONSENT_REQUESTED:
+    if not allowed(candidate, Action.AGREE):
         abort(404)
     sections, _notice = consent_notice(candidate)
     kinds = [k for k in candidate.vacancy.allowed_sources]
@@ -74,10 +79,8 @@ def consent_page(token: str):
                                              talent_pool="talent_pool" in request.form)
             except CaseError:
                 abort(409)
-            db.session.commit()
+            db.session.commit()  # a decline is erased as this commits
             if not agreed:
-                erase_subject(candidate.subject, actor="candidate",
-                              reason=RetentionReason.CONSENT_DECLINED)
                 return render_template("candidate/done.html", declined=True)
             portal = tokens.issue(candidate.subject, Purpose.PORTAL, case.PORTAL_LIFETIME)
             db.session.commit()
@@ -88,10 +91,10 @@ def consent_page(token: str):
                            exports=EXPORT_KINDS), 422 if errors else 200
 
 
-def _read_answers(kinds: list[str]):
+def _read_answers(kinds: list[str], *, only_given: bool = False):
     answers, errors, values = [], {}, request.form.to_dict()
     for kind in kinds:
-        given = request.form.get(f"agree-{kind}") == "yes"
+        given = only_given or request.form.get(f"agree-{kind}") == "yes"
         account = request.form.get(f"account-{kind}", "").strip()
         if given and SourceKind(kind) in PUBLIC_KINDS:
             try:
@@ -109,14 +112,45 @@ def _read_answers(kinds: list[str]):
 @bp.get("/portal/<token>")
 def home(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
+    return _home(candidate, token, {}, {})
+
+
+def _home(candidate: Candidate, token: str, errors: dict, values: dict):
     run, accounts = latest_run(candidate), consent.current(candidate.subject)
+    failed = run is not None and run.error == "all_sources_failed"
     return render_template(
         "candidate/portal.html", candidate=candidate, token=token, run=run,
         findings=findings_of(candidate), source_label=source_label,
-        totals=summarise(run.counts) if run else None, accounts=accounts,
-        window_open=comment_window_open(candidate),
+        failure_label=failure_label,
+        totals=summarise(run.counts) if run and not failed else None, accounts=accounts,
+        failed=failed, missing=missing_sources(run) if run else [],
+        correctable=[k for k in accounts if k in PUBLIC_KINDS],
+        window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
         exports=[k for k in EXPORT_KINDS if k in accounts],
-        retention=candidate.subject.erase_after, errors={})
+        retention=candidate.subject.erase_after, errors=errors,
+        values=values), 422 if errors else 200
+
+
+@bp.post("/portal/<token>/accounts")
+def correct_accounts(token: str):
+    """The candidate corrects an account that could not be read; it stays agreed to."""
+    candidate = _candidate(token, Purpose.PORTAL)
+    agreed = [k for k in consent.current(candidate.subject) if k in PUBLIC_KINDS]
+    kinds = [k for k in agreed if request.form.get(f"account-{k}", "").strip()]
+    answers, errors, values = _read_answers(kinds, only_given=True)
+    if not kinds:
+        errors = {"form": _("Give the corrected address of at least one account.")}
+    if errors:
+        return _home(candidate, token, errors, values)
+    try:
+        case.correct_accounts(candidate, answers)
+    except CaseError as error:
+        db.session.rollback()
+        flash(case_error_message(error, {}))
+        return redirect(url_for("portal.home", token=token))
+    db.session.commit()
+    flash(_("Your accounts are corrected. The recruiter can now screen them again."))
+    return redirect(url_for("portal.home", token=token))
 
 
 @bp.post("/portal/<token>/findings/<int:finding_id>/context")
@@ -129,7 +163,7 @@ def context(token: str, finding_id: int):
     if not text or len(text) > MAX_CONTEXT:
         flash(_("Write between 1 and %(n)s characters of context.", n=MAX_CONTEXT))
         return redirect(url_for("portal.home", token=token))
-    case.add_context(candidate, finding, text)
+    add_context(candidate, finding, text)
     db.session.commit()
     flash(_("Your context is saved. The recruiter sees it beside the finding."))
     return redirect(url_for("portal.home", token=token))
@@ -138,7 +172,7 @@ def context(token: str, finding_id: int):
 @bp.post("/portal/<token>/waive")
 def waive(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
-    case.waive_comment_window(candidate)
+    waive_comment_window(candidate)
     db.session.commit()
     flash(_("You have said you do not want to add context."))
     return redirect(url_for("portal.home", token=token))
@@ -149,9 +183,12 @@ def withdraw(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
     if request.method == "GET":
         return render_template("candidate/withdraw.html", token=token, candidate=candidate)
-    case.withdraw(candidate, method="portal")
-    db.session.commit()
-    erase_subject(candidate.subject, actor="candidate", reason=RetentionReason.CONSENT_WITHDRAWN)
+    try:
+        case.withdraw(candidate, method="portal")
+    except CaseError:
+        db.session.rollback()
+        abort(404)  # already ended: nothing is left to withdraw
+    db.session.commit()  # the case is erased as this commits
     return render_template("candidate/done.html", withdrawn=True)
 
 
@@ -164,13 +201,17 @@ def request_right(token: str):
         abort(400)
     if right not in (rights.Right.ERASURE, rights.Right.OBJECTION):
         abort(400)
-    rights_request = case.request_right(candidate, right)
-    db.session.commit()
-    if rights_request.status == rights.RequestStatus.ON_HOLD:
+    try:
+        rights_request = case.request_right(candidate, right)
+    except CaseError:
+        db.session.rollback()
+        abort(404)
+    status, due_at = rights_request.status, rights_request.due_at
+    db.session.commit()  # an erasure or objection is carried out as this commits
+    if status == rights.RequestStatus.ON_HOLD:
         flash(_("Your request is registered. Legal counsel must look at it first; you get an "
-                "answer before %(date)s.", date=rights_request.due_at.strftime("%Y-%m-%d")))
+                "answer before %(date)s.", date=due_at.strftime("%Y-%m-%d")))
         return redirect(url_for("portal.home", token=token))
-    rights.execute_erasure(candidate.subject, rights_request)
     return render_template("candidate/done.html", erased=True)
 
 
@@ -235,6 +276,10 @@ def upload(token: str):
     except ConsentMissing:
         db.session.rollback()
         abort(404)
+    except CaseError as error:
+        db.session.rollback()
+        flash(_("Your export cannot be read now: %(reason)s", reason=case_error_message(error, {})))
+        return redirect(url_for("portal.home", token=token))
     except SourceError as error:
         db.session.rollback()
         flash(_("The export could not be read: %(reason)s", reason=error.message))

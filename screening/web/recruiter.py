@@ -13,19 +13,19 @@ from compliance.web.gates import roles_only
 from screening import access
 from screening.candidates import (
     NEEDS_ATTENTION,
-    CaseError,
     add_candidate,
-    comment_window_open,
     decide,
     erase_after,
     update_candidate,
 )
-from screening.case import ASKABLE
 from screening.classifier.relevance import describe_criteria
-from screening.labels import case_state_label, decision_label, source_label
-from screening.models import Candidate, CaseState, Decision, SourceKind, Vacancy
-from screening.runs import latest_run, summarise
+from screening.findings import comment_window_open, window_closes_at
+from screening.labels import case_error_message, case_state_label, decision_label, source_label
+from screening.lifecycle import Action, CaseError, allowed
+from screening.models import Candidate, Decision, SourceKind, Vacancy
+from screening.runs import latest_run, missing_sources
 from screening.schemas import CandidateSchema, DecisionSchema, VacancySchema
+from screening.tallies import summarise
 from screening.vacancies import (
     AssigneeError,
     create_vacancy,
@@ -147,9 +147,9 @@ def new_candidate(vacancy_id: int):
     if data:
         try:
             candidate = add_candidate(vacancy, data, actor=current_user)
-        except CaseError:
+        except CaseError as error:
             db.session.rollback()
-            errors = {"form": _("This vacancy is closed: open it again to add candidates.")}
+            errors = {"form": case_error_message(error, {})}
         else:
             db.session.commit()
             flash(_("The candidate is added."))
@@ -187,9 +187,11 @@ def _candidate_page(candidate: Candidate, errors: dict):
         erase_after=erase_after(candidate), can_change=access.can_change(current_user),
         accounts=consent.current(candidate.subject), run=run,
         totals=summarise(run.counts) if run else None,
-        window_open=comment_window_open(candidate),
-        can_ask=candidate.state in ASKABLE,
-        can_screen=candidate.state in (CaseState.CONSENTED, CaseState.SCREENED),
+        window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
+        missing=missing_sources(run) if run else [],
+        can_ask=allowed(candidate, Action.ASK_CONSENT),
+        can_screen=allowed(candidate, Action.SCREEN),
+        can_decide=allowed(candidate, Action.DECIDE),
         can_read=current_user.role == Role.RECRUITER,
         hold=rights.held(candidate.subject) if current_user.role == Role.LEGAL else None,
     ), 422 if errors else 200
@@ -204,7 +206,7 @@ def decision(candidate_id: int):
             decide(candidate, Decision(data["decision"]), actor=current_user)
         except CaseError as error:
             db.session.rollback()
-            errors = {"decision": DECISION_ERRORS[str(error)]()}
+            errors = {"decision": case_error_message(error, {})}
         else:
             db.session.commit()
             flash(_("The decision is recorded."))
@@ -212,11 +214,3 @@ def decision(candidate_id: int):
     if not errors:
         abort(400)
     return _candidate_page(candidate, errors)
-
-
-DECISION_ERRORS = {
-    "state": lambda: _("A decision was already recorded for this candidate."),
-    "comment_window": lambda: _(
-        "The candidate can still add context to the findings: a rejection must wait until the "
-        "comment window closes, unless they add context or say they will not."),
-}

@@ -13,6 +13,7 @@ from compliance.tokens import Purpose
 from screening import runs
 from screening.case import PORTAL_LIFETIME
 from screening.classifier import Outcome, SpecialCategory, Verdict
+from screening.lifecycle import CaseState
 from screening.runs import Finding, RunStatus, ScreeningRun, get_classifier, rule_counts, summarise
 from screening.sources import SourceKind
 from screening.sources.posts import Post
@@ -161,6 +162,7 @@ def own(text: str, *, is_own: bool = True) -> Post:
 
 
 def test_every_own_post_is_counted_under_the_rule_that_decided_it(db, case_candidate):
+    case_candidate.state = CaseState.SCREENING  # a run in flight, set up without fetching
     run = ScreeningRun(candidate=case_candidate, status=RunStatus.RUNNING, progress={},
                        counts={})
     db.session.add(run)

@@ -1,0 +1,113 @@
+"""A case's life, as drawn in DESIGN.md: the states, the table of transitions, the one writer.
+
+    added -> consent_requested -> consented -> screening -> screened -> decided -> erased
+                               \\-> declined -------------------------------------> erased
+                               \\-> expired (no answer in 14 days) ----------------> erased
+    withdrawal, objection or an erasure request at any point: processing stops -> erased
+
+`move` is the only code that assigns `Candidate.state`, and each move is one `case.moved`
+audit event. Pages, the API and the CLI ask `allowed` instead of testing states themselves.
+"""
+
+import enum
+from typing import Any
+
+from compliance import audit
+from compliance.audit import AuditAction
+
+
+class CaseState(enum.StrEnum):
+    ADDED = "added"
+    CONSENT_REQUESTED = "consent_requested"
+    CONSENTED = "consented"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    SCREENING = "screening"
+    SCREENED = "screened"
+    DECIDED = "decided"
+    ERASED = "erased"
+
+
+class Action(enum.StrEnum):
+    """What can happen to a case; the table says where each leads from each state."""
+
+    ASK_CONSENT = "ask_consent"
+    AGREE = "agree"
+    DECLINE = "decline"
+    EXPIRE = "expire"
+    SCREEN = "screen"
+    FINISH_RUN = "finish_run"
+    FAIL_RUN = "fail_run"  # a first run without result: back to waiting for one
+    FAIL_RERUN = "fail_rerun"  # a later run without result: the earlier results stand
+    DECIDE = "decide"
+    ERASE = "erase"  # withdrawal, objection, erasure request, decline, expiry, retention
+
+
+S = CaseState
+_ALIVE = [S.ADDED, S.CONSENT_REQUESTED, S.CONSENTED, S.DECLINED, S.EXPIRED, S.SCREENING,
+          S.SCREENED, S.DECIDED]
+
+TRANSITIONS: dict[tuple[CaseState, Action], CaseState] = {
+    (S.ADDED, Action.ASK_CONSENT): S.CONSENT_REQUESTED,
+    (S.CONSENT_REQUESTED, Action.ASK_CONSENT): S.CONSENT_REQUESTED,  # sent again
+    (S.CONSENT_REQUESTED, Action.AGREE): S.CONSENTED,
+    (S.CONSENT_REQUESTED, Action.DECLINE): S.DECLINED,
+    (S.CONSENT_REQUESTED, Action.EXPIRE): S.EXPIRED,
+    (S.CONSENTED, Action.SCREEN): S.SCREENING,
+    (S.SCREENED, Action.SCREEN): S.SCREENING,  # screened again before the decision
+    (S.SCREENING, Action.FINISH_RUN): S.SCREENED,
+    (S.SCREENING, Action.FAIL_RUN): S.CONSENTED,
+    (S.SCREENING, Action.FAIL_RERUN): S.SCREENED,
+    # A decision can follow a screening or end a case that never got that far.
+    (S.ADDED, Action.DECIDE): S.DECIDED,
+    (S.CONSENT_REQUESTED, Action.DECIDE): S.DECIDED,
+    (S.CONSENTED, Action.DECIDE): S.DECIDED,
+    (S.SCREENED, Action.DECIDE): S.DECIDED,
+    **{(state, Action.ERASE): S.ERASED for state in _ALIVE},
+}
+del S
+
+
+class CaseError(ValueError):
+    """The case does not allow the operation; `code` names why, for each adapter's answer."""
+
+    def __init__(self, code: str, **facts: Any) -> None:
+        super().__init__(code)
+        self.code, self.facts = code, facts
+
+
+class IllegalTransition(CaseError):
+    """The table has no such move from the case's state."""
+
+    def __init__(self, state: CaseState, action: Action) -> None:
+        super().__init__("state", state=state, action=action)
+        self.state, self.action = state, action
+
+
+def target(state: CaseState, action: Action) -> CaseState | None:
+    """Return where `action` leads from `state`, or None where it is not allowed."""
+    return TRANSITIONS.get((CaseState(state), Action(action)))
+
+
+def allowed(candidate, action: Action) -> bool:
+    """Tell whether the case may take `action` now: what every page, the API and the CLI ask."""
+    return target(candidate.state, action) is not None
+
+
+def check(candidate, action: Action) -> CaseState:
+    """Return where `action` leads, or raise IllegalTransition."""
+    to = target(candidate.state, action)
+    if to is None:
+        raise IllegalTransition(candidate.state, action)
+    return to
+
+
+def move(candidate, to: CaseState, *, actor: Any, reason: Action, **details: Any) -> None:
+    """Move the case along the table: the one writer of its state, one audit event per move."""
+    if check(candidate, reason) != to:
+        raise IllegalTransition(candidate.state, reason)
+    before = candidate.state
+    candidate.state = to
+    audit.record(AuditAction.CASE_MOVED, actor=actor, subject=candidate.subject,
+                 objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
+                 step=reason.value, **{"from": before.value, "to": to.value}, **details)
