@@ -123,7 +123,7 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict):
         findings=findings_of(candidate), source_label=source_label,
         failure_label=failure_label,
         totals=summarise(run.counts) if run and not failed else None, accounts=accounts,
-        failed=failed, missing=missing_sources(run) if run else [],
+        failed=failed, missing=[source_label(k) for k in missing_sources(run)] if run else [],
         correctable=[k for k in accounts if k in PUBLIC_KINDS],
         window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
         exports=[k for k in EXPORT_KINDS if k in accounts],

@@ -188,7 +188,7 @@ def _candidate_page(candidate: Candidate, errors: dict):
         accounts=consent.current(candidate.subject), run=run,
         totals=summarise(run.counts) if run else None,
         window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
-        missing=missing_sources(run) if run else [],
+        missing=[source_label(k) for k in missing_sources(run)] if run else [],
         can_ask=allowed(candidate, Action.ASK_CONSENT),
         can_screen=allowed(candidate, Action.SCREEN),
         can_decide=allowed(candidate, Action.DECIDE),

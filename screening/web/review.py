@@ -68,7 +68,7 @@ def run(candidate_id: int):
     return render_template("recruiter/run.html", candidate=candidate, run=run,
                            source_label=source_label, failure_label=failure_label,
                            totals=summarise(run.counts) if run else None,
-                           missing=missing_sources(run) if run else [],
+                           missing=[source_label(k) for k in missing_sources(run)] if run else [],
                            active=run is not None and run.status in (RunStatus.QUEUED,
                                                                      RunStatus.RUNNING))
 
@@ -90,5 +90,5 @@ def findings(candidate_id: int):
     return render_template("recruiter/findings.html", candidate=candidate, run=run,
                            groups=groups, source_label=source_label,
                            totals=summarise(run.counts) if run else None,
-                           missing=missing_sources(run) if run else [],
+                           missing=[source_label(k) for k in missing_sources(run)] if run else [],
                            accounts=consent.current(candidate.subject))

@@ -68,3 +68,25 @@ def test_unreachable_server_is_retried_then_marked_failed(app, db, client, login
     assert message.status == Status.FAILED
     assert message.attempts == outbox.MAX_ATTEMPTS and message.last_error
     assert "/consent/" in message.body  # never delivered: the admin still has the text
+
+
+def test_the_screened_notice_is_sent_over_smtp_after_the_run(client, db, login, recruiter,
+                                                               case_candidate, blog, smtp):
+    """Art. 14: the "what we found" notice used to stay queued; the run's commit sends it."""
+    import re
+
+    _controller, inbox = smtp
+    inbox.messages.clear()
+    login(recruiter)
+    client.post(f"/candidates/{case_candidate.id}/consent-request")
+    consent_link = re.search(r"/consent/[\w-]+", inbox.messages[0][1]).group(0)
+    answer = client.post(consent_link, data={"agree-rss": "yes", "account-rss": blog,
+                                             "agree-github": "no", "agree-x-archive": "no"})
+    assert answer.status_code == 302
+    client.post(f"/candidates/{case_candidate.id}/screening")
+    subjects = [content.split("Subject: ", 1)[1].split("\n", 1)[0] for _r, content in
+                inbox.messages]
+    assert len(subjects) == 2 and "What we found" in subjects[1]
+    db.session.rollback()
+    statuses = {m.kind: m.status for m in db.session.scalars(db.select(OutboxMessage))}
+    assert statuses == {"consent_request": Status.SENT, "screened_notice": Status.SENT}
