@@ -7,6 +7,7 @@ from compliance import audit
 from compliance.accounts import Role, User
 from compliance.audit import AuditAction
 from compliance.db import db
+from screening.lifecycle import CaseRecord
 from screening.models import Candidate, Vacancy, vacancy_assignment
 
 
@@ -49,6 +50,14 @@ def get_candidate(user: User, candidate_id: int, *, change: bool = False) -> Can
     if change and not can_change(user):
         deny(user, "candidate", candidate_id)
     return candidate
+
+
+def ended_case(user: User, candidate_id: int) -> CaseRecord | None:
+    """Return the record of a case in the user's scope whose data is gone, if it is one."""
+    from screening.candidates import ended_cases
+
+    visible = db.session.scalars(visible_vacancies(user).with_only_columns(Vacancy.id)).all()
+    return next((r for r in ended_cases(list(visible)) if r.id == candidate_id), None)
 
 
 def require_role(user: User, *roles: Role) -> None:

@@ -2,13 +2,23 @@
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from compliance import audit, consent, retention
 from compliance.accounts import User
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
 from compliance.subjects import create_subject, set_email
 from screening.findings import comment_window_open, window_closes_at
-from screening.lifecycle import Action, CaseError, CaseState, check, move
+from screening.lifecycle import (
+    Action,
+    CaseError,
+    CaseRecord,
+    CaseState,
+    check,
+    move,
+    open_record,
+)
 from screening.models import Candidate, Decision, Vacancy, VacancyStatus
 
 NEEDS_ATTENTION = {CaseState.ADDED, CaseState.SCREENED, CaseState.CONSENTED}
@@ -18,7 +28,9 @@ def add_candidate(vacancy: Vacancy, values: dict, *, actor: User) -> Candidate:
     """Add a candidate to an open vacancy, under a new data subject."""
     if vacancy.status != VacancyStatus.OPEN:
         raise CaseError("closed")
-    candidate = Candidate(vacancy=vacancy, subject=create_subject(), name=values["name"].strip(),
+    record = open_record(vacancy.id)
+    candidate = Candidate(id=record.id, vacancy=vacancy, subject=create_subject(),
+                          name=values["name"].strip(),
                           email=values["email"].strip(), language=values["language"])
     db.session.add(candidate)
     set_email(candidate.subject, candidate.email)
@@ -65,3 +77,13 @@ def decide(candidate: Candidate, decision: Decision, *, actor: User) -> Candidat
 def erase_after(candidate: Candidate) -> datetime | None:
     """Return when the candidate's data is due for erasure."""
     return candidate.subject.erase_after
+
+
+def ended_cases(vacancy_ids: list[int]) -> list[CaseRecord]:
+    """Return the records of cases whose data is gone, newest first, for the tombstone lines."""
+    if not vacancy_ids:
+        return []
+    alive = select(Candidate.id)
+    return list(db.session.scalars(select(CaseRecord).where(
+        CaseRecord.vacancy_id.in_(vacancy_ids), CaseRecord.id.not_in(alive))
+        .order_by(CaseRecord.moved_at.desc())))

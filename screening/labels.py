@@ -2,11 +2,12 @@
 
 from collections.abc import Callable
 
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from screening.lifecycle import Action, CaseError, IllegalTransition
+from compliance.subjects import RetentionReason
+from screening.lifecycle import Action, CaseError, CaseRecord, IllegalTransition
 from screening.models import CaseState, Decision, SourceKind
 from screening.sources.errors import Failure
 
@@ -96,3 +97,25 @@ def case_error_message(error: CaseError, specific: dict[str, Callable[[], str]])
     if error.code == "closed":
         return _("This vacancy is closed: open it again to add candidates.")
     return specific[error.code]()
+
+
+ENDINGS = {
+    RetentionReason.CONSENT_WITHDRAWN: _l("Candidate %(id)s withdrew on %(date)s; all data "
+                                          "erased."),
+    RetentionReason.CONSENT_DECLINED: _l("Candidate %(id)s declined on %(date)s; all data "
+                                         "erased."),
+    RetentionReason.CONSENT_UNANSWERED: _l("Candidate %(id)s did not answer; the request "
+                                           "expired on %(date)s and all data was erased."),
+    RetentionReason.ERASURE_REQUESTED: _l("Candidate %(id)s asked for erasure on %(date)s; "
+                                          "all data erased."),
+    RetentionReason.OBJECTION: _l("Candidate %(id)s objected on %(date)s; all data erased."),
+}
+
+
+def tombstone_line(record: CaseRecord) -> str:
+    """Say where a candidate was what became of the case, without any personal data."""
+    date = format_date(record.moved_at, "long")
+    if record.why in set(RetentionReason) and RetentionReason(record.why) in ENDINGS:
+        return str(ENDINGS[RetentionReason(record.why)]) % {"id": record.id, "date": date}
+    return _("Candidate %(id)s: %(state)s on %(date)s; all data erased at the end of its "
+             "retention period.", id=record.id, state=case_state_label(record.state), date=date)

@@ -10,10 +10,15 @@ audit event. Pages, the API and the CLI ask `allowed` instead of testing states 
 """
 
 import enum
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from compliance import audit
 from compliance.audit import AuditAction
+from compliance.db import UTCDateTime, db, str_enum, utcnow
 
 
 class CaseState(enum.StrEnum):
@@ -84,6 +89,32 @@ class IllegalTransition(CaseError):
         self.state, self.action = state, action
 
 
+class CaseRecord(db.Model):
+    """A case's line that outlives its data: no personal data, never deleted.
+
+    It issues the candidate's id (so no id is ever given twice, even after erasure) and keeps
+    the last state and when it was reached, for the line recruiters see where a candidate was.
+    """
+
+    __tablename__ = "case_record"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancy.id"), index=True)
+    state: Mapped[CaseState] = mapped_column(str_enum(CaseState), default=CaseState.ADDED)
+    why: Mapped[str | None] = mapped_column(String(24))  # a RetentionReason once ended
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def open_record(vacancy_id: int) -> CaseRecord:
+    """Issue a new case's id, with its record."""
+    record = CaseRecord(vacancy_id=vacancy_id, state=CaseState.ADDED)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
 def target(state: CaseState, action: Action) -> CaseState | None:
     """Return where `action` leads from `state`, or None where it is not allowed."""
     return TRANSITIONS.get((CaseState(state), Action(action)))
@@ -108,6 +139,10 @@ def move(candidate, to: CaseState, *, actor: Any, reason: Action, **details: Any
         raise IllegalTransition(candidate.state, reason)
     before = candidate.state
     candidate.state = to
+    record = db.session.get(CaseRecord, candidate.id)
+    if record is not None:
+        record.state, record.moved_at = to, utcnow()
+        record.why = details.get("why", record.why)
     audit.record(AuditAction.CASE_MOVED, actor=actor, subject=candidate.subject,
                  objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
                  step=reason.value, **{"from": before.value, "to": to.value}, **details)

@@ -1,6 +1,6 @@
 """Candidates: read, correct (with If-Match), and record the decision."""
 
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 
 from compliance.db import db
 from screening import access
@@ -11,6 +11,7 @@ from screening.api.guards import case_conflict, staff_only
 from screening.api.schemas import CandidateOut
 from screening.api.spec import ROW_ID, document_errors
 from screening.candidates import decide, update_candidate
+from screening.labels import tombstone_line
 from screening.lifecycle import CaseError
 from screening.models import Decision
 from screening.schemas import CandidateSchema, DecisionSchema
@@ -23,10 +24,13 @@ blp.before_request(staff_only)
 @blp.get(f"/<{ROW_ID}:candidate_id>")
 @blp.etag
 @blp.response(200, CandidateOut)
-@document_errors(blp)
+@document_errors(blp, 410)
 def candidate(candidate_id: int):
     """Read one candidate (audited); the ETag guards updates."""
     user = api_user()
+    ended = access.ended_case(user, candidate_id)
+    if ended is not None:
+        abort(410, problem="case-ended", message=tombstone_line(ended))
     item = access.get_candidate(user, candidate_id)
     record_reads(user, [(item.subject, {"candidate": item.id})])
     return rep.candidate(item)

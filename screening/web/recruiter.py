@@ -15,12 +15,19 @@ from screening.candidates import (
     NEEDS_ATTENTION,
     add_candidate,
     decide,
+    ended_cases,
     erase_after,
     update_candidate,
 )
 from screening.classifier.relevance import describe_criteria
 from screening.findings import comment_window_open, window_closes_at
-from screening.labels import case_error_message, case_state_label, decision_label, source_label
+from screening.labels import (
+    case_error_message,
+    case_state_label,
+    decision_label,
+    source_label,
+    tombstone_line,
+)
 from screening.lifecycle import Action, CaseError, allowed
 from screening.models import Candidate, Decision, SourceKind, Vacancy
 from screening.runs import latest_run, missing_sources
@@ -49,8 +56,11 @@ def dashboard():
         access.visible_vacancies(current_user).order_by(Vacancy.status, Vacancy.title)
     ).all()
     attention = [c for v in vacancies for c in v.candidates if c.state in NEEDS_ATTENTION]
+    ended: dict[int, list[str]] = {}
+    for record in ended_cases([v.id for v in vacancies]):
+        ended.setdefault(record.vacancy_id, []).append(tombstone_line(record))
     return render_template("recruiter/dashboard.html", vacancies=vacancies,
-                           attention=attention, state_label=case_state_label,
+                           attention=attention, state_label=case_state_label, ended=ended,
                            can_change=access.can_change(current_user))
 
 
@@ -119,6 +129,7 @@ def vacancy(vacancy_id: int):
     ).all()
     can_change = access.can_change(current_user)
     return render_template("recruiter/vacancy.html", vacancy=vacancy, candidates=candidates,
+                           ended=[tombstone_line(r) for r in ended_cases([vacancy.id])],
                            state_label=case_state_label, source_label=source_label,
                            can_change=can_change,
                            expansions=_expansions(vacancy, suggest=can_change))
@@ -174,6 +185,10 @@ def edit_candidate(candidate_id: int):
 
 @bp.get("/candidates/<int:candidate_id>")
 def candidate(candidate_id: int):
+    record = access.ended_case(current_user, candidate_id)
+    if record is not None:  # the data is gone; the line that says so stays
+        return render_template("recruiter/ended.html", line=tombstone_line(record),
+                               vacancy=db.session.get(Vacancy, record.vacancy_id)), 410
     candidate = access.get_candidate(current_user, candidate_id)
     return _candidate_page(candidate, {})
 
