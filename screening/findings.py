@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import JSON, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from compliance import audit
+from compliance import audit, rights
+from compliance.accounts import Role
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, utcnow
 from compliance.personal import PersonalText
@@ -70,3 +71,42 @@ def waive_comment_window(candidate: Candidate) -> None:
     candidate.comment_waived_at = utcnow()
     audit.record(AuditAction.COMMENT_WINDOW_WAIVED, actor="candidate", subject=candidate.subject,
                  objects={"candidate": candidate.id})
+
+
+class FindingsRefused(PermissionError):
+    """The actor may not read this candidate's findings."""
+
+
+def reading_basis(candidate: Candidate, actor) -> str | None:
+    """Name why `actor` may read the findings: the candidate's own, the recruiter's role, the
+    operator's commands, or for legal counsel an open rights request or a legal hold; None if
+    nothing allows it."""
+    if actor == "candidate":
+        return "own_data"
+    if actor == "system":  # the report commands, run by the operator to serve a request
+        return "system"
+    role = getattr(actor, "role", None)
+    if role == Role.RECRUITER:
+        return "recruiter"
+    if role == Role.LEGAL:
+        return rights.counsel_basis(candidate.subject)
+    return None
+
+
+def read_findings(candidate: Candidate, *, actor) -> list[Finding]:
+    """Read a candidate's findings: check who may, and audit the read, whoever asks."""
+    basis = reading_basis(candidate, actor)
+    if basis is None:
+        raise FindingsRefused(candidate.id)
+    items = findings_of(candidate)
+    audit.record(AuditAction.FINDINGS_VIEWED, actor=actor, subject=candidate.subject,
+                 objects={"candidate": candidate.id, "run": _latest_run_id(candidate)},
+                 shown=len(items), basis=basis)
+    return items
+
+
+def _latest_run_id(candidate: Candidate) -> int | None:
+    # The run model imports this module; its table is reached through the metadata.
+    runs = db.metadata.tables["screening_run"]
+    return db.session.scalar(select(runs.c.id).where(runs.c.candidate_id == candidate.id)
+                             .order_by(runs.c.id.desc()).limit(1))

@@ -3,9 +3,6 @@
 from flask import url_for
 from flask_smorest import Blueprint
 
-from compliance import audit
-from compliance.accounts import Role
-from compliance.audit import AuditAction
 from compliance.db import db, utcnow
 from screening import access
 from screening.api import representations as rep
@@ -15,9 +12,9 @@ from screening.api.idempotency import idempotent
 from screening.api.schemas import ConsentRequestOut, FindingOut, IdempotencyHeader, RunOut
 from screening.api.spec import ROW_ID, document_errors
 from screening.case import CONSENT_LIFETIME, request_consent
-from screening.findings import findings_of
+from screening.findings import FindingsRefused, read_findings
 from screening.lifecycle import CaseError
-from screening.runs import ConsentMissing, ScreeningRun, latest_run, queue_run
+from screening.runs import ConsentMissing, ScreeningRun, queue_run
 
 blp = Blueprint("api_cases", __name__, url_prefix="/api/v1",
                 description="Consent requests, screening runs and findings.")
@@ -85,15 +82,14 @@ def run(run_id: int):
 @blp.response(200, FindingOut(many=True))
 @document_errors(blp)
 def findings(candidate_id: int):
-    """Read the findings (recruiters only); every read is audited, as on the review page."""
+    """Read the findings (recruiters; legal counsel only for an open rights request or a legal
+    hold); every read is audited, as on the review page."""
     user = api_user()
     candidate = access.get_candidate(user, candidate_id)
-    if user.role != Role.RECRUITER:  # legal never reads findings' content here
+    try:
+        items = read_findings(candidate, actor=user)
+    except FindingsRefused:  # legal reads them only for a rights request or a legal hold
+        db.session.rollback()
         access.deny(user, "candidate", candidate_id)
-    last = latest_run(candidate)
-    items = findings_of(candidate)
-    audit.record(AuditAction.FINDINGS_VIEWED, actor=user, subject=candidate.subject,
-                 objects={"candidate": candidate.id, "run": last.id if last else None},
-                 shown=len(items))
     db.session.commit()
     return [rep.finding(f) for f in items]

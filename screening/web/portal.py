@@ -27,6 +27,7 @@ from screening.findings import (
     add_context,
     comment_window_open,
     findings_of,
+    read_findings,
     waive_comment_window,
     window_closes_at,
 )
@@ -118,9 +119,11 @@ def home(token: str):
 def _home(candidate: Candidate, token: str, errors: dict, values: dict):
     run, accounts = latest_run(candidate), consent.current(candidate.subject)
     failed = run is not None and run.error == "all_sources_failed"
+    findings = read_findings(candidate, actor="candidate")
+    db.session.commit()  # the read is audited, as every read of findings
     return render_template(
         "candidate/portal.html", candidate=candidate, token=token, run=run,
-        findings=findings_of(candidate), source_label=source_label,
+        findings=findings, source_label=source_label,
         failure_label=failure_label,
         totals=summarise(run.counts) if run and not failed else None, accounts=accounts,
         failed=failed, missing=[source_label(k) for k in missing_sources(run)] if run else [],
@@ -218,18 +221,20 @@ def request_right(token: str):
 @bp.get("/portal/<token>/access")
 def access_report(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
+    data = candidate_data(candidate)
     _record_access(candidate, "html")
     run = latest_run(candidate)
     return render_template("candidate/access.html", candidate=candidate, token=token,
-                           data=candidate_data(candidate), run=run, source_label=source_label,
+                           data=data, run=run, source_label=source_label,
                            totals=summarise(run.counts) if run else None)
 
 
 @bp.get("/portal/<token>/data.json")
 def data_copy(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
+    data = candidate_data(candidate)
     _record_access(candidate, "json")
-    body = json.dumps(candidate_data(candidate), indent=2, ensure_ascii=False, default=str)
+    body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="fairscreen-my-data.json"'})
 
@@ -254,7 +259,7 @@ def candidate_data(candidate: Candidate) -> dict:
         "findings": [{"source": f.source_kind, "account": f.account, "url": f.url,
                       "published": f.published.isoformat(), "excerpt": f.excerpt,
                       "matched": f.matched, "context": f.context}
-                     for f in findings_of(candidate)],
+                     for f in read_findings(candidate, actor="candidate")],
         "messages": [{"at": m.created_at.isoformat(), "kind": m.kind, "title": m.title}
                      for m in outbox.for_subject(candidate.subject)],
         "erase_after": candidate.subject.erase_after.isoformat()

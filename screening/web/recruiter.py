@@ -20,7 +20,7 @@ from screening.candidates import (
     update_candidate,
 )
 from screening.classifier.relevance import describe_criteria
-from screening.findings import comment_window_open, window_closes_at
+from screening.findings import comment_window_open, reading_basis, window_closes_at
 from screening.labels import (
     case_error_message,
     case_state_label,
@@ -207,7 +207,7 @@ def _candidate_page(candidate: Candidate, errors: dict):
         can_ask=allowed(candidate, Action.ASK_CONSENT),
         can_screen=allowed(candidate, Action.SCREEN),
         can_decide=allowed(candidate, Action.DECIDE),
-        can_read=current_user.role == Role.RECRUITER,
+        can_read=reading_basis(candidate, current_user) is not None,
         hold=rights.held(candidate.subject) if current_user.role == Role.LEGAL else None,
     ), 422 if errors else 200
 

@@ -4,14 +4,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from compliance import audit, consent
+from compliance import consent
 from compliance.accounts import Role
-from compliance.audit import AuditAction
 from compliance.db import db
 from compliance.web.gates import roles_only
 from screening import access
 from screening.case import request_consent
-from screening.findings import findings_of
+from screening.findings import FindingsRefused, read_findings
 from screening.labels import case_error_message, failure_label, source_label
 from screening.lifecycle import CaseError
 from screening.runs import ConsentMissing, RunStatus, latest_run, missing_sources, queue_run
@@ -76,17 +75,16 @@ def run(candidate_id: int):
 @bp.get("/candidates/<int:candidate_id>/findings")
 def findings(candidate_id: int):
     candidate = access.get_candidate(current_user, candidate_id)
-    if current_user.role != Role.RECRUITER:  # legal never reads findings' content here
+    try:
+        items = read_findings(candidate, actor=current_user)
+    except FindingsRefused:  # legal reads them only for a rights request or a legal hold
+        db.session.rollback()
         access.deny(current_user, "candidate", candidate_id)
+    db.session.commit()
     run = latest_run(candidate)
-    items = findings_of(candidate)
     groups: dict[str, list] = {}
     for finding in items:
         groups.setdefault(finding.source_kind, []).append(finding)
-    audit.record(AuditAction.FINDINGS_VIEWED, actor=current_user, subject=candidate.subject,
-                 objects={"candidate": candidate.id, "run": run.id if run else None},
-                 shown=len(items))
-    db.session.commit()
     return render_template("recruiter/findings.html", candidate=candidate, run=run,
                            groups=groups, source_label=source_label,
                            totals=summarise(run.counts) if run else None,

@@ -62,7 +62,7 @@ def test_the_whole_case_through_the_api(api, client, db, recruiter, case_candida
     viewed = db.session.scalars(db.select(AuditEvent).where(
         AuditEvent.action == AuditAction.FINDINGS_VIEWED)).one()
     assert viewed.objects == {"candidate": case_candidate.id, "run": run["id"]}
-    assert viewed.details == {"shown": 1}
+    assert viewed.details == {"shown": 1, "basis": "recruiter"}
 
     rejected = ats.post(f"{base}/decision", json={"decision": "rejected"})
     assert rejected.status_code == 409
