@@ -18,7 +18,7 @@ from compliance.oncommit import after_commit
 from compliance.organisation import get_settings
 from compliance.subjects import RetentionReason, Subject
 from compliance.tokens import Purpose
-from screening.lifecycle import Action, CaseError, CaseState, check, move
+from screening.lifecycle import Action, CaseError, CaseState, check, guard, move
 from screening.models import Candidate
 from screening.notices import consent_notice, public_url, render_email, talent_pool_notice
 from screening.tallies import summarise
@@ -28,10 +28,38 @@ PORTAL_LIFETIME = timedelta(days=400)  # outlives the longest retention (talent 
 
 
 def scope(candidate: Candidate) -> dict:
-    """Describe what a consent covers, without personal data."""
+    """Describe what a consent covers, without personal data: the vacancy as it stands now."""
     return {"vacancy": candidate.vacancy_id, "candidate": candidate.id,
             "sources": sorted(candidate.vacancy.allowed_sources),
+            "criteria": list(candidate.vacancy.criteria),
             "lookback_years": candidate.vacancy.lookback_years}
+
+
+AGREED_TERMS = ("sources", "criteria", "lookback_years")
+
+
+def agreed_scope(candidate: Candidate) -> dict | None:
+    """Return the criteria, sources and lookback the candidate agreed to, as stored with the
+    agreement; None if they never agreed. Agreements from before criteria were stored
+    with it fall back to the vacancy's current criteria."""
+    given = [r for r in consent.history(candidate.subject)
+             if r.purpose == consent.ConsentPurpose.SCREENING
+             and r.decision == consent.ConsentDecision.GIVEN]
+    if not given:
+        return None
+    stored = given[-1].scope
+    current = scope(candidate)
+    return {term: stored.get(term, current[term]) for term in AGREED_TERMS}
+
+
+@guard((CaseState.CONSENTED, Action.ASK_CONSENT), (CaseState.SCREENED, Action.ASK_CONSENT))
+def needs_agreement(candidate: Candidate) -> bool:
+    """Tell whether the vacancy's criteria or sources changed since the candidate agreed."""
+    agreed = agreed_scope(candidate)
+    if agreed is None:
+        return False
+    current = scope(candidate)
+    return agreed != {term: current[term] for term in AGREED_TERMS}
 
 
 def request_consent(candidate: Candidate, *, actor) -> outbox.OutboxMessage:
@@ -178,5 +206,7 @@ def correct_accounts(candidate: Candidate, answers: list[SourceAnswer]) -> None:
     if not answers or any(a.kind not in current or not a.given for a in answers):
         raise CaseError("not_agreed")
     _sections, notice = consent_notice(candidate)
-    consent.record_answers(candidate.subject, answers, notice=notice, scope=scope(candidate),
+    # A correction changes the account, not the terms: the agreed scope is kept as it was.
+    kept = {**scope(candidate), **(agreed_scope(candidate) or {})}
+    consent.record_answers(candidate.subject, answers, notice=notice, scope=kept,
                            language=candidate.language, method="portal-correction")

@@ -10,6 +10,7 @@ audit event. Pages, the API and the CLI ask `allowed` instead of testing states 
 """
 
 import enum
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +56,9 @@ _ALIVE = [S.ADDED, S.CONSENT_REQUESTED, S.CONSENTED, S.DECLINED, S.EXPIRED, S.SC
 TRANSITIONS: dict[tuple[CaseState, Action], CaseState] = {
     (S.ADDED, Action.ASK_CONSENT): S.CONSENT_REQUESTED,
     (S.CONSENT_REQUESTED, Action.ASK_CONSENT): S.CONSENT_REQUESTED,  # sent again
+    # Asked again only when the vacancy's criteria or sources changed since the agreement.
+    (S.CONSENTED, Action.ASK_CONSENT): S.CONSENT_REQUESTED,
+    (S.SCREENED, Action.ASK_CONSENT): S.CONSENT_REQUESTED,
     (S.CONSENT_REQUESTED, Action.AGREE): S.CONSENTED,
     (S.CONSENT_REQUESTED, Action.DECLINE): S.DECLINED,
     (S.CONSENT_REQUESTED, Action.EXPIRE): S.EXPIRED,
@@ -115,6 +119,21 @@ def open_record(vacancy_id: int) -> CaseRecord:
     return record
 
 
+# Conditions on a row of the table, registered by the module that knows the facts.
+GUARDS: dict[tuple[CaseState, Action], Callable[[Any], bool]] = {}
+
+
+def guard(*rows: tuple[CaseState, Action]):
+    """Declare a condition the case must meet for these rows of the table."""
+
+    def register(condition: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        for row in rows:
+            GUARDS[row] = condition
+        return condition
+
+    return register
+
+
 def target(state: CaseState, action: Action) -> CaseState | None:
     """Return where `action` leads from `state`, or None where it is not allowed."""
     return TRANSITIONS.get((CaseState(state), Action(action)))
@@ -122,15 +141,15 @@ def target(state: CaseState, action: Action) -> CaseState | None:
 
 def allowed(candidate, action: Action) -> bool:
     """Tell whether the case may take `action` now: what every page, the API and the CLI ask."""
-    return target(candidate.state, action) is not None
+    row = (CaseState(candidate.state), Action(action))
+    return row in TRANSITIONS and GUARDS.get(row, lambda _c: True)(candidate)
 
 
 def check(candidate, action: Action) -> CaseState:
     """Return where `action` leads, or raise IllegalTransition."""
-    to = target(candidate.state, action)
-    if to is None:
+    if not allowed(candidate, action):
         raise IllegalTransition(candidate.state, action)
-    return to
+    return TRANSITIONS[(CaseState(candidate.state), Action(action))]
 
 
 def move(candidate, to: CaseState, *, actor: Any, reason: Action, **details: Any) -> None:

@@ -15,7 +15,7 @@ from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.oncommit import after_commit
 from compliance.queue import enqueue, task
 from screening import classifier as nlp
-from screening.case import ask_to_correct, notify_screened
+from screening.case import agreed_scope, ask_to_correct, notify_screened
 from screening.findings import Finding
 from screening.lifecycle import Action, CaseState, check, move
 from screening.models import Candidate
@@ -65,6 +65,8 @@ class ScreeningRun(db.Model):
     error: Mapped[str | None] = mapped_column(String(40))
     progress: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The criteria, sources and lookback the candidate agreed to: the run uses only these.
+    agreed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -85,9 +87,12 @@ def get_classifier() -> nlp.Classifier:
     return current_app.extensions["classifier"]
 
 
-def consented_sources(candidate: Candidate) -> dict[str, str | None]:
-    """Return the sources the candidate agreed to, limited to what the vacancy allows."""
-    allowed = set(candidate.vacancy.allowed_sources)
+def consented_sources(candidate: Candidate,
+                      agreed: dict[str, Any] | None = None) -> dict[str, str | None]:
+    """Return the sources with a standing consent that were in the agreed terms and that the
+    vacancy still allows: never more than either."""
+    terms = agreed or agreed_scope(candidate) or {"sources": []}
+    allowed = set(candidate.vacancy.allowed_sources) & set(terms["sources"])
     return {kind: account for kind, (account, _) in consent.current(candidate.subject).items()
             if kind in allowed}
 
@@ -100,10 +105,11 @@ def queue_run(candidate: Candidate, *, actor) -> ScreeningRun:
     if active is not None:
         return active  # a double click starts nothing twice
     to = check(candidate, Action.SCREEN)  # a decided case is never screened again
-    sources = {k: a for k, a in consented_sources(candidate).items() if k in PUBLIC_KINDS}
+    agreed = agreed_scope(candidate)
+    sources = {k: a for k, a in consented_sources(candidate, agreed).items() if k in PUBLIC_KINDS}
     if not sources:
         raise ConsentMissing("no public source with consent")
-    run = ScreeningRun(candidate=candidate, status=RunStatus.QUEUED,
+    run = ScreeningRun(candidate=candidate, status=RunStatus.QUEUED, agreed=agreed,
                        progress={k: {"state": SourceOutcome.WAITING.value} for k in
                                  sorted(sources)}, counts={})
     db.session.add(run)
@@ -136,14 +142,16 @@ def run_screening(run_id: int) -> RunStatus | None:
     if run is None or run.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.STOPPED):
         return run.status if run else None
     candidate = run.candidate
-    sources = {k: a for k, a in consented_sources(candidate).items() if k in PUBLIC_KINDS}
+    agreed = run.agreed or agreed_scope(candidate)
+    sources = {k: a for k, a in consented_sources(candidate, agreed).items()
+               if k in PUBLIC_KINDS and k in run.progress}
     if not sources:  # the run checks consent itself: no task or command can skip this
         return _finish(run, RunStatus.FAILED, error="no_consent")
     run.status, run.started_at = RunStatus.RUNNING, utcnow()
     audit.record(AuditAction.SCREENING_STARTED, actor="system", subject=candidate.subject,
                  objects={"candidate": candidate.id, "run": run.id}, sources=sorted(sources))
     db.session.commit()
-    posts, failures = _fetch(run, sources, candidate.vacancy.lookback_years)
+    posts, failures = _fetch(run, sources, agreed["lookback_years"])
     if not _still_consented(run.id, candidate.id, set(sources)):
         return _stop(run_id)
     if len(failures) == len(sources):  # nothing was read: no result, no notice
@@ -151,7 +159,7 @@ def run_screening(run_id: int) -> RunStatus | None:
         run.counts = {kind: {**SourceTally().as_dict(), "failure": code}
                       for kind, code in failures.items()}
         return _finish(run, RunStatus.FAILED, error="all_sources_failed", failures=failures)
-    verdicts = _classify(posts, candidate)
+    verdicts = _classify(posts, candidate, agreed["criteria"])
     if not _still_consented(run.id, candidate.id, set(sources)):
         return _stop(run_id)
     run = db.session.get(ScreeningRun, run_id)
@@ -166,14 +174,16 @@ def run_screening(run_id: int) -> RunStatus | None:
 
 def process_export(candidate: Candidate, kind: str, filename: str, data: bytes) -> ScreeningRun:
     """Screen an uploaded export in memory, as a run of its own; the file is never kept."""
-    if kind not in EXPORT_KINDS or kind not in consented_sources(candidate):
+    agreed = agreed_scope(candidate)
+    if kind not in EXPORT_KINDS or kind not in consented_sources(candidate, agreed):
         raise ConsentMissing(kind)
     to = check(candidate, Action.SCREEN)
-    window = Window(since=utcnow() - timedelta(days=365 * candidate.vacancy.lookback_years),
+    window = Window(since=utcnow() - timedelta(days=365 * agreed["lookback_years"]),
                     limit=int(current_app.config.get("SCREENING_ITEM_CAP", 500)))
     posts = read_export(filename, data, window=window)  # raises SourceError with a message
     outcome = SourceOutcome.OK if posts else SourceOutcome.EMPTY
     run = ScreeningRun(candidate=candidate, status=RunStatus.RUNNING, started_at=utcnow(),
+                       agreed=agreed,
                        progress={kind: {"state": outcome.value, "posts": len(posts)}}, counts={})
     db.session.add(run)
     db.session.flush()
@@ -181,7 +191,7 @@ def process_export(candidate: Candidate, kind: str, filename: str, data: bytes) 
     audit.record(AuditAction.EXPORT_UPLOADED, actor="candidate", subject=candidate.subject,
                  objects={"candidate": candidate.id, "run": run.id}, source=kind,
                  posts=len(posts))
-    tallies = _store(run, posts, _classify(posts, candidate), {kind})
+    tallies = _store(run, posts, _classify(posts, candidate, agreed["criteria"]), {kind})
     run.counts = {k: t.as_dict() for k, t in tallies.items()} or {kind: SourceTally().as_dict()}
     # The candidate reads these findings at once in the portal: their window runs from now.
     candidate.notified_at = utcnow()
@@ -220,10 +230,10 @@ def _progress(run_id: int, kind: str, state: dict[str, Any]) -> None:
         db.session.commit()
 
 
-def _classify(posts, candidate: Candidate) -> list[nlp.Verdict]:
-    """Classify one run's posts; nothing of them stays in the pipelines afterwards."""
+def _classify(posts, candidate: Candidate, criteria: list[str]) -> list[nlp.Verdict]:
+    """Classify one run's posts against the agreed criteria; nothing stays in the pipelines."""
     classifier = get_classifier()
-    vacancy = nlp.Vacancy(id=str(candidate.vacancy.id), criteria=tuple(candidate.vacancy.criteria),
+    vacancy = nlp.Vacancy(id=str(candidate.vacancy.id), criteria=tuple(criteria),
                           language=candidate.vacancy.language, title=candidate.vacancy.title,
                           description=candidate.vacancy.description)
     items = [nlp.Post(text=p.text, author=p.account, lang=p.lang,
@@ -273,7 +283,7 @@ def _still_consented(run_id: int, candidate_id: int, sources: set[str]) -> bool:
     run = db.session.get(ScreeningRun, run_id)
     if candidate is None or run is None:
         return False
-    return sources <= set(consented_sources(candidate))
+    return sources <= set(consented_sources(candidate, run.agreed))
 
 
 def _stop(run_id: int) -> RunStatus:

@@ -1,4 +1,5 @@
-"""case life cycle: the case record that issues candidate ids and outlives erasure
+"""case life cycle: the case record that issues candidate ids and outlives erasure; each
+run's snapshot of the terms the candidate agreed to
 
 Revision ID: 0009_case_lifecycle
 Revises: 0005_api_tokens
@@ -33,6 +34,9 @@ def upgrade():
     with op.batch_alter_table('case_record', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_record_vacancy_id'), ['vacancy_id'], unique=False)
 
+    with op.batch_alter_table('screening_run', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('agreed', sa.JSON(), nullable=True))
+
     # Every existing case gets its record; new ids continue after the highest one issued.
     op.execute("INSERT INTO case_record (id, vacancy_id, state, added_at, moved_at) "
                "SELECT id, vacancy_id, state, created_at, updated_at FROM candidate")
@@ -42,6 +46,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('screening_run', schema=None) as batch_op:
+        batch_op.drop_column('agreed')
+
     with op.batch_alter_table('case_record', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_record_vacancy_id'))
 

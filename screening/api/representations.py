@@ -7,6 +7,7 @@ from sqlalchemy import select
 from compliance.db import db
 from compliance.rights import RightsRequest
 from screening.candidates import erase_after
+from screening.case import needs_agreement
 from screening.findings import Finding, comment_window_open, window_closes_at
 from screening.lifecycle import Action, allowed
 from screening.models import Candidate, Vacancy
@@ -35,6 +36,7 @@ def candidate(item: Candidate) -> dict[str, Any]:
             "comment_window_open": comment_window_open(item),
             "comment_window_closes_at": window_closes_at(item),
             "allowed_actions": [a.value for a in Action if allowed(item, a)],
+            "needs_agreement": needs_agreement(item),
             "erase_after": erase_after(item), "latest_run_id": run.id if run else None,
             "created_at": item.created_at, "updated_at": item.updated_at}
 

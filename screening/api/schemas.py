@@ -49,6 +49,9 @@ class CandidateOut(Schema):
     comment_window_open = fields.Boolean(required=True)
     comment_window_closes_at = fields.DateTime(required=True, allow_none=True, metadata={
         "description": "Until then a rejection is refused, unless the candidate waives it."})
+    needs_agreement = fields.Boolean(required=True, metadata={
+        "description": "The vacancy's criteria or sources changed since the candidate agreed: "
+                       "runs keep to the agreed ones until the candidate is asked again."})
     allowed_actions = fields.List(fields.String(validate=validate.OneOf(list(Action))),
                                   required=True, metadata={
         "description": "What the case's life cycle allows now (ask_consent, screen, decide...)."})

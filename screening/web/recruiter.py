@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,6 +20,7 @@ from screening.candidates import (
     erase_after,
     update_candidate,
 )
+from screening.case import needs_agreement
 from screening.classifier.relevance import describe_criteria
 from screening.findings import comment_window_open, reading_basis, window_closes_at
 from screening.labels import (
@@ -117,6 +119,12 @@ def edit_vacancy(vacancy_id: int):
         else:
             db.session.commit()
             flash(_("The vacancy is saved."))
+            stale = sum(1 for c in vacancy.candidates if needs_agreement(c))
+            if stale:  # their runs keep to what they agreed to until they agree again
+                flash(ngettext("%(num)s candidate agreed to the earlier criteria or sources: "
+                               "ask them again to screen against the new ones.",
+                               "%(num)s candidates agreed to the earlier criteria or sources: "
+                               "ask them again to screen against the new ones.", stale))
             return redirect(url_for("recruiter.vacancy", vacancy_id=vacancy.id))
     return _vacancy_form(_submitted_vacancy_values(), errors, vacancy)
 
@@ -205,6 +213,7 @@ def _candidate_page(candidate: Candidate, errors: dict):
         window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
         missing=[source_label(k) for k in missing_sources(run)] if run else [],
         can_ask=allowed(candidate, Action.ASK_CONSENT),
+        needs_agreement=needs_agreement(candidate),
         can_screen=allowed(candidate, Action.SCREEN),
         can_decide=allowed(candidate, Action.DECIDE),
         can_read=reading_basis(candidate, current_user) is not None,

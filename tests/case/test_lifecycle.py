@@ -20,7 +20,13 @@ from compliance.outbox import OutboxMessage
 from compliance.subjects import Subject
 from screening import runs
 from screening.candidates import decide
-from screening.case import answer_consent, expire_unanswered, request_consent, withdraw
+from screening.case import (
+    answer_consent,
+    expire_unanswered,
+    request_consent,
+    scope,
+    withdraw,
+)
 from screening.lifecycle import TRANSITIONS, Action, CaseState, IllegalTransition, allowed
 from screening.models import Candidate, Decision
 from screening.runs import RunStatus, ScreeningRun
@@ -32,6 +38,9 @@ S, A = CaseState, Action
 EXPECTED = {
     (S.ADDED, A.ASK_CONSENT): S.CONSENT_REQUESTED,
     (S.CONSENT_REQUESTED, A.ASK_CONSENT): S.CONSENT_REQUESTED,
+    # only once the vacancy's terms changed after the agreement (a guard, tested apart)
+    (S.CONSENTED, A.ASK_CONSENT): S.CONSENT_REQUESTED,
+    (S.SCREENED, A.ASK_CONSENT): S.CONSENT_REQUESTED,
     (S.CONSENT_REQUESTED, A.AGREE): S.CONSENTED,
     (S.CONSENT_REQUESTED, A.DECLINE): S.DECLINED,
     (S.CONSENT_REQUESTED, A.EXPIRE): S.EXPIRED,
@@ -63,8 +72,10 @@ def placed(db, case_candidate):
     def place(state: CaseState, action: Action) -> Candidate:
         candidate = case_candidate
         consent.record_answers(candidate.subject, [SourceAnswer("rss", FEED, True)],
-                               notice=Notice("test/1", "test"), scope={}, language="en",
-                               method="test")
+                               notice=Notice("test/1", "test"), scope=scope(candidate),
+                               language="en", method="test")
+        if action == A.ASK_CONSENT:  # the criteria changed after the agreement
+            candidate.vacancy.criteria = [*candidate.vacancy.criteria, "Rust"]
         if action == A.EXPIRE:  # every state's request went unanswered for 15 days
             retention.after_consent_request(candidate.subject, utcnow() - timedelta(days=15))
         candidate.state = state

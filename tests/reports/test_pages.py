@@ -113,10 +113,9 @@ def test_a_failing_render_ends_the_job_as_failed(client, db, legal, monkeypatch,
 
 def test_a_kept_access_report_is_sealed_and_dies_with_its_subject(client, db, legal,
                                                                   make_candidate):
+    from compliance import rights
     from compliance.erasure import erase_subject
     from compliance.subjects import RetentionReason
-
-    from compliance import rights
 
     candidate = make_candidate(name="Noor de Vries")
     form = {"kind": "access", "lang": "en", "candidate": str(candidate.id)}
