@@ -54,10 +54,10 @@ def get_candidate(user: User, candidate_id: int, *, change: bool = False) -> Can
 
 def ended_case(user: User, candidate_id: int) -> CaseRecord | None:
     """Return the record of a case in the user's scope whose data is gone, if it is one."""
-    from screening.candidates import ended_cases
-
-    visible = db.session.scalars(visible_vacancies(user).with_only_columns(Vacancy.id)).all()
-    return next((r for r in ended_cases(list(visible)) if r.id == candidate_id), None)
+    visible = visible_vacancies(user).with_only_columns(Vacancy.id)
+    return db.session.scalar(select(CaseRecord).where(
+        CaseRecord.id == candidate_id, CaseRecord.vacancy_id.in_(visible),
+        ~select(Candidate.id).where(Candidate.id == candidate_id).exists()))
 
 
 def require_role(user: User, *roles: Role) -> None:

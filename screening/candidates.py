@@ -79,11 +79,12 @@ def erase_after(candidate: Candidate) -> datetime | None:
     return candidate.subject.erase_after
 
 
-def ended_cases(vacancy_ids: list[int]) -> list[CaseRecord]:
+def ended_cases(vacancy_ids: list[int], *, since: datetime | None = None) -> list[CaseRecord]:
     """Return the records of cases whose data is gone, newest first, for the tombstone lines."""
     if not vacancy_ids:
         return []
-    alive = select(Candidate.id)
-    return list(db.session.scalars(select(CaseRecord).where(
-        CaseRecord.vacancy_id.in_(vacancy_ids), CaseRecord.id.not_in(alive))
-        .order_by(CaseRecord.moved_at.desc())))
+    query = select(CaseRecord).where(CaseRecord.vacancy_id.in_(vacancy_ids),
+                                     CaseRecord.id.not_in(select(Candidate.id)))
+    if since is not None:
+        query = query.where(CaseRecord.moved_at >= since)
+    return list(db.session.scalars(query.order_by(CaseRecord.moved_at.desc())))

@@ -1,5 +1,7 @@
 """The recruiter's pages: dashboard, vacancies and candidates (legal sees them read-only)."""
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -8,7 +10,7 @@ from sqlalchemy import select
 
 from compliance import consent, rights
 from compliance.accounts import Role
-from compliance.db import db
+from compliance.db import db, utcnow
 from compliance.validation import load_form
 from compliance.web.gates import roles_only
 from screening import access
@@ -59,7 +61,8 @@ def dashboard():
     ).all()
     attention = [c for v in vacancies for c in v.candidates if c.state in NEEDS_ATTENTION]
     ended: dict[int, list[str]] = {}
-    for record in ended_cases([v.id for v in vacancies]):
+    # The dashboard shows the last month's; a vacancy's page shows them all.
+    for record in ended_cases([v.id for v in vacancies], since=utcnow() - timedelta(days=31)):
         ended.setdefault(record.vacancy_id, []).append(tombstone_line(record))
     return render_template("recruiter/dashboard.html", vacancies=vacancies,
                            attention=attention, state_label=case_state_label, ended=ended,

@@ -298,7 +298,7 @@ def test_an_unexpected_error_ends_the_run_as_failed(client, db, login, recruiter
 
     ask_and_agree(client, db, login, recruiter, case_candidate, blog)
 
-    def broken(posts, candidate):
+    def broken(posts, candidate, criteria):
         raise RuntimeError("Jamie's post text must never reach the log")
 
     monkeypatch.setattr(runs, "_classify", broken)

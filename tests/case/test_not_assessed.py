@@ -44,10 +44,10 @@ def no_french_pipeline(monkeypatch):
     """Whatever the classifier makes of French today, the run gets the not-assessed verdict."""
     real = runs._classify
 
-    def classify(posts, candidate):
+    def classify(posts, candidate, criteria):
         return [Verdict(Outcome.NOT_ASSESSED, language="fr", decided_by="language:fr")
                 if any(text[:40] in post.text for text in FRENCH) else verdict
-                for post, verdict in zip(posts, real(posts, candidate), strict=True)]
+                for post, verdict in zip(posts, real(posts, candidate, criteria), strict=True)]
 
     monkeypatch.setattr(runs, "_classify", classify)
 
