@@ -332,9 +332,12 @@ def _had_results(run: ScreeningRun) -> bool:
         ScreeningRun.status == RunStatus.DONE))))
 
 
-def latest_run(candidate: Candidate) -> ScreeningRun | None:
-    return db.session.scalar(select(ScreeningRun).where(ScreeningRun.candidate_id == candidate.id)
-                             .order_by(ScreeningRun.id.desc()).limit(1))
+def latest_run(candidate: Candidate, *, done: bool = False) -> ScreeningRun | None:
+    """Return the candidate's latest run, or with `done` the latest that gave results."""
+    query = select(ScreeningRun).where(ScreeningRun.candidate_id == candidate.id)
+    if done:
+        query = query.where(ScreeningRun.status == RunStatus.DONE)
+    return db.session.scalar(query.order_by(ScreeningRun.id.desc()).limit(1))
 
 
 def missing_sources(run: ScreeningRun) -> list[str]:

@@ -40,6 +40,7 @@ from screening.runs import (
     EXPORT_KINDS,
     PUBLIC_KINDS,
     ConsentMissing,
+    RunStatus,
     latest_run,
     missing_sources,
     process_export,
@@ -117,16 +118,18 @@ def home(token: str):
 
 
 def _home(candidate: Candidate, token: str, errors: dict, values: dict):
-    run, accounts = latest_run(candidate), consent.current(candidate.subject)
-    failed = run is not None and run.error == "all_sources_failed"
+    last, accounts = latest_run(candidate), consent.current(candidate.subject)
+    failed = last is not None and last.error == "all_sources_failed"
+    # A failed run changes nothing: the results shown are those of the last run that had any.
+    run = latest_run(candidate, done=True) or last
     findings = read_findings(candidate, actor="candidate")
     db.session.commit()  # the read is audited, as every read of findings
     return render_template(
         "candidate/portal.html", candidate=candidate, token=token, run=run,
         findings=findings, source_label=source_label,
-        failure_label=failure_label,
-        totals=summarise(run.counts) if run and not failed else None, accounts=accounts,
-        failed=failed, missing=[source_label(k) for k in missing_sources(run)] if run else [],
+        failure_label=failure_label, last=last,
+        totals=summarise(run.counts) if run and run.status == RunStatus.DONE else None,
+        accounts=accounts, failed=failed, missing=[source_label(k) for k in missing_sources(run)] if run else [],
         correctable=[k for k in accounts if k in PUBLIC_KINDS],
         window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
         exports=[k for k in EXPORT_KINDS if k in accounts],

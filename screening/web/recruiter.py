@@ -215,6 +215,7 @@ def _candidate_page(candidate: Candidate, errors: dict):
         totals=summarise(run.counts) if run else None,
         window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
         missing=[source_label(k) for k in missing_sources(run)] if run else [],
+        has_results=latest_run(candidate, done=True) is not None,
         can_ask=allowed(candidate, Action.ASK_CONSENT),
         needs_agreement=needs_agreement(candidate),
         can_screen=allowed(candidate, Action.SCREEN),

@@ -108,3 +108,20 @@ def test_an_empty_source_is_read_not_failed(client, db, login, recruiter, case_c
     assert run.status == RunStatus.DONE and run.progress["rss"] == {"state": "empty", "posts": 0}
     page = client.get(f"/candidates/{case_candidate.id}/run").get_data(as_text=True)
     assert "no posts in the period" in page and "Not read in this screening" not in page
+
+
+def test_a_failed_rerun_keeps_the_earlier_results(client, db, login, recruiter, case_candidate,
+                                                  blog, server):
+    portal = agree(client, db, login, recruiter, case_candidate, blog)
+    client.post(f"/candidates/{case_candidate.id}/screening")
+    server.route("/feed.xml", lambda h: reply(h, 200, WEB_PAGE, "text/html"))  # now broken
+    client.post(f"/candidates/{case_candidate.id}/screening")
+    db.session.rollback()
+    runs = db.session.scalars(db.select(ScreeningRun).order_by(ScreeningRun.id)).all()
+    assert [r.status for r in runs] == [RunStatus.DONE, RunStatus.FAILED]
+    assert db.session.get(Candidate, case_candidate.id).state == CaseState.SCREENED
+    page = client.get(f"/candidates/{case_candidate.id}").get_data(as_text=True)
+    assert "Read the findings" in page
+    home = client.get(portal).get_data(as_text=True)
+    assert "We could not read your accounts" in home and "Django" in home
+    assert kinds(db) == ["consent_request", "screened_notice", "correct_accounts"]
