@@ -25,6 +25,10 @@ from screening.tallies import summarise
 
 CONSENT_LIFETIME = timedelta(days=retention.CONSENT_ANSWER_DAYS)
 PORTAL_LIFETIME = timedelta(days=400)  # outlives the longest retention (talent pool: 1 year)
+# An unanswered request's data falls due this long after the request expires, so that the
+# expiry task (every 15 minutes) moves the case to expired before the retention sweep, its
+# backstop, erases it.
+EXPIRY_GRACE = timedelta(hours=1)
 
 
 def scope(candidate: Candidate) -> dict:
@@ -81,7 +85,8 @@ def request_consent(candidate: Candidate, *, actor) -> outbox.OutboxMessage:
                                portal_link=public_url(f"/portal/{portal_token}"),
                                withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
     move(candidate, to, actor=actor, reason=Action.ASK_CONSENT)
-    retention.after_consent_request(candidate.subject, now)
+    retention.schedule(candidate.subject, now + CONSENT_LIFETIME + EXPIRY_GRACE,
+                       RetentionReason.CONSENT_UNANSWERED)
     audit.record(AuditAction.CONSENT_REQUESTED, actor=actor, subject=candidate.subject,
                  objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
                  sources=sorted(candidate.vacancy.allowed_sources), expires_days=14)
@@ -138,7 +143,7 @@ def request_right(candidate: Candidate, right: rights.Right) -> rights.RightsReq
 
 def expire_unanswered(*, now: datetime | None = None, actor="system") -> int:
     """Expire the consent requests left unanswered for 14 days; their cases are erased."""
-    now = now or utcnow()
+    now = (now or utcnow()) + EXPIRY_GRACE
     due = db.session.scalars(
         select(Candidate).join(Subject, Candidate.subject_id == Subject.id).where(
             Candidate.state == CaseState.CONSENT_REQUESTED, Subject.erasing_since.is_(None),

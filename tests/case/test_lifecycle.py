@@ -176,3 +176,19 @@ def test_a_rolled_back_operation_sends_nothing(db, case_candidate, recruiter):
     db.session.rollback()
     assert pending() == []
     assert db.session.scalars(db.select(OutboxMessage)).all() == []
+
+
+def test_expiry_comes_before_the_retention_sweep(db, case_candidate, recruiter):
+    cid = case_candidate.id
+    request_consent(case_candidate, actor=recruiter)
+    db.session.commit()
+    asked = utcnow()
+    assert expire_unanswered(now=asked + timedelta(days=13)) == 0
+    later = asked + timedelta(days=14, minutes=1)
+    assert retention.due_subjects(later) == []  # the sweep is the backstop, not the first
+    assert expire_unanswered(now=later) == 1
+    db.session.commit()
+    db.session.rollback()
+    assert db.session.get(Candidate, cid) is None
+    assert [(m["from"], m["to"]) for m in moves(db)][-2:] == [
+        ("consent_requested", "expired"), ("expired", "erased")]
