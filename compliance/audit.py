@@ -72,6 +72,7 @@ class AuditAction(enum.StrEnum):
     PERSONAL_DATA_VIEWED = "personal_data.viewed"  # by staff; the candidate's own is DATA_ACCESSED
     AUDIT_HEAD_SENT = "audit.head_sent"  # a signed head e-mailed outside the database
     SESSIONS_ENDED = "sessions.ended"  # every session of a user, by the user or an admin
+    CASE_MOVED = "case.moved"  # one per transition of a case's life (screening/lifecycle.py)
 
 
 class AuditEvent(db.Model):

@@ -8,6 +8,7 @@ kept, not delivered (the demo runs a local mail catcher, `flask mailcatcher`, in
 """
 
 import enum
+import functools
 import re
 import smtplib
 import ssl
@@ -15,13 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import ForeignKey, Integer, String, Text, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance import audit
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.mail import HeaderName, build, header
+from compliance.oncommit import after_commit
 from compliance.personal import PersonalText
 from compliance.queue import enqueue, enqueue_in, task
 from compliance.subjects import Subject
@@ -33,7 +35,6 @@ _LINK = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 # A link's token is 43 URL-safe characters (compliance.tokens); a link written without a scheme
 # (a PUBLIC_URL set to a bare host name) would still carry one.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,}")
-_TO_SEND = "outbox.to_send"  # ids of the QUEUED messages stored in a session's transaction
 
 
 class Status(enum.StrEnum):
@@ -77,23 +78,15 @@ def store(subject: Subject, *, kind: str, recipient: str, title: str, body: str,
     db.session.flush()
     audit.record(AuditAction.NOTIFICATION_SENT, actor="system", subject=subject,
                  objects={"message": message.id}, kind=kind, channel=message.status.value)
-    if message.status == Status.QUEUED:
-        db.session.info.setdefault(_TO_SEND, []).append(message.id)
+    # Handed to the queue once the caller commits: nothing is sent for a rolled-back change,
+    # and no caller (page, API, background run) can forget to send.
+    after_commit(functools.partial(_hand_over, message.id, message.status))
     return message
 
 
-@event.listens_for(Session, "after_commit")
-def _send_committed(session: Session) -> None:
-    """Queue the messages this transaction stored: nothing is sent for a rolled-back change,
-    and no caller (page, API, background run) can forget to send."""
-    for message_id in session.info.pop(_TO_SEND, []):
+def _hand_over(message_id: int, status: Status) -> None:
+    if status == Status.QUEUED:  # without SMTP the outbox keeps it (see the admin pages)
         enqueue("outbox.send", message_id)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_rolled_back(session: Session, previous_transaction) -> None:
-    if not previous_transaction.nested:
-        session.info.pop(_TO_SEND, None)
 
 
 @task("outbox.send")

@@ -99,6 +99,17 @@ def execute_erasure(subject: Subject, request: RightsRequest) -> None:
     erasure.erase_subject(subject, actor="system", reason=reason)
 
 
+def counsel_basis(subject: Subject) -> str | None:
+    """Name what lets legal counsel read a subject's findings: an open rights request or a
+    legal hold; None means counsel reads counts and dates only (DESIGN.md, who uses it)."""
+    open_request = db.session.scalar(select(RightsRequest.id).where(
+        RightsRequest.subject_id == subject.id,
+        RightsRequest.status.in_([RequestStatus.OPEN, RequestStatus.ON_HOLD])).limit(1))
+    if open_request is not None:
+        return "rights_request"
+    return "legal_hold" if held(subject) is not None else None
+
+
 def held(subject: Subject) -> LegalHold | None:
     return db.session.scalar(select(LegalHold).where(LegalHold.subject_id == subject.id))
 

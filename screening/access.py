@@ -7,6 +7,7 @@ from compliance import audit
 from compliance.accounts import Role, User
 from compliance.audit import AuditAction
 from compliance.db import db
+from screening.lifecycle import CaseRecord
 from screening.models import Candidate, Vacancy, vacancy_assignment
 
 
@@ -49,6 +50,14 @@ def get_candidate(user: User, candidate_id: int, *, change: bool = False) -> Can
     if change and not can_change(user):
         deny(user, "candidate", candidate_id)
     return candidate
+
+
+def ended_case(user: User, candidate_id: int) -> CaseRecord | None:
+    """Return the record of a case in the user's scope whose data is gone, if it is one."""
+    visible = visible_vacancies(user).with_only_columns(Vacancy.id)
+    return db.session.scalar(select(CaseRecord).where(
+        CaseRecord.id == candidate_id, CaseRecord.vacancy_id.in_(visible),
+        ~select(Candidate.id).where(Candidate.id == candidate_id).exists()))
 
 
 def require_role(user: User, *roles: Role) -> None:

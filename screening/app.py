@@ -35,8 +35,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from compliance import api_tokens, audit, head_digest, outbox, retention, web  # noqa: F401
-    from screening import reports, runs  # noqa: F401 (declare the run and report tasks)
+    from compliance import (  # noqa: F401 (tasks, models)
+        api_tokens,
+        audit,
+        head_digest,
+        outbox,
+        retention,
+        web,
+    )
+    from screening import expiry, reports, runs  # noqa: F401 (declare their tasks)
     from screening.api import idempotency  # noqa: F401 (declares its sweep)
 
     db.init_app(app)
@@ -82,6 +89,7 @@ def register_commands(app: Flask) -> None:
     from compliance.reports.commands import reports_cli
     from compliance.retention_commands import retention_cli
     from screening import report_commands  # noqa: F401 (adds its commands to reports_cli)
+    from screening.case_commands import case_cli
     from screening.cli import screening_cli
     from screening.setup_commands import demo_command, init_command, worker_command
 
@@ -95,3 +103,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(screening_cli)
+    app.cli.add_command(case_cli)

@@ -1,30 +1,36 @@
 """Operations on candidates and their case: adding, editing, deciding."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from compliance import audit, consent, retention
 from compliance.accounts import User
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
 from compliance.subjects import create_subject, set_email
-from screening.models import Candidate, CaseState, Decision, Vacancy, VacancyStatus
+from screening.findings import comment_window_open, window_closes_at
+from screening.lifecycle import (
+    Action,
+    CaseError,
+    CaseRecord,
+    CaseState,
+    check,
+    move,
+    open_record,
+)
+from screening.models import Candidate, Decision, Vacancy, VacancyStatus
 
-# A decision can follow a screening or end a case that never got that far.
-DECIDABLE = {CaseState.ADDED, CaseState.CONSENT_REQUESTED, CaseState.CONSENTED,
-             CaseState.DECLINED, CaseState.EXPIRED, CaseState.SCREENED}
-
-
-class CaseError(ValueError):
-    """The case's state does not allow the operation; the message is for the user."""
+NEEDS_ATTENTION = {CaseState.ADDED, CaseState.SCREENED, CaseState.CONSENTED}
 
 
 def add_candidate(vacancy: Vacancy, values: dict, *, actor: User) -> Candidate:
     """Add a candidate to an open vacancy, under a new data subject."""
     if vacancy.status != VacancyStatus.OPEN:
         raise CaseError("closed")
-    candidate = Candidate(vacancy=vacancy, subject=create_subject(), name=values["name"].strip(),
+    record = open_record(vacancy.id)
+    candidate = Candidate(id=record.id, vacancy=vacancy, subject=create_subject(),
+                          name=values["name"].strip(),
                           email=values["email"].strip(), language=values["language"])
     db.session.add(candidate)
     set_email(candidate.subject, candidate.email)
@@ -49,14 +55,13 @@ def update_candidate(candidate: Candidate, values: dict, *, actor: User) -> Cand
 
 
 def decide(candidate: Candidate, decision: Decision, *, actor: User) -> Candidate:
-    """Record the decision; it starts the retention clock."""
-    if candidate.state not in DECIDABLE:
-        raise CaseError("state")
+    """Record the decision; a rejection waits for the comment window; it starts retention."""
+    to = check(candidate, Action.DECIDE)
     if decision == Decision.REJECTED and comment_window_open(candidate):
-        raise CaseError("comment_window")
+        raise CaseError("comment_window", closes=window_closes_at(candidate))
     candidate.decision = decision
     candidate.decided_at = utcnow()
-    candidate.state = CaseState.DECIDED
+    move(candidate, to, actor=actor, reason=Action.DECIDE)
     pool = consent.talent_pool_since(candidate.subject)
     if pool is not None:  # a separate talent-pool consent keeps the data for its year
         retention.after_talent_pool_consent(candidate.subject, pool)
@@ -74,21 +79,12 @@ def erase_after(candidate: Candidate) -> datetime | None:
     return candidate.subject.erase_after
 
 
-NEEDS_ATTENTION = {CaseState.ADDED, CaseState.SCREENED, CaseState.CONSENTED}
-
-
-def comment_window_open(candidate: Candidate) -> bool:
-    """Tell whether a rejection must still wait for the candidate's hearing."""
-    if candidate.notified_at is None or candidate.comment_waived_at is not None:
-        return False
-    if has_context(candidate):
-        return False
-    return utcnow() < candidate.notified_at + timedelta(days=candidate.vacancy.comment_window_days)
-
-
-def has_context(candidate: Candidate) -> bool:
-    """Tell whether the candidate added context to any finding, without decrypting any."""
-    from screening.runs import Finding
-
-    return bool(db.session.scalar(select(exists().where(
-        Finding.candidate_id == candidate.id, Finding.context.is_not(None)))))
+def ended_cases(vacancy_ids: list[int], *, since: datetime | None = None) -> list[CaseRecord]:
+    """Return the records of cases whose data is gone, newest first, for the tombstone lines."""
+    if not vacancy_ids:
+        return []
+    query = select(CaseRecord).where(CaseRecord.vacancy_id.in_(vacancy_ids),
+                                     CaseRecord.id.not_in(select(Candidate.id)))
+    if since is not None:
+        query = query.where(CaseRecord.moved_at >= since)
+    return list(db.session.scalars(query.order_by(CaseRecord.moved_at.desc())))

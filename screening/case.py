@@ -1,35 +1,74 @@
-"""The case's verbs beyond adding and deciding: consent, notices, hearing, rights."""
+"""The case's verbs around the candidate: consent, notices, expiry, withdrawal, rights.
 
-from datetime import timedelta
+Each verb moves the case through `lifecycle.move` and owns its consequences: an ended case is
+erased after the commit by the verb itself, so no page, API call, command or task can skip it.
+"""
+
+from datetime import datetime, timedelta
 
 from flask_babel import force_locale, format_date
+from sqlalchemy import select
 
 from compliance import audit, consent, outbox, retention, rights, tokens
 from compliance.audit import AuditAction
 from compliance.consent import SourceAnswer
 from compliance.db import db, utcnow
+from compliance.erasure import erase_subject
+from compliance.oncommit import after_commit
 from compliance.organisation import get_settings
+from compliance.subjects import RetentionReason, Subject
 from compliance.tokens import Purpose
-from screening.candidates import CaseError
-from screening.models import Candidate, CaseState
+from screening.lifecycle import Action, CaseError, CaseState, check, guard, move
+from screening.models import Candidate
 from screening.notices import consent_notice, public_url, render_email, talent_pool_notice
+from screening.tallies import summarise
 
 CONSENT_LIFETIME = timedelta(days=retention.CONSENT_ANSWER_DAYS)
 PORTAL_LIFETIME = timedelta(days=400)  # outlives the longest retention (talent pool: 1 year)
-ASKABLE = {CaseState.ADDED, CaseState.CONSENT_REQUESTED, CaseState.EXPIRED}
+# An unanswered request's data falls due this long after the request expires, so that the
+# expiry task (every 15 minutes) moves the case to expired before the retention sweep, its
+# backstop, erases it.
+EXPIRY_GRACE = timedelta(hours=1)
 
 
 def scope(candidate: Candidate) -> dict:
-    """Describe what a consent covers, without personal data."""
+    """Describe what a consent covers, without personal data: the vacancy as it stands now."""
     return {"vacancy": candidate.vacancy_id, "candidate": candidate.id,
             "sources": sorted(candidate.vacancy.allowed_sources),
+            "criteria": list(candidate.vacancy.criteria),
             "lookback_years": candidate.vacancy.lookback_years}
 
 
+AGREED_TERMS = ("sources", "criteria", "lookback_years")
+
+
+def agreed_scope(candidate: Candidate) -> dict | None:
+    """Return the criteria, sources and lookback the candidate agreed to, as stored with the
+    agreement; None if they never agreed. Agreements from before criteria were stored
+    with it fall back to the vacancy's current criteria."""
+    given = [r for r in consent.history(candidate.subject)
+             if r.purpose == consent.ConsentPurpose.SCREENING
+             and r.decision == consent.ConsentDecision.GIVEN]
+    if not given:
+        return None
+    stored = given[-1].scope
+    current = scope(candidate)
+    return {term: stored.get(term, current[term]) for term in AGREED_TERMS}
+
+
+@guard((CaseState.CONSENTED, Action.ASK_CONSENT), (CaseState.SCREENED, Action.ASK_CONSENT))
+def needs_agreement(candidate: Candidate) -> bool:
+    """Tell whether the vacancy's criteria or sources changed since the candidate agreed."""
+    agreed = agreed_scope(candidate)
+    if agreed is None:
+        return False
+    current = scope(candidate)
+    return agreed != {term: current[term] for term in AGREED_TERMS}
+
+
 def request_consent(candidate: Candidate, *, actor) -> outbox.OutboxMessage:
-    """Ask the candidate for consent by e-mail (sent when the caller commits)."""
-    if candidate.state not in ASKABLE:
-        raise CaseError("state")
+    """Ask the candidate for consent by e-mail; the message goes out after the commit."""
+    to = check(candidate, Action.ASK_CONSENT)
     if candidate.vacancy.assessment is None:
         raise CaseError("assessment")
     settings = get_settings()
@@ -45,8 +84,9 @@ def request_consent(candidate: Candidate, *, actor) -> outbox.OutboxMessage:
                                consent_link=public_url(f"/consent/{consent_token}"),
                                portal_link=public_url(f"/portal/{portal_token}"),
                                withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
-    candidate.state = CaseState.CONSENT_REQUESTED
-    retention.after_consent_request(candidate.subject, now)
+    move(candidate, to, actor=actor, reason=Action.ASK_CONSENT)
+    retention.schedule(candidate.subject, now + CONSENT_LIFETIME + EXPIRY_GRACE,
+                       RetentionReason.CONSENT_UNANSWERED)
     audit.record(AuditAction.CONSENT_REQUESTED, actor=actor, subject=candidate.subject,
                  objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
                  sources=sorted(candidate.vacancy.allowed_sources), expires_days=14)
@@ -56,62 +96,122 @@ def request_consent(candidate: Candidate, *, actor) -> outbox.OutboxMessage:
 
 def answer_consent(candidate: Candidate, answers: list[SourceAnswer], *, talent_pool: bool,
                    method: str = "consent-page") -> bool:
-    """Record the candidate's answers; return whether any source was agreed to."""
-    if candidate.state != CaseState.CONSENT_REQUESTED:
-        raise CaseError("state")
+    """Record the candidate's answers; return whether any source was agreed to.
+
+    Declining everything ends the case: it is erased once this is committed.
+    """
+    agreed = any(a.given for a in answers)
+    action = Action.AGREE if agreed else Action.DECLINE
+    to = check(candidate, action)
     _sections, notice = consent_notice(candidate)
     consent.record_answers(candidate.subject, answers, notice=notice, scope=scope(candidate),
                            language=candidate.language, method=method)
-    if talent_pool:
+    if talent_pool and agreed:
         consent.record_talent_pool(candidate.subject, notice=talent_pool_notice(candidate),
                                    scope=scope(candidate), language=candidate.language,
                                    method=method)
     tokens.revoke_all(candidate.subject, Purpose.CONSENT)
-    agreed = any(a.given for a in answers)
-    candidate.state = CaseState.CONSENTED if agreed else CaseState.DECLINED
+    move(candidate, to, actor="candidate", reason=action)
     if agreed:  # the 14-day clock of the request stops; the undecided backstop runs instead
         retention.after_added(candidate.subject, utcnow())
+    else:
+        end_case(candidate, actor="candidate", why=RetentionReason.CONSENT_DECLINED)
     return agreed
 
 
 def withdraw(candidate: Candidate, *, method: str) -> None:
-    """Withdraw every consent: processing stops and the case is erased straight away."""
+    """Withdraw every consent: processing stops and the case is erased after the commit."""
+    check(candidate, Action.ERASE)
     _sections, notice = consent_notice(candidate)
     consent.withdraw(candidate.subject, notice=notice, scope=scope(candidate),
                      language=candidate.language, method=method)
-
-
-def notify_screened(candidate: Candidate, run) -> outbox.OutboxMessage:
-    """Tell the candidate what was collected, from where, and what they can do (Art. 14)."""
-    from screening.runs import summarise
-
-    accounts = [f"{k}: {a}" for k, (a, _g) in sorted(consent.current(candidate.subject).items())
-                if k in run.progress]
-    portal_token = tokens.issue(candidate.subject, Purpose.PORTAL, PORTAL_LIFETIME)
-    title, body = render_email("screened_notice", candidate, accounts=accounts,
-                               totals=summarise(run.counts),
-                               portal_link=public_url(f"/portal/{portal_token}"),
-                               withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
-    candidate.notified_at = utcnow()
-    message = outbox.store(candidate.subject, kind="screened_notice", recipient=candidate.email,
-                           title=title, body=body, language=candidate.language)
-    db.session.flush()
-    return message
-
-
-def add_context(candidate: Candidate, finding, text: str) -> None:
-    """Keep the candidate's context beside a finding, for the recruiter to read."""
-    finding.context, finding.context_at = text, utcnow()
-    audit.record(AuditAction.CONTEXT_ADDED, actor="candidate", subject=candidate.subject,
-                 objects={"candidate": candidate.id, "finding": finding.id})
-
-
-def waive_comment_window(candidate: Candidate) -> None:
-    candidate.comment_waived_at = utcnow()
-    audit.record(AuditAction.COMMENT_WINDOW_WAIVED, actor="candidate", subject=candidate.subject,
-                 objects={"candidate": candidate.id})
+    end_case(candidate, actor="candidate", why=RetentionReason.CONSENT_WITHDRAWN)
 
 
 def request_right(candidate: Candidate, right: rights.Right) -> rights.RightsRequest:
-    """Record a rights request; erasure and objection stop processing (erased after commit)."""
-    return rights.request_right(candidate.subject, right, objects={"candidate": candidate.id})
+    """Record a rights request; erasure and objection end the case unless counsel holds it."""
+    if right in (rights.Right.ERASURE, rights.Right.OBJECTION):
+        check(candidate, Action.ERASE)
+    request = rights.request_right(candidate.subject, right, objects={"candidate": candidate.id})
+    if right in (rights.Right.ERASURE, rights.Right.OBJECTION) \
+            and request.status != rights.RequestStatus.ON_HOLD:
+        why = (RetentionReason.ERASURE_REQUESTED if right == rights.Right.ERASURE
+               else RetentionReason.OBJECTION)
+        end_case(candidate, actor="candidate", why=why, rights_request=request)
+    return request
+
+
+def expire_unanswered(*, now: datetime | None = None, actor="system") -> int:
+    """Expire the consent requests left unanswered for 14 days; their cases are erased."""
+    now = (now or utcnow()) + EXPIRY_GRACE
+    due = db.session.scalars(
+        select(Candidate).join(Subject, Candidate.subject_id == Subject.id).where(
+            Candidate.state == CaseState.CONSENT_REQUESTED, Subject.erasing_since.is_(None),
+            Subject.erase_after <= now,
+            Subject.erase_reason == RetentionReason.CONSENT_UNANSWERED)
+        .order_by(Candidate.id)).all()
+    for candidate in due:
+        move(candidate, CaseState.EXPIRED, actor=actor, reason=Action.EXPIRE)
+        audit.record(AuditAction.CONSENT_EXPIRED, actor=actor, subject=candidate.subject,
+                     objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id})
+        end_case(candidate, actor=actor, why=RetentionReason.CONSENT_UNANSWERED)
+    return len(due)
+
+
+def end_case(candidate: Candidate, *, actor, why: RetentionReason,
+             rights_request: rights.RightsRequest | None = None) -> None:
+    """Stop processing: move the case to erased, and erase its subject after the commit."""
+    move(candidate, CaseState.ERASED, actor=actor, reason=Action.ERASE, why=why.value)
+    if candidate.subject.erasing_since is None:
+        retention.after_consent_ended(candidate.subject, why)  # the sweep's backstop
+    subject_id, label = candidate.subject_id, audit.actor_label(actor)
+    request_id = rights_request.id if rights_request is not None else None
+
+    def erase() -> None:
+        subject = db.session.get(Subject, subject_id)
+        if subject is None:
+            return  # a sweep was quicker
+        request = db.session.get(rights.RightsRequest, request_id) if request_id else None
+        if request is not None:
+            rights.execute_erasure(subject, request)
+        else:
+            erase_subject(subject, actor=label, reason=why)
+
+    after_commit(erase)
+
+
+def notify_screened(candidate: Candidate, run, missing: list[str]) -> outbox.OutboxMessage:
+    """Tell the candidate what was collected, from where, and what they can do (Art. 14)."""
+    accounts = [f"{k}: {a}" for k, (a, _g) in sorted(consent.current(candidate.subject).items())
+                if k in run.progress and k not in missing]
+    portal_token = tokens.issue(candidate.subject, Purpose.PORTAL, PORTAL_LIFETIME)
+    title, body = render_email("screened_notice", candidate, accounts=accounts,
+                               missing=missing, totals=summarise(run.counts),
+                               portal_link=public_url(f"/portal/{portal_token}"),
+                               withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
+    candidate.notified_at = utcnow()
+    return outbox.store(candidate.subject, kind="screened_notice", recipient=candidate.email,
+                        title=title, body=body, language=candidate.language)
+
+
+def ask_to_correct(candidate: Candidate, run, failed: list[str]) -> outbox.OutboxMessage:
+    """No source could be read: ask the candidate to correct their accounts in the portal."""
+    portal_token = tokens.issue(candidate.subject, Purpose.PORTAL, PORTAL_LIFETIME)
+    title, body = render_email("correct_accounts", candidate, failed=failed,
+                               portal_link=public_url(f"/portal/{portal_token}"),
+                               withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
+    return outbox.store(candidate.subject, kind="correct_accounts", recipient=candidate.email,
+                        title=title, body=body, language=candidate.language)
+
+
+def correct_accounts(candidate: Candidate, answers: list[SourceAnswer]) -> None:
+    """Replace accounts the candidate had agreed to (after a failed run); agreement stands."""
+    check(candidate, Action.SCREEN)  # only a case that can still be screened
+    current = consent.current(candidate.subject)
+    if not answers or any(a.kind not in current or not a.given for a in answers):
+        raise CaseError("not_agreed")
+    _sections, notice = consent_notice(candidate)
+    # A correction changes the account, not the terms: the agreed scope is kept as it was.
+    kept = {**scope(candidate), **(agreed_scope(candidate) or {})}
+    consent.record_answers(candidate.subject, answers, notice=notice, scope=kept,
+                           language=candidate.language, method="portal-correction")

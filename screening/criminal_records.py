@@ -90,15 +90,17 @@ def vacancy_notice(vacancy: Vacancy) -> str | None:
     return next(iter(notice_fields(fields).values()), None)
 
 
-def classifier_vacancy(vacancy: Vacancy) -> nlp.Vacancy:
+def classifier_vacancy(vacancy: Vacancy, criteria=None) -> nlp.Vacancy:
     """Build what the classifier judges posts against, with no word about criminal records.
 
-    The schema and the vacancy operations refuse such criteria; this is the last gate, also for
-    vacancies stored before they did.
+    `criteria` are those the candidate agreed to (the vacancy's own when not given). The schema
+    and the vacancy operations refuse criteria about records; this is the last gate, also for
+    vacancies and agreements stored before they did.
     """
+    criteria = vacancy.criteria if criteria is None else criteria
     return nlp.Vacancy(
         id=str(vacancy.id),
-        criteria=tuple(c for c in vacancy.criteria if not asks_about_records(c)),
+        criteria=tuple(c for c in criteria if not asks_about_records(c)),
         language=vacancy.language,
         title=without_records(vacancy.title),
         description=without_records(vacancy.description or ""),

@@ -12,27 +12,14 @@ from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.personal import PersonalText
 from compliance.subjects import Subject
 
-# The one vocabulary of source kinds lives with the connectors; re-exported for the models.
+# The states are the life cycle's, the source kinds the connectors'; re-exported for the models.
+from screening.lifecycle import CaseState
 from screening.sources.posts import SourceKind  # noqa: F401
 
 
 class VacancyStatus(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"
-
-
-class CaseState(enum.StrEnum):
-    """A case's life, as drawn in DESIGN.md."""
-
-    ADDED = "added"
-    CONSENT_REQUESTED = "consent_requested"
-    CONSENTED = "consented"
-    DECLINED = "declined"
-    EXPIRED = "expired"
-    SCREENING = "screening"
-    SCREENED = "screened"
-    DECIDED = "decided"
-    ERASED = "erased"
 
 
 class Decision(enum.StrEnum):

@@ -32,8 +32,10 @@ from compliance.reports.records import (
     controller_from_settings,
 )
 from compliance.reports.trail import TrailScope
+from screening.findings import FindingsRefused, read_findings, reading_basis
 from screening.models import Candidate, Vacancy
-from screening.runs import findings_of, latest_run, summarise
+from screening.runs import latest_run
+from screening.tallies import summarise
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +90,9 @@ def vacancy_processing(vacancy: Vacancy) -> VacancyProcessing:
     )
 
 
-def access_report(candidate: Candidate) -> AccessReport:
-    """Gather what a candidate is entitled to see under Art. 15."""
+def access_report(candidate: Candidate, *, actor: Any) -> AccessReport:
+    """Gather what a candidate is entitled to see under Art. 15; reading the findings is
+    checked and audited as everywhere."""
     subject = candidate.subject
     held = [("name", str(candidate.name)), ("email", str(candidate.email)),
             ("language", candidate.language), ("state", candidate.state.value),
@@ -107,7 +110,8 @@ def access_report(candidate: Candidate) -> AccessReport:
         consents=[Consent(r.source_kind or r.purpose.value, r.decision.value, r.at)
                   for r in consent.history(subject)],
         findings=[Finding(f.source_kind, str(f.url), f.published, str(f.excerpt),
-                          list(f.matched), str(f.context or "")) for f in findings_of(candidate)],
+                          list(f.matched), str(f.context or ""))
+                  for f in read_findings(candidate, actor=actor)],
         views=_views(candidate), withheld=totals.get("withheld", 0),
         not_assessed=totals.get("not_assessed", 0),
     )
@@ -117,7 +121,8 @@ def _views(candidate: Candidate) -> list[View]:
     """Name who read the candidate's findings, by role and id, from the audit log."""
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.subject == audit.pseudonym(candidate.subject),
-        AuditEvent.action == AuditAction.FINDINGS_VIEWED.value).order_by(AuditEvent.seq)).all()
+        AuditEvent.action == AuditAction.FINDINGS_VIEWED.value,
+        AuditEvent.actor != "candidate").order_by(AuditEvent.seq)).all()
     views = []
     for event in events:
         user = db.session.get(User, int(event.actor.split(":")[1])) \
@@ -130,7 +135,7 @@ def _views(candidate: Candidate) -> list[View]:
 def access_report_pdf(candidate: Candidate, *, actor: Any, lang: str | None = None,
                       progress: Progress | None = None) -> bytes:
     """Produce the candidate's signed access report (Art. 15); the caller commits."""
-    report = access_report(candidate)
+    report = access_report(candidate, actor=actor)
     return produce_record(report, actor=actor, lang=lang or candidate.language,
                           objects={"candidate": candidate.id}, subject=candidate.subject,
                           progress=progress)
@@ -155,7 +160,10 @@ def report_params(user: User, data: dict[str, Any]) -> dict[str, Any]:
     from screening import access
 
     if data.get("candidate"):
-        return {"candidate": access.get_candidate(user, data["candidate"]).id}
+        candidate = access.get_candidate(user, data["candidate"])
+        if data["kind"] == "access" and reading_basis(candidate, user) is None:
+            raise FindingsRefused(candidate.id)  # its findings are for the candidate's request
+        return {"candidate": candidate.id}
     if data.get("vacancy"):
         return {"vacancy": access.get_vacancy(user, data["vacancy"]).id}
     if data["kind"] == "audit":

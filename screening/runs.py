@@ -2,23 +2,24 @@
 
 import enum
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, delete, exists, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance import audit, consent
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, str_enum, utcnow
-from compliance.personal import PersonalText
-from compliance.queue import task
-from compliance.subjects import Subject
+from compliance.oncommit import after_commit
+from compliance.queue import enqueue, task
 from screening import classifier as nlp
+from screening.case import agreed_scope, ask_to_correct, notify_screened
 from screening.criminal_records import classifier_vacancy
-from screening.models import Candidate, CaseState
+from screening.findings import Finding
+from screening.lifecycle import Action, CaseState, check, move
+from screening.models import Candidate
 from screening.sources import (
     ArchiveLimits,
     ClientSettings,
@@ -29,6 +30,7 @@ from screening.sources import (
     fetch_source,
     read_export,
 )
+from screening.tallies import SourceTally, rule_counts, summarise
 
 log = logging.getLogger(__name__)
 PUBLIC_KINDS = {SourceKind.RSS, SourceKind.MASTODON, SourceKind.ACTIVITYPUB, SourceKind.GITHUB,
@@ -36,6 +38,16 @@ PUBLIC_KINDS = {SourceKind.RSS, SourceKind.MASTODON, SourceKind.ACTIVITYPUB, Sou
 # Platforms without a public interface: the candidate uploads their own export in the portal.
 EXPORT_KINDS = [SourceKind.X_ARCHIVE.value, SourceKind.LINKEDIN_EXPORT.value,
                 SourceKind.MASTODON_ARCHIVE.value]
+
+
+class SourceOutcome(enum.StrEnum):
+    """What became of one source in a run; a failure also names its `Failure` code."""
+
+    WAITING = "waiting"
+    FETCHING = "fetching"
+    OK = "ok"
+    EMPTY = "empty"
+    FAILED = "failed"
 
 
 class RunStatus(enum.StrEnum):
@@ -56,55 +68,13 @@ class ScreeningRun(db.Model):
     error: Mapped[str | None] = mapped_column(String(40))
     progress: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The criteria, sources and lookback the candidate agreed to: the run uses only these.
+    agreed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     candidate: Mapped[Candidate] = relationship()
-
-
-class Finding(db.Model):
-    """A post that bears on the job: the redacted excerpt and its matches, never the post."""
-
-    __tablename__ = "finding"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("screening_run.id", ondelete="CASCADE"))
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"),
-                                              index=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"))
-    source_kind: Mapped[str] = mapped_column(String(24))
-    account: Mapped[str] = mapped_column(PersonalText)
-    url: Mapped[str] = mapped_column(PersonalText)
-    published: Mapped[datetime] = mapped_column(UTCDateTime)
-    excerpt: Mapped[str] = mapped_column(PersonalText)
-    matched: Mapped[list[str]] = mapped_column(JSON)
-    context: Mapped[str | None] = mapped_column(PersonalText)
-    context_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    subject: Mapped[Subject] = relationship()
-
-
-@dataclass
-class SourceTally:
-    """One source's counts in a run: what became of the candidate's own posts, never text.
-
-    `looked_at` counts the posts the classifier assessed (shown, withheld or irrelevant);
-    `not_assessed` those in a language without a pipeline, which nobody looked at;
-    `decided_by` how many posts each rule or model label decided (`lexicon:health`: 2).
-    """
-
-    looked_at: int = 0
-    shown: int = 0
-    irrelevant: int = 0
-    withheld: dict[str, int] = field(default_factory=dict)
-    not_assessed: int = 0
-    decided_by: dict[str, int] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"looked_at": self.looked_at, "shown": self.shown, "irrelevant": self.irrelevant,
-                "withheld": self.withheld, "not_assessed": self.not_assessed,
-                "decided_by": self.decided_by}
 
 
 class ConsentMissing(RuntimeError):
@@ -120,30 +90,38 @@ def get_classifier() -> nlp.Classifier:
     return current_app.extensions["classifier"]
 
 
-def consented_sources(candidate: Candidate) -> dict[str, str | None]:
-    """Return the sources the candidate agreed to, limited to what the vacancy allows."""
-    allowed = set(candidate.vacancy.allowed_sources)
+def consented_sources(candidate: Candidate,
+                      agreed: dict[str, Any] | None = None) -> dict[str, str | None]:
+    """Return the sources with a standing consent that were in the agreed terms and that the
+    vacancy still allows: never more than either."""
+    terms = agreed or agreed_scope(candidate) or {"sources": []}
+    allowed = set(candidate.vacancy.allowed_sources) & set(terms["sources"])
     return {kind: account for kind, (account, _) in consent.current(candidate.subject).items()
             if kind in allowed}
 
 
 def queue_run(candidate: Candidate, *, actor) -> ScreeningRun:
-    """Create a queued run after checking consent; commit, then `enqueue('screening.run', id)`."""
-    sources = {k: a for k, a in consented_sources(candidate).items() if k in PUBLIC_KINDS}
-    if not sources:
-        raise ConsentMissing("no public source with consent")
+    """Queue a run after checking the case and consent; it is enqueued after the commit."""
     active = db.session.scalar(select(ScreeningRun).where(
         ScreeningRun.candidate_id == candidate.id,
         ScreeningRun.status.in_([RunStatus.QUEUED, RunStatus.RUNNING])))
     if active is not None:
         return active  # a double click starts nothing twice
-    run = ScreeningRun(candidate=candidate, status=RunStatus.QUEUED,
-                       progress={k: {"state": "waiting"} for k in sorted(sources)}, counts={})
+    to = check(candidate, Action.SCREEN)  # a decided case is never screened again
+    agreed = agreed_scope(candidate)
+    sources = {k: a for k, a in consented_sources(candidate, agreed).items() if k in PUBLIC_KINDS}
+    if not sources:
+        raise ConsentMissing("no public source with consent")
+    run = ScreeningRun(candidate=candidate, status=RunStatus.QUEUED, agreed=agreed,
+                       progress={k: {"state": SourceOutcome.WAITING.value} for k in
+                                 sorted(sources)}, counts={})
     db.session.add(run)
-    candidate.state = CaseState.SCREENING
     db.session.flush()
+    move(candidate, to, actor=actor, reason=Action.SCREEN, run=run.id)
     audit.record(AuditAction.SCREENING_QUEUED, actor=actor, subject=candidate.subject,
                  objects={"candidate": candidate.id, "run": run.id}, sources=sorted(sources))
+    run_id = run.id
+    after_commit(lambda: enqueue("screening.run", run_id))
     return run
 
 
@@ -167,45 +145,61 @@ def run_screening(run_id: int) -> RunStatus | None:
     if run is None or run.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.STOPPED):
         return run.status if run else None
     candidate = run.candidate
-    sources = {k: a for k, a in consented_sources(candidate).items() if k in PUBLIC_KINDS}
+    agreed = run.agreed or agreed_scope(candidate)
+    sources = {k: a for k, a in consented_sources(candidate, agreed).items()
+               if k in PUBLIC_KINDS and k in run.progress}
     if not sources:  # the run checks consent itself: no task or command can skip this
         return _finish(run, RunStatus.FAILED, error="no_consent")
     run.status, run.started_at = RunStatus.RUNNING, utcnow()
     audit.record(AuditAction.SCREENING_STARTED, actor="system", subject=candidate.subject,
                  objects={"candidate": candidate.id, "run": run.id}, sources=sorted(sources))
     db.session.commit()
-    posts, failures = _fetch(run, sources, candidate.vacancy.lookback_years)
+    posts, failures = _fetch(run, sources, agreed["lookback_years"])
     if not _still_consented(run.id, candidate.id, set(sources)):
         return _stop(run_id)
-    verdicts = _classify(posts, candidate)
+    if len(failures) == len(sources):  # nothing was read: no result, no notice
+        run = db.session.get(ScreeningRun, run_id)
+        run.counts = {kind: {**SourceTally().as_dict(), "failure": code}
+                      for kind, code in failures.items()}
+        return _finish(run, RunStatus.FAILED, error="all_sources_failed", failures=failures)
+    verdicts = _classify(posts, candidate, agreed["criteria"])
     if not _still_consented(run.id, candidate.id, set(sources)):
         return _stop(run_id)
     run = db.session.get(ScreeningRun, run_id)
-    tallies = _store(run, posts, verdicts, set(sources))
+    tallies = _store(run, posts, verdicts, set(sources) - set(failures))
     run.counts = {k: t.as_dict() for k, t in tallies.items()}
+    for kind in sources:
+        run.counts.setdefault(kind, SourceTally().as_dict())
     for kind, code in failures.items():
-        run.counts.setdefault(kind, SourceTally().as_dict())["failure"] = code
+        run.counts[kind]["failure"] = code
     return _finish(run, RunStatus.DONE, failures=failures)
 
 
 def process_export(candidate: Candidate, kind: str, filename: str, data: bytes) -> ScreeningRun:
     """Screen an uploaded export in memory, as a run of its own; the file is never kept."""
-    if kind not in EXPORT_KINDS or kind not in consented_sources(candidate):
+    agreed = agreed_scope(candidate)
+    if kind not in EXPORT_KINDS or kind not in consented_sources(candidate, agreed):
         raise ConsentMissing(kind)
-    window = Window(since=utcnow() - timedelta(days=365 * candidate.vacancy.lookback_years),
+    to = check(candidate, Action.SCREEN)
+    window = Window(since=utcnow() - timedelta(days=365 * agreed["lookback_years"]),
                     limit=int(current_app.config.get("SCREENING_ITEM_CAP", 500)))
     limits = ArchiveLimits.from_config(current_app.config)
     posts = read_export(filename, data, window=window, limits=limits)  # or SourceError
+    outcome = SourceOutcome.OK if posts else SourceOutcome.EMPTY
     run = ScreeningRun(candidate=candidate, status=RunStatus.RUNNING, started_at=utcnow(),
-                       progress={kind: {"state": "done", "posts": len(posts)}}, counts={})
+                       agreed=agreed,
+                       progress={kind: {"state": outcome.value, "posts": len(posts)}}, counts={})
     db.session.add(run)
     db.session.flush()
+    move(candidate, to, actor="candidate", reason=Action.SCREEN, run=run.id)
     audit.record(AuditAction.EXPORT_UPLOADED, actor="candidate", subject=candidate.subject,
                  objects={"candidate": candidate.id, "run": run.id}, source=kind,
                  posts=len(posts))
-    tallies = _store(run, posts, _classify(posts, candidate), {kind})
+    tallies = _store(run, posts, _classify(posts, candidate, agreed["criteria"]), {kind})
     run.counts = {k: t.as_dict() for k, t in tallies.items()} or {kind: SourceTally().as_dict()}
-    _finish(run, RunStatus.DONE)
+    # The candidate reads these findings at once in the portal: their window runs from now.
+    candidate.notified_at = utcnow()
+    _finish(run, RunStatus.DONE, notify=False)
     return run
 
 
@@ -218,16 +212,18 @@ def _fetch(run: ScreeningRun, sources: dict[str, str | None], lookback_years: in
     posts, failures = [], {}
     with GuardedClient(settings) as client:
         for kind, account in sources.items():
-            _progress(run.id, kind, {"state": "fetching"})
+            _progress(run.id, kind, {"state": SourceOutcome.FETCHING.value})
             try:
                 fetched = fetch_source(client, SourceKind(kind), account or "", window,
                                        base_url=bases.get(kind))
             except SourceError as error:
                 failures[kind] = error.failure.value
-                _progress(run.id, kind, {"state": "failed", "failure": error.failure.value})
+                _progress(run.id, kind, {"state": SourceOutcome.FAILED.value,
+                                         "failure": error.failure.value})
                 continue
             posts.extend(fetched)
-            _progress(run.id, kind, {"state": "done", "posts": len(fetched)})
+            outcome = SourceOutcome.OK if fetched else SourceOutcome.EMPTY
+            _progress(run.id, kind, {"state": outcome.value, "posts": len(fetched)})
     return posts, failures
 
 
@@ -238,10 +234,10 @@ def _progress(run_id: int, kind: str, state: dict[str, Any]) -> None:
         db.session.commit()
 
 
-def _classify(posts, candidate: Candidate) -> list[nlp.Verdict]:
-    """Classify one run's posts; nothing of them stays in the pipelines afterwards."""
+def _classify(posts, candidate: Candidate, criteria: list[str]) -> list[nlp.Verdict]:
+    """Classify one run's posts against the agreed criteria; nothing stays in the pipelines."""
     classifier = get_classifier()
-    vacancy = classifier_vacancy(candidate.vacancy)
+    vacancy = classifier_vacancy(candidate.vacancy, criteria)
     items = [nlp.Post(text=p.text, author=p.account, lang=p.lang,
                       published=p.published.isoformat(),
                       is_own=p.is_own, id=str(i)) for i, p in enumerate(posts)]
@@ -289,7 +285,7 @@ def _still_consented(run_id: int, candidate_id: int, sources: set[str]) -> bool:
     run = db.session.get(ScreeningRun, run_id)
     if candidate is None or run is None:
         return False
-    return sources <= set(consented_sources(candidate))
+    return sources <= set(consented_sources(candidate, run.agreed))
 
 
 def _stop(run_id: int) -> RunStatus:
@@ -301,59 +297,51 @@ def _stop(run_id: int) -> RunStatus:
 
 
 def _finish(run: ScreeningRun, status: RunStatus, *, error: str | None = None,
-            failures: dict[str, str] | None = None) -> RunStatus:
-    from screening.case import notify_screened  # the notice needs the case's wording
-
+            failures: dict[str, str] | None = None, notify: bool = True) -> RunStatus:
+    """End a run, move the case on, tell the candidate what they must know, and commit."""
     run.status, run.error, run.finished_at = status, error, utcnow()
     candidate = run.candidate
-    totals = summarise(run.counts)
+    failed = sorted(failures or {})
     if status == RunStatus.DONE:
-        candidate.state = CaseState.SCREENED
+        totals = summarise(run.counts)
+        move(candidate, CaseState.SCREENED, actor="system", reason=Action.FINISH_RUN, run=run.id)
         audit.record(AuditAction.SCREENING_COMPLETED, actor="system", subject=candidate.subject,
                      objects={"candidate": candidate.id, "run": run.id},
                      looked_at=totals["looked_at"], shown=totals["shown"],
                      withheld=totals["withheld"], irrelevant=totals["irrelevant"],
                      not_assessed=totals["not_assessed"], decided_by=rule_counts(run.counts),
-                     classifier=get_classifier().version,
-                     failed_sources=sorted(failures or {}))
-        notify_screened(candidate, run)
+                     classifier=get_classifier().version, failed_sources=failed)
+        if notify:
+            notify_screened(candidate, run, missing=failed)
     else:
-        candidate.state = CaseState.CONSENTED if status == RunStatus.FAILED else candidate.state
-        action = (AuditAction.SCREENING_FAILED if status == RunStatus.FAILED
-                  else AuditAction.SCREENING_STOPPED)
-        audit.record(action, actor="system", subject=candidate.subject,
-                     objects={"candidate": candidate.id, "run": run.id}, error=error)
+        if candidate.state == CaseState.SCREENING:  # the case stays where it was
+            action = Action.FAIL_RERUN if _had_results(run) else Action.FAIL_RUN
+            move(candidate, check(candidate, action), actor="system", reason=action, run=run.id)
+        audit_action = (AuditAction.SCREENING_FAILED if status == RunStatus.FAILED
+                        else AuditAction.SCREENING_STOPPED)
+        audit.record(audit_action, actor="system", subject=candidate.subject,
+                     objects={"candidate": candidate.id, "run": run.id}, error=error,
+                     failed_sources=failed)
+        if error == "all_sources_failed":
+            ask_to_correct(candidate, run, failed)
     db.session.commit()
     return status
 
 
-def summarise(counts: dict[str, Any]) -> dict[str, int]:
-    """Add the per-source counts up into the totals shown to people."""
-    totals = {"looked_at": 0, "shown": 0, "withheld": 0, "irrelevant": 0, "not_assessed": 0}
-    for tally in counts.values():
-        totals["looked_at"] += tally.get("looked_at", 0)
-        totals["shown"] += tally.get("shown", 0)
-        totals["irrelevant"] += tally.get("irrelevant", 0)
-        totals["withheld"] += sum(tally.get("withheld", {}).values())
-        # Runs stored before languages without a pipeline were counted have no such key.
-        totals["not_assessed"] += tally.get("not_assessed", 0)
-    return totals
+def _had_results(run: ScreeningRun) -> bool:
+    return bool(db.session.scalar(select(exists().where(
+        ScreeningRun.candidate_id == run.candidate_id, ScreeningRun.id != run.id,
+        ScreeningRun.status == RunStatus.DONE))))
 
 
-def rule_counts(counts: dict[str, Any]) -> dict[str, int]:
-    """Add up, over the sources, how many posts each rule or model label decided."""
-    totals: dict[str, int] = {}
-    for tally in counts.values():
-        for rule, number in tally.get("decided_by", {}).items():
-            totals[rule] = totals.get(rule, 0) + number
-    return dict(sorted(totals.items()))
+def latest_run(candidate: Candidate, *, done: bool = False) -> ScreeningRun | None:
+    """Return the candidate's latest run, or with `done` the latest that gave results."""
+    query = select(ScreeningRun).where(ScreeningRun.candidate_id == candidate.id)
+    if done:
+        query = query.where(ScreeningRun.status == RunStatus.DONE)
+    return db.session.scalar(query.order_by(ScreeningRun.id.desc()).limit(1))
 
 
-def latest_run(candidate: Candidate) -> ScreeningRun | None:
-    return db.session.scalar(select(ScreeningRun).where(ScreeningRun.candidate_id == candidate.id)
-                             .order_by(ScreeningRun.id.desc()).limit(1))
-
-
-def findings_of(candidate: Candidate) -> list[Finding]:
-    return list(db.session.scalars(select(Finding).where(Finding.candidate_id == candidate.id)
-                                   .order_by(Finding.source_kind, Finding.published.desc())))
+def missing_sources(run: ScreeningRun) -> list[str]:
+    """Name the sources a run could not read, for every page, notice and report."""
+    return sorted(k for k, p in run.progress.items() if p.get("state") == SourceOutcome.FAILED)

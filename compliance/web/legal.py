@@ -68,6 +68,7 @@ ACTION_LABELS = {
     AuditAction.PERSONAL_DATA_VIEWED: _l("Personal data viewed by staff"),
     AuditAction.AUDIT_HEAD_SENT: _l("Signed audit head sent to the DPO"),
     AuditAction.SESSIONS_ENDED: _l("Logged out everywhere"),
+    AuditAction.CASE_MOVED: _l("Case moved to a new state"),
 }
 REASON_LABELS = {
     RetentionReason.UNDECIDED: _l("No decision within the backstop period"),

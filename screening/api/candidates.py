@@ -1,15 +1,19 @@
 """Candidates: read, correct (with If-Match), and record the decision."""
 
+from flask_smorest import abort
+
 from compliance.db import db
 from screening import access
 from screening.api import representations as rep
 from screening.api.audit import record_reads
 from screening.api.auth import api_user, require_token
 from screening.api.bodies import Blueprint
-from screening.api.guards import conflict, staff_only
+from screening.api.guards import case_conflict, staff_only
 from screening.api.schemas import CandidateOut
 from screening.api.spec import ROW_ID, document_errors
-from screening.candidates import CaseError, decide, update_candidate
+from screening.candidates import decide, update_candidate
+from screening.labels import tombstone_line
+from screening.lifecycle import CaseError
 from screening.models import Decision
 from screening.schemas import CandidateSchema, DecisionSchema
 
@@ -18,22 +22,16 @@ blp = Blueprint("api_candidates", __name__, url_prefix="/api/v1/candidates",
 blp.before_request(require_token)
 blp.before_request(staff_only)
 
-DECISION_CONFLICTS = {
-    "state": ("decision-recorded", "A decision was already recorded for this candidate."),
-    "comment_window": ("comment-window-open",
-                       "The candidate can still add context to the findings: a rejection must "
-                       "wait until the comment window closes, unless they add context or say "
-                       "they will not."),
-}
-
-
 @blp.get(f"/<{ROW_ID}:candidate_id>")
 @blp.etag
 @blp.response(200, CandidateOut)
-@document_errors(blp)
+@document_errors(blp, 410)
 def candidate(candidate_id: int):
     """Read one candidate (audited); the ETag guards updates."""
     user = api_user()
+    ended = access.ended_case(user, candidate_id)
+    if ended is not None:
+        abort(410, problem="case-ended", message=tombstone_line(ended))
     item = access.get_candidate(user, candidate_id)
     record_reads(user, [(item.subject, {"candidate": item.id})])
     return rep.candidate(item)
@@ -66,6 +64,6 @@ def decision(values, candidate_id: int):
         decide(item, Decision(values["decision"]), actor=user)
     except CaseError as error:
         db.session.rollback()
-        conflict(*DECISION_CONFLICTS[str(error)])
+        case_conflict(error, {})
     db.session.commit()
     return rep.candidate(item)

@@ -2,29 +2,19 @@
 
 from flask import url_for
 
-from compliance import audit
-from compliance.accounts import Role
-from compliance.audit import AuditAction
 from compliance.db import db, utcnow
-from compliance.queue import enqueue
 from screening import access
 from screening.api import representations as rep
 from screening.api.auth import api_user, require_token
 from screening.api.bodies import Blueprint
-from screening.api.guards import conflict, staff_only
-from screening.api.idempotency import after_commit, idempotent
+from screening.api.guards import case_conflict, conflict, staff_only
+from screening.api.idempotency import idempotent
 from screening.api.schemas import ConsentRequestOut, FindingOut, IdempotencyHeader, RunOut
 from screening.api.spec import ROW_ID, document_errors
-from screening.candidates import CaseError
 from screening.case import CONSENT_LIFETIME, request_consent
-from screening.runs import (
-    ConsentMissing,
-    RunStatus,
-    ScreeningRun,
-    findings_of,
-    latest_run,
-    queue_run,
-)
+from screening.findings import FindingsRefused, read_findings
+from screening.lifecycle import CaseError
+from screening.runs import ConsentMissing, ScreeningRun, queue_run
 
 blp = Blueprint("api_cases", __name__, url_prefix="/api/v1",
                 description="Consent requests, screening runs and findings.")
@@ -32,7 +22,6 @@ blp.before_request(require_token)
 blp.before_request(staff_only)
 
 CONSENT_CONFLICTS = {
-    "state": ("consent-answered", "Consent can only be asked before the candidate has answered."),
     "assessment": ("assessment-missing", "Add a legitimate-interest assessment first."),
     "settings": ("organisation-incomplete",
                  "An administrator must first fill in the controller and the data protection "
@@ -50,10 +39,10 @@ def ask_consent(_headers, candidate_id: int):
     user = api_user()
     candidate = access.get_candidate(user, candidate_id, change=True)
     try:
-        request_consent(candidate, actor=user)  # its message is sent once this commits
+        request_consent(candidate, actor=user)
     except CaseError as error:
         db.session.rollback()
-        conflict(*CONSENT_CONFLICTS[str(error)])
+        case_conflict(error, CONSENT_CONFLICTS)
     return {"candidate_id": candidate.id, "state": candidate.state.value,
             "expires_at": utcnow() + CONSENT_LIFETIME}
 
@@ -69,13 +58,13 @@ def start_run(_headers, candidate_id: int):
     candidate = access.get_candidate(user, candidate_id, change=True)
     try:
         run = queue_run(candidate, actor=user)
+    except CaseError as error:
+        db.session.rollback()
+        case_conflict(error, {})
     except ConsentMissing:
         db.session.rollback()
         conflict("consent-missing",
                  "The candidate has not agreed to any source that can be fetched.")
-    if run.status == RunStatus.QUEUED:
-        run_id = run.id
-        after_commit(lambda: enqueue("screening.run", run_id))
     return rep.run(run), {"Location": url_for(".run", run_id=run.id)}
 
 
@@ -93,15 +82,14 @@ def run(run_id: int):
 @blp.response(200, FindingOut(many=True))
 @document_errors(blp)
 def findings(candidate_id: int):
-    """Read the findings (recruiters only); every read is audited, as on the review page."""
+    """Read the findings (recruiters; legal counsel only for an open rights request or a legal
+    hold); every read is audited, as on the review page."""
     user = api_user()
     candidate = access.get_candidate(user, candidate_id)
-    if user.role != Role.RECRUITER:  # legal never reads findings' content here
+    try:
+        items = read_findings(candidate, actor=user)
+    except FindingsRefused:  # legal reads them only for a rights request or a legal hold
+        db.session.rollback()
         access.deny(user, "candidate", candidate_id)
-    last = latest_run(candidate)
-    items = findings_of(candidate)
-    audit.record(AuditAction.FINDINGS_VIEWED, actor=user, subject=candidate.subject,
-                 objects={"candidate": candidate.id, "run": last.id if last else None},
-                 shown=len(items))
     db.session.commit()
     return [rep.finding(f) for f in items]

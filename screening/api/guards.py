@@ -5,6 +5,7 @@ from flask_smorest import abort
 from compliance.accounts import Role
 from screening import access
 from screening.api.auth import api_user
+from screening.lifecycle import CaseError, IllegalTransition
 
 
 def staff_only() -> None:
@@ -17,3 +18,19 @@ def staff_only() -> None:
 def conflict(problem: str, message: str) -> None:
     """Answer 409: the case's state does not allow the operation now."""
     abort(409, problem=problem, message=message)
+
+
+def case_conflict(error: CaseError, specific: dict[str, tuple[str, str]]) -> None:
+    """Answer 409 for a refused case operation, naming the state and action when illegal."""
+    if isinstance(error, IllegalTransition):
+        abort(409, problem="illegal-transition",
+              message=f"A case in the state {error.state.value!r} cannot "
+                      f"{error.action.value.replace('_', ' ')}.",
+              state=error.state.value, action=error.action.value)
+    if error.code == "comment_window":
+        closes = error.facts["closes"]
+        abort(409, problem="comment-window-open",
+              message="The candidate can still add context to the findings until "
+                      f"{closes.isoformat()}: a rejection must wait until then, unless they "
+                      "say they are done.", closes_at=closes.isoformat())
+    conflict(*specific[error.code])

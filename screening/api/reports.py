@@ -12,6 +12,7 @@ from screening.api.bodies import Blueprint
 from screening.api.idempotency import idempotent
 from screening.api.schemas import IdempotencyHeader
 from screening.api.spec import document_errors
+from screening.findings import FindingsRefused
 from screening.reports import report_params
 from screening.schemas import ReportRequestSchema
 
@@ -59,8 +60,11 @@ def _own_job(job_id: str) -> jobs.ReportJob:
 def start(_headers, data):
     """Start rendering a signed report in the background; follow it at its Location."""
     user = api_user()
-    job = jobs.request_report(data["kind"], report_params(user, data), actor=user,
-                              lang=data["lang"])
+    try:
+        params = report_params(user, data)
+    except FindingsRefused:  # legal reads findings only for a rights request or a legal hold
+        access.deny(user, "candidate", data["candidate"])
+    job = jobs.request_report(data["kind"], params, actor=user, lang=data["lang"])
     return _out(job), {"Location": url_for(".job", job_id=job.id)}
 
 

@@ -6,9 +6,13 @@ from sqlalchemy import select
 
 from compliance.db import db
 from compliance.rights import RightsRequest
-from screening.candidates import comment_window_open, erase_after
+from screening.candidates import erase_after
+from screening.case import needs_agreement
+from screening.findings import Finding, comment_window_open, window_closes_at
+from screening.lifecycle import Action, allowed
 from screening.models import Candidate, Vacancy
-from screening.runs import Finding, ScreeningRun, latest_run, summarise
+from screening.runs import ScreeningRun, latest_run, missing_sources
+from screening.tallies import summarise
 from screening.vacancies import vacancy_form_values
 
 
@@ -30,6 +34,9 @@ def candidate(item: Candidate) -> dict[str, Any]:
             "decision": item.decision.value if item.decision else None,
             "decided_at": item.decided_at, "notified_at": item.notified_at,
             "comment_window_open": comment_window_open(item),
+            "comment_window_closes_at": window_closes_at(item),
+            "allowed_actions": [a.value for a in Action if allowed(item, a)],
+            "needs_agreement": needs_agreement(item),
             "erase_after": erase_after(item), "latest_run_id": run.id if run else None,
             "created_at": item.created_at, "updated_at": item.updated_at}
 
@@ -37,6 +44,7 @@ def candidate(item: Candidate) -> dict[str, Any]:
 def run(item: ScreeningRun) -> dict[str, Any]:
     return {"id": item.id, "candidate_id": item.candidate_id, "status": item.status.value,
             "error": item.error, "progress": item.progress, "totals": summarise(item.counts),
+            "missing_sources": missing_sources(item),
             "queued_at": item.queued_at, "started_at": item.started_at,
             "finished_at": item.finished_at}
 

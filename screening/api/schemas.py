@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from compliance.rights import RequestStatus, Right
+from screening.lifecycle import Action
 from screening.models import CaseState, Decision, VacancyStatus
 from screening.runs import RunStatus
 
@@ -46,6 +47,14 @@ class CandidateOut(Schema):
     decided_at = fields.DateTime(required=True, allow_none=True)
     notified_at = fields.DateTime(required=True, allow_none=True)
     comment_window_open = fields.Boolean(required=True)
+    comment_window_closes_at = fields.DateTime(required=True, allow_none=True, metadata={
+        "description": "Until then a rejection is refused, unless the candidate waives it."})
+    needs_agreement = fields.Boolean(required=True, metadata={
+        "description": "The vacancy's criteria or sources changed since the candidate agreed: "
+                       "runs keep to the agreed ones until the candidate is asked again."})
+    allowed_actions = fields.List(fields.String(validate=validate.OneOf(list(Action))),
+                                  required=True, metadata={
+        "description": "What the case's life cycle allows now (ask_consent, screen, decide...)."})
     erase_after = fields.DateTime(required=True, allow_none=True)
     latest_run_id = fields.Integer(required=True, allow_none=True)
     created_at = fields.DateTime(required=True)
@@ -59,7 +68,8 @@ class ConsentRequestOut(Schema):
 
 
 class SourceProgress(Schema):
-    state = fields.String(required=True)
+    state = fields.String(required=True, metadata={
+        "description": "waiting, fetching, ok, empty (read, no posts in the window) or failed"})
     posts = fields.Integer()
     failure = fields.String()
 
@@ -82,6 +92,8 @@ class RunOut(Schema):
     progress = fields.Dict(keys=fields.String(), values=fields.Nested(SourceProgress),
                            required=True)
     totals = fields.Nested(Totals, required=True)
+    missing_sources = fields.List(fields.String(), required=True, metadata={
+        "description": "Sources that could not be read in this run: the totals leave them out."})
     queued_at = fields.DateTime(required=True)
     started_at = fields.DateTime(required=True, allow_none=True)
     finished_at = fields.DateTime(required=True, allow_none=True)

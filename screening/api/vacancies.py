@@ -14,7 +14,8 @@ from screening.api.guards import conflict, staff_only
 from screening.api.paging import page_of
 from screening.api.schemas import CandidateOut, VacancyOut
 from screening.api.spec import ROW_ID, document_errors
-from screening.candidates import CaseError, add_candidate
+from screening.candidates import add_candidate
+from screening.lifecycle import CaseError
 from screening.models import Candidate, Vacancy
 from screening.schemas import CandidateSchema, VacancySchema
 from screening.vacancies import VacancyFieldError, create_vacancy, update_vacancy

@@ -22,24 +22,30 @@ from compliance import consent, outbox, rights, tokens
 from compliance.audit import AuditAction, record
 from compliance.consent import SourceAnswer
 from compliance.db import db
-from compliance.erasure import erase_subject
-from compliance.subjects import RetentionReason
 from compliance.tokens import Purpose
 from compliance.web import limiter
 from screening import case
-from screening.candidates import CaseError, comment_window_open
-from screening.labels import source_label
-from screening.models import Candidate, CaseState
+from screening.findings import (
+    add_context,
+    comment_window_open,
+    findings_of,
+    read_findings,
+    waive_comment_window,
+    window_closes_at,
+)
+from screening.labels import case_error_message, failure_label, source_label
+from screening.lifecycle import Action, CaseError, allowed
+from screening.models import Candidate
 from screening.notices import consent_notice, talent_pool_notice
 from screening.reports import access_report_pdf
 from screening.runs import (
     EXPORT_KINDS,
     PUBLIC_KINDS,
     ConsentMissing,
-    findings_of,
+    RunStatus,
     latest_run,
+    missing_sources,
     process_export,
-    summarise,
 )
 from screening.sources import (
     AccountError,
@@ -50,6 +56,7 @@ from screening.sources import (
 )
 from screening.sources.archives import MB
 from screening.sources.text import MAX_POST_CHARS
+from screening.tallies import summarise
 
 bp = Blueprint("portal", __name__)
 MAX_CONTEXT = 2000
@@ -71,7 +78,7 @@ def _candidate(raw: str, purpose: Purpose) -> Candidate:
 @bp.route("/consent/<token>", methods=["GET", "POST"])
 def consent_page(token: str):
     candidate = _candidate(token, Purpose.CONSENT)
-    if candidate.state != CaseState.CONSENT_REQUESTED:
+    if not allowed(candidate, Action.AGREE):
         abort(404)
     sections, _notice = consent_notice(candidate)
     kinds = [k for k in candidate.vacancy.allowed_sources]
@@ -84,10 +91,8 @@ def consent_page(token: str):
                                              talent_pool="talent_pool" in request.form)
             except CaseError:
                 abort(409)
-            db.session.commit()
+            db.session.commit()  # a decline is erased as this commits
             if not agreed:
-                erase_subject(candidate.subject, actor="candidate",
-                              reason=RetentionReason.CONSENT_DECLINED)
                 return render_template("candidate/done.html", declined=True)
             portal = tokens.issue(candidate.subject, Purpose.PORTAL, case.PORTAL_LIFETIME)
             db.session.commit()
@@ -98,10 +103,10 @@ def consent_page(token: str):
                            exports=EXPORT_KINDS), 422 if errors else 200
 
 
-def _read_answers(kinds: list[str]):
+def _read_answers(kinds: list[str], *, only_given: bool = False):
     answers, errors, values = [], {}, request.form.to_dict()
     for kind in kinds:
-        given = request.form.get(f"agree-{kind}") == "yes"
+        given = only_given or request.form.get(f"agree-{kind}") == "yes"
         account = request.form.get(f"account-{kind}", "").strip()
         if given and SourceKind(kind) in PUBLIC_KINDS:
             try:
@@ -118,20 +123,57 @@ def _read_answers(kinds: list[str]):
 
 @bp.get("/portal/<token>")
 def home(token: str):
-    return _portal_page(_candidate(token, Purpose.PORTAL), token)
+    candidate = _candidate(token, Purpose.PORTAL)
+    return _home(candidate, token, {}, {})
 
 
 def _portal_page(candidate: Candidate, token: str, errors: dict | None = None, status: int = 200,
                  values: dict | None = None):
-    run, accounts = latest_run(candidate), consent.current(candidate.subject)
+    return _home(candidate, token, errors or {}, values or {}, status)
+
+
+def _home(candidate: Candidate, token: str, errors: dict, values: dict,
+          status: int | None = None):
+    last, accounts = latest_run(candidate), consent.current(candidate.subject)
+    failed = last is not None and last.error == "all_sources_failed"
+    # A failed run changes nothing: the results shown are those of the last run that had any.
+    run = latest_run(candidate, done=True) or last
+    findings = read_findings(candidate, actor="candidate")
+    db.session.commit()  # the read is audited, as every read of findings
     return render_template(
         "candidate/portal.html", candidate=candidate, token=token, run=run,
-        findings=findings_of(candidate), source_label=source_label,
-        totals=summarise(run.counts) if run else None, accounts=accounts,
-        window_open=comment_window_open(candidate),
+        findings=findings, source_label=source_label,
+        failure_label=failure_label, last=last,
+        totals=summarise(run.counts) if run and run.status == RunStatus.DONE else None,
+        accounts=accounts, failed=failed,
+        missing=[source_label(k) for k in missing_sources(run)] if run else [],
+        correctable=[k for k in accounts if k in PUBLIC_KINDS],
+        window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
         exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts],
-        upload_hint=upload_limits_text(), retention=candidate.subject.erase_after,
-        errors=errors or {}, values=values or {}), status
+        upload_hint=upload_limits_text(), retention=candidate.subject.erase_after, errors=errors,
+        values=values), status or (422 if errors else 200)
+
+
+@bp.post("/portal/<token>/accounts")
+def correct_accounts(token: str):
+    """The candidate corrects an account that could not be read; it stays agreed to."""
+    candidate = _candidate(token, Purpose.PORTAL)
+    agreed = [k for k in consent.current(candidate.subject) if k in PUBLIC_KINDS]
+    kinds = [k for k in agreed if request.form.get(f"account-{k}", "").strip()]
+    answers, errors, values = _read_answers(kinds, only_given=True)
+    if not kinds:
+        errors = {"form": _("Give the corrected address of at least one account.")}
+    if errors:
+        return _home(candidate, token, errors, values)
+    try:
+        case.correct_accounts(candidate, answers)
+    except CaseError as error:
+        db.session.rollback()
+        flash(case_error_message(error, {}))
+        return redirect(url_for("portal.home", token=token))
+    db.session.commit()
+    flash(_("Your accounts are corrected. The recruiter can now screen them again."))
+    return redirect(url_for("portal.home", token=token))
 
 
 @bp.post("/portal/<token>/findings/<int:finding_id>/context")
@@ -144,7 +186,7 @@ def context(token: str, finding_id: int):
     if not text or len(text) > MAX_CONTEXT:
         flash(_("Write between 1 and %(n)s characters of context.", n=MAX_CONTEXT))
         return redirect(url_for("portal.home", token=token))
-    case.add_context(candidate, finding, text)
+    add_context(candidate, finding, text)
     db.session.commit()
     flash(_("Your context is saved. The recruiter sees it beside the finding."))
     return redirect(url_for("portal.home", token=token))
@@ -153,7 +195,7 @@ def context(token: str, finding_id: int):
 @bp.post("/portal/<token>/waive")
 def waive(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
-    case.waive_comment_window(candidate)
+    waive_comment_window(candidate)
     db.session.commit()
     flash(_("You have said you do not want to add context."))
     return redirect(url_for("portal.home", token=token))
@@ -164,9 +206,12 @@ def withdraw(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
     if request.method == "GET":
         return render_template("candidate/withdraw.html", token=token, candidate=candidate)
-    case.withdraw(candidate, method="portal")
-    db.session.commit()
-    erase_subject(candidate.subject, actor="candidate", reason=RetentionReason.CONSENT_WITHDRAWN)
+    try:
+        case.withdraw(candidate, method="portal")
+    except CaseError:
+        db.session.rollback()
+        abort(404)  # already ended: nothing is left to withdraw
+    db.session.commit()  # the case is erased as this commits
     return render_template("candidate/done.html", withdrawn=True)
 
 
@@ -179,31 +224,37 @@ def request_right(token: str):
         abort(400)
     if right not in (rights.Right.ERASURE, rights.Right.OBJECTION):
         abort(400)
-    rights_request = case.request_right(candidate, right)
-    db.session.commit()
-    if rights_request.status == rights.RequestStatus.ON_HOLD:
+    try:
+        rights_request = case.request_right(candidate, right)
+    except CaseError:
+        db.session.rollback()
+        abort(404)
+    status, due_at = rights_request.status, rights_request.due_at
+    db.session.commit()  # an erasure or objection is carried out as this commits
+    if status == rights.RequestStatus.ON_HOLD:
         flash(_("Your request is registered. Legal counsel must look at it first; you get an "
-                "answer before %(date)s.", date=rights_request.due_at.strftime("%Y-%m-%d")))
+                "answer before %(date)s.", date=due_at.strftime("%Y-%m-%d")))
         return redirect(url_for("portal.home", token=token))
-    rights.execute_erasure(candidate.subject, rights_request)
     return render_template("candidate/done.html", erased=True)
 
 
 @bp.get("/portal/<token>/access")
 def access_report(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
+    data = candidate_data(candidate)
     _record_access(candidate, "html")
     run = latest_run(candidate)
     return render_template("candidate/access.html", candidate=candidate, token=token,
-                           data=candidate_data(candidate), run=run, source_label=source_label,
+                           data=data, run=run, source_label=source_label,
                            totals=summarise(run.counts) if run else None)
 
 
 @bp.get("/portal/<token>/data.json")
 def data_copy(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
+    data = candidate_data(candidate)
     _record_access(candidate, "json")
-    body = json.dumps(candidate_data(candidate), indent=2, ensure_ascii=False, default=str)
+    body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="fairscreen-my-data.json"'})
 
@@ -228,7 +279,7 @@ def candidate_data(candidate: Candidate) -> dict:
         "findings": [{"source": f.source_kind, "account": f.account, "url": f.url,
                       "published": f.published.isoformat(), "excerpt": f.excerpt,
                       "matched": f.matched, "context": f.context}
-                     for f in findings_of(candidate)],
+                     for f in read_findings(candidate, actor="candidate")],
         "messages": [{"at": m.created_at.isoformat(), "kind": m.kind, "title": m.title}
                      for m in outbox.for_subject(candidate.subject)],
         "erase_after": candidate.subject.erase_after.isoformat()
@@ -250,6 +301,10 @@ def upload(token: str):
     except ConsentMissing:
         db.session.rollback()
         abort(404)
+    except CaseError as error:
+        db.session.rollback()
+        flash(_("Your export cannot be read now: %(reason)s", reason=case_error_message(error, {})))
+        return redirect(url_for("portal.home", token=token))
     except SourceError as error:
         db.session.rollback()
         message = _("The export could not be read: %(reason)s", reason=error.message)

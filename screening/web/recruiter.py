@@ -1,32 +1,43 @@
 """The recruiter's pages: dashboard, vacancies and candidates (legal sees them read-only)."""
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from compliance import consent, rights
 from compliance.accounts import Role
-from compliance.db import db
+from compliance.db import db, utcnow
 from compliance.validation import load_form
 from compliance.web.gates import roles_only
 from screening import access
 from screening.candidates import (
     NEEDS_ATTENTION,
-    CaseError,
     add_candidate,
-    comment_window_open,
     decide,
+    ended_cases,
     erase_after,
     update_candidate,
 )
-from screening.case import ASKABLE
+from screening.case import needs_agreement
 from screening.classifier.relevance import describe_criteria
 from screening.criminal_records import notice_fields, vacancy_notice
-from screening.labels import case_state_label, decision_label, source_label
-from screening.models import Candidate, CaseState, Decision, SourceKind, Vacancy
-from screening.runs import latest_run, summarise
+from screening.findings import comment_window_open, reading_basis, window_closes_at
+from screening.labels import (
+    case_error_message,
+    case_state_label,
+    decision_label,
+    source_label,
+    tombstone_line,
+)
+from screening.lifecycle import Action, CaseError, allowed
+from screening.models import Candidate, Decision, SourceKind, Vacancy
+from screening.runs import latest_run, missing_sources
 from screening.schemas import CandidateSchema, DecisionSchema, VacancySchema
+from screening.tallies import summarise
 from screening.vacancies import (
     VacancyFieldError,
     create_vacancy,
@@ -50,8 +61,12 @@ def dashboard():
         access.visible_vacancies(current_user).order_by(Vacancy.status, Vacancy.title)
     ).all()
     attention = [c for v in vacancies for c in v.candidates if c.state in NEEDS_ATTENTION]
+    ended: dict[int, list[str]] = {}
+    # The dashboard shows the last month's; a vacancy's page shows them all.
+    for record in ended_cases([v.id for v in vacancies], since=utcnow() - timedelta(days=31)):
+        ended.setdefault(record.vacancy_id, []).append(tombstone_line(record))
     return render_template("recruiter/dashboard.html", vacancies=vacancies,
-                           attention=attention, state_label=case_state_label,
+                           attention=attention, state_label=case_state_label, ended=ended,
                            can_change=access.can_change(current_user))
 
 
@@ -109,6 +124,12 @@ def edit_vacancy(vacancy_id: int):
         else:
             db.session.commit()
             flash(_("The vacancy is saved."))
+            stale = sum(1 for c in vacancy.candidates if needs_agreement(c))
+            if stale:  # their runs keep to what they agreed to until they agree again
+                flash(ngettext("%(num)s candidate agreed to the earlier criteria or sources: "
+                               "ask them again to screen against the new ones.",
+                               "%(num)s candidates agreed to the earlier criteria or sources: "
+                               "ask them again to screen against the new ones.", stale))
             return redirect(url_for("recruiter.vacancy", vacancy_id=vacancy.id))
     return _vacancy_form(_submitted_vacancy_values(), errors, vacancy)
 
@@ -121,6 +142,7 @@ def vacancy(vacancy_id: int):
     ).all()
     can_change = access.can_change(current_user)
     return render_template("recruiter/vacancy.html", vacancy=vacancy, candidates=candidates,
+                           ended=[tombstone_line(r) for r in ended_cases([vacancy.id])],
                            state_label=case_state_label, source_label=source_label,
                            can_change=can_change, conduct_notice=vacancy_notice(vacancy),
                            expansions=_expansions(vacancy, suggest=can_change))
@@ -149,9 +171,9 @@ def new_candidate(vacancy_id: int):
     if data:
         try:
             candidate = add_candidate(vacancy, data, actor=current_user)
-        except CaseError:
+        except CaseError as error:
             db.session.rollback()
-            errors = {"form": _("This vacancy is closed: open it again to add candidates.")}
+            errors = {"form": case_error_message(error, {})}
         else:
             db.session.commit()
             flash(_("The candidate is added."))
@@ -176,6 +198,10 @@ def edit_candidate(candidate_id: int):
 
 @bp.get("/candidates/<int:candidate_id>")
 def candidate(candidate_id: int):
+    record = access.ended_case(current_user, candidate_id)
+    if record is not None:  # the data is gone; the line that says so stays
+        return render_template("recruiter/ended.html", line=tombstone_line(record),
+                               vacancy=db.session.get(Vacancy, record.vacancy_id)), 410
     candidate = access.get_candidate(current_user, candidate_id)
     return _candidate_page(candidate, {})
 
@@ -189,10 +215,14 @@ def _candidate_page(candidate: Candidate, errors: dict):
         erase_after=erase_after(candidate), can_change=access.can_change(current_user),
         accounts=consent.current(candidate.subject), run=run,
         totals=summarise(run.counts) if run else None,
-        window_open=comment_window_open(candidate),
-        can_ask=candidate.state in ASKABLE,
-        can_screen=candidate.state in (CaseState.CONSENTED, CaseState.SCREENED),
-        can_read=current_user.role == Role.RECRUITER,
+        window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
+        missing=[source_label(k) for k in missing_sources(run)] if run else [],
+        has_results=latest_run(candidate, done=True) is not None,
+        can_ask=allowed(candidate, Action.ASK_CONSENT),
+        needs_agreement=needs_agreement(candidate),
+        can_screen=allowed(candidate, Action.SCREEN),
+        can_decide=allowed(candidate, Action.DECIDE),
+        can_read=reading_basis(candidate, current_user) is not None,
         hold=rights.held(candidate.subject) if current_user.role == Role.LEGAL else None,
     ), 422 if errors else 200
 
@@ -206,7 +236,7 @@ def decision(candidate_id: int):
             decide(candidate, Decision(data["decision"]), actor=current_user)
         except CaseError as error:
             db.session.rollback()
-            errors = {"decision": DECISION_ERRORS[str(error)]()}
+            errors = {"decision": case_error_message(error, {})}
         else:
             db.session.commit()
             flash(_("The decision is recorded."))
@@ -214,11 +244,3 @@ def decision(candidate_id: int):
     if not errors:
         abort(400)
     return _candidate_page(candidate, errors)
-
-
-DECISION_ERRORS = {
-    "state": lambda: _("A decision was already recorded for this candidate."),
-    "comment_window": lambda: _(
-        "The candidate can still add context to the findings: a rejection must wait until the "
-        "comment window closes, unless they add context or say they will not."),
-}

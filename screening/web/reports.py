@@ -3,6 +3,7 @@
 from io import BytesIO
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from compliance.validation import load_form
 from compliance.web import select_locale
 from compliance.web.gates import roles_only
 from screening import access
+from screening.findings import FindingsRefused
 from screening.models import Candidate, Vacancy
 from screening.reports import report_params
 from screening.schemas import ReportRequestSchema
@@ -57,7 +59,13 @@ def request_report():
     data, errors = load_form(ReportRequestSchema(), request.form)
     if errors:
         return _reports_page(request.form.to_dict(), errors, 422)
-    params = report_params(current_user, data)
+    try:
+        params = report_params(current_user, data)
+    except FindingsRefused:
+        errors = {"candidate": _("An access report holds the findings: legal counsel can ask for "
+                                 "it only while the candidate has an open rights request or "
+                                 "the data is under a legal hold.")}
+        return _reports_page(request.form.to_dict(), errors, 422)
     job = jobs.request_report(data["kind"], params, actor=current_user, lang=data["lang"])
     return redirect(url_for("reports.report_job", job_id=job.id))
 

@@ -4,24 +4,17 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from compliance import audit, consent
+from compliance import consent
 from compliance.accounts import Role
-from compliance.audit import AuditAction
 from compliance.db import db
-from compliance.queue import enqueue
 from compliance.web.gates import roles_only
 from screening import access
-from screening.candidates import CaseError
 from screening.case import request_consent
-from screening.labels import source_label
-from screening.runs import (
-    ConsentMissing,
-    RunStatus,
-    findings_of,
-    latest_run,
-    queue_run,
-    summarise,
-)
+from screening.findings import FindingsRefused, read_findings
+from screening.labels import case_error_message, failure_label, source_label
+from screening.lifecycle import CaseError
+from screening.runs import ConsentMissing, RunStatus, latest_run, missing_sources, queue_run
+from screening.tallies import summarise
 
 bp = Blueprint("review", __name__)
 
@@ -36,15 +29,14 @@ def ask_consent(candidate_id: int):
         request_consent(candidate, actor=current_user)
     except CaseError as error:
         db.session.rollback()
-        flash(CONSENT_ERRORS[str(error)]())
+        flash(case_error_message(error, CONSENT_ERRORS))
         return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
-    db.session.commit()  # which sends the message
+    db.session.commit()
     flash(_("The consent request is on its way to the candidate."))
     return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
 
 
 CONSENT_ERRORS = {
-    "state": lambda: _("Consent can only be asked before the candidate has answered."),
     "assessment": lambda: _("Add a legitimate-interest assessment first."),
     "settings": lambda: _("An administrator must first fill in the controller and the data "
                           "protection officer in the organisation settings."),
@@ -55,14 +47,16 @@ CONSENT_ERRORS = {
 def start_screening(candidate_id: int):
     candidate = access.get_candidate(current_user, candidate_id, change=True)
     try:
-        run = queue_run(candidate, actor=current_user)
+        queue_run(candidate, actor=current_user)
+    except CaseError as error:
+        db.session.rollback()
+        flash(case_error_message(error, {}))
+        return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
     except ConsentMissing:
         db.session.rollback()
         flash(_("The candidate has not agreed to any source that can be fetched."))
         return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
     db.session.commit()
-    if run.status == RunStatus.QUEUED:
-        enqueue("screening.run", run.id)
     return redirect(url_for("review.run", candidate_id=candidate_id))
 
 
@@ -71,7 +65,9 @@ def run(candidate_id: int):
     candidate = access.get_candidate(current_user, candidate_id)
     run = latest_run(candidate)
     return render_template("recruiter/run.html", candidate=candidate, run=run,
-                           source_label=source_label, totals=summarise(run.counts) if run else None,
+                           source_label=source_label, failure_label=failure_label,
+                           totals=summarise(run.counts) if run else None,
+                           missing=[source_label(k) for k in missing_sources(run)] if run else [],
                            active=run is not None and run.status in (RunStatus.QUEUED,
                                                                      RunStatus.RUNNING))
 
@@ -79,18 +75,18 @@ def run(candidate_id: int):
 @bp.get("/candidates/<int:candidate_id>/findings")
 def findings(candidate_id: int):
     candidate = access.get_candidate(current_user, candidate_id)
-    if current_user.role != Role.RECRUITER:  # legal never reads findings' content here
+    try:
+        items = read_findings(candidate, actor=current_user)
+    except FindingsRefused:  # legal reads them only for a rights request or a legal hold
+        db.session.rollback()
         access.deny(current_user, "candidate", candidate_id)
+    db.session.commit()
     run = latest_run(candidate)
-    items = findings_of(candidate)
     groups: dict[str, list] = {}
     for finding in items:
         groups.setdefault(finding.source_kind, []).append(finding)
-    audit.record(AuditAction.FINDINGS_VIEWED, actor=current_user, subject=candidate.subject,
-                 objects={"candidate": candidate.id, "run": run.id if run else None},
-                 shown=len(items))
-    db.session.commit()
     return render_template("recruiter/findings.html", candidate=candidate, run=run,
                            groups=groups, source_label=source_label,
                            totals=summarise(run.counts) if run else None,
+                           missing=[source_label(k) for k in missing_sources(run)] if run else [],
                            accounts=consent.current(candidate.subject))

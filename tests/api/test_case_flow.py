@@ -5,6 +5,7 @@ import pytest
 
 from compliance.audit import AuditAction, AuditEvent
 from compliance.outbox import OutboxMessage
+from screening.models import Candidate
 from screening.runs import ScreeningRun
 from tests.case.conftest import (  # noqa: F401 (fixtures)
     FAST,
@@ -42,7 +43,7 @@ def test_the_whole_case_through_the_api(api, client, db, recruiter, case_candida
     base = f"/api/v1/candidates/{case_candidate.id}"
     too_early = ats.post(f"{base}/screening-runs", headers={"Idempotency-Key": "run-0"})
     assert too_early.status_code == 409
-    assert too_early.get_json()["type"] == "urn:fairscreen:problem:consent-missing"
+    assert too_early.get_json()["type"] == "urn:fairscreen:problem:illegal-transition"
 
     asked = ats.post(f"{base}/consent-requests", headers={"Idempotency-Key": "ask-1"})
     assert asked.status_code == 202 and asked.get_json()["state"] == "consent_requested"
@@ -61,7 +62,7 @@ def test_the_whole_case_through_the_api(api, client, db, recruiter, case_candida
     viewed = db.session.scalars(db.select(AuditEvent).where(
         AuditEvent.action == AuditAction.FINDINGS_VIEWED)).one()
     assert viewed.objects == {"candidate": case_candidate.id, "run": run["id"]}
-    assert viewed.details == {"shown": 1}
+    assert viewed.details == {"shown": 1, "basis": "recruiter"}
 
     rejected = ats.post(f"{base}/decision", json={"decision": "rejected"})
     assert rejected.status_code == 409
@@ -70,6 +71,17 @@ def test_the_whole_case_through_the_api(api, client, db, recruiter, case_candida
     assert hired.status_code == 200 and hired.get_json()["decision"] == "hired"
     twice = ats.post(f"{base}/decision", json={"decision": "hired"})
     assert twice.status_code == 409
+    assert twice.get_json()["type"] == "urn:fairscreen:problem:illegal-transition"
+    # A decided case is never screened again: no reopening, no new retention clock.
+    erase_after = db.session.get(Candidate, case_candidate.id).subject.erase_after
+    again = ats.post(f"{base}/screening-runs", headers={"Idempotency-Key": "run-2"})
+    assert again.status_code == 409
+    assert again.get_json()["type"] == "urn:fairscreen:problem:illegal-transition"
+    db.session.rollback()
+    after = db.session.get(Candidate, case_candidate.id)
+    assert after.state.value == "decided" and after.subject.erase_after == erase_after
+    assert count(db, ScreeningRun) == 1
+    assert ats.get(base).get_json()["allowed_actions"] == ["erase"]
 
 
 def test_a_replayed_request_does_the_work_once(api, db, recruiter, case_candidate, client,

@@ -8,9 +8,16 @@ KEY = {"Idempotency-Key": "report-1"}
 
 def test_legal_gets_a_signed_access_report_through_the_api(api, make_user, make_candidate,
                                                            report_signing_identity):
+    from compliance import rights
+    from compliance.db import db
+
     legal = make_user(Role.LEGAL)
     candidate = make_candidate()
     body = {"kind": "access", "lang": "en", "candidate": candidate.id}
+    refused = api(legal).post("/api/v1/reports", json=body, headers={"Idempotency-Key": "r0"})
+    assert refused.status_code == 403  # no rights request or legal hold needs the findings
+    rights.place_hold(candidate.subject, actor=legal, reason="Pending dispute")
+    db.session.commit()
     started = api(legal).post("/api/v1/reports", json=body, headers=KEY)
     assert started.status_code == 202, started.get_json()
     job = api(legal).get(started.headers["Location"]).get_json()

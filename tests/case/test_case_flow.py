@@ -114,6 +114,10 @@ def test_full_case_from_consent_to_erasure(client, db, login, recruiter, case_ca
                 data={"context": "That migration was a team effort; I led the testing part."})
     review = client.get(f"/candidates/{case_candidate.id}/findings").get_data(as_text=True)
     assert "I led the testing part." in review
+    # Context on one finding does not close the window: the candidate may comment on each.
+    still = client.post(f"/candidates/{case_candidate.id}/decision", data={"decision": "rejected"})
+    assert still.status_code == 422 and "until" in still.get_data(as_text=True)
+    client.post(f"{portal_link}/waive")
     assert client.post(f"/candidates/{case_candidate.id}/decision",
                        data={"decision": "rejected"}).status_code == 302
 
@@ -128,8 +132,8 @@ def test_full_case_from_consent_to_erasure(client, db, login, recruiter, case_ca
     db.session.rollback()
     for model in (Candidate, Subject, Finding, ConsentRecord, OutboxMessage, ScreeningRun):
         assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0, model
-    assert actions(db)[-3:] == [AuditAction.RIGHTS_REQUESTED, AuditAction.RIGHTS_RESOLVED,
-                                AuditAction.SUBJECT_ERASED]
+    assert actions(db)[-4:] == [AuditAction.RIGHTS_REQUESTED, AuditAction.CASE_MOVED,
+                                AuditAction.RIGHTS_RESOLVED, AuditAction.SUBJECT_ERASED]
     assert client.get(portal_link).status_code == 404
     raw = " ".join(str(row) for row in db.session.execute(text("SELECT * FROM audit_event")))
     assert WITHHELD not in raw and "jamie" not in raw.lower() and RELEVANT[:20] not in raw
@@ -294,7 +298,7 @@ def test_an_unexpected_error_ends_the_run_as_failed(client, db, login, recruiter
 
     ask_and_agree(client, db, login, recruiter, case_candidate, blog)
 
-    def broken(posts, candidate):
+    def broken(posts, candidate, criteria):
         raise RuntimeError("Jamie's post text must never reach the log")
 
     monkeypatch.setattr(runs, "_classify", broken)

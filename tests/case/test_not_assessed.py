@@ -13,6 +13,7 @@ from compliance.tokens import Purpose
 from screening import runs
 from screening.case import PORTAL_LIFETIME
 from screening.classifier import Outcome, SpecialCategory, Verdict
+from screening.lifecycle import CaseState
 from screening.runs import Finding, RunStatus, ScreeningRun, get_classifier, rule_counts, summarise
 from screening.sources import SourceKind
 from screening.sources.posts import Post
@@ -43,10 +44,10 @@ def no_french_pipeline(monkeypatch):
     """Whatever the classifier makes of French today, the run gets the not-assessed verdict."""
     real = runs._classify
 
-    def classify(posts, candidate):
+    def classify(posts, candidate, criteria):
         return [Verdict(Outcome.NOT_ASSESSED, language="fr", decided_by="language:fr")
                 if any(text[:40] in post.text for text in FRENCH) else verdict
-                for post, verdict in zip(posts, real(posts, candidate), strict=True)]
+                for post, verdict in zip(posts, real(posts, candidate, criteria), strict=True)]
 
     monkeypatch.setattr(runs, "_classify", classify)
 
@@ -161,6 +162,7 @@ def own(text: str, *, is_own: bool = True) -> Post:
 
 
 def test_every_own_post_is_counted_under_the_rule_that_decided_it(db, case_candidate):
+    case_candidate.state = CaseState.SCREENING  # a run in flight, set up without fetching
     run = ScreeningRun(candidate=case_candidate, status=RunStatus.RUNNING, progress={},
                        counts={})
     db.session.add(run)

@@ -66,7 +66,8 @@ def test_export_by_subject_keeps_others_as_digests(runner, db, history, tmp_path
     first, _second = history
     data, _raw = export_file(runner, tmp_path, "--subject", str(first.subject_id))
     full = [e for e in data["events"] if not e.get("redacted")]
-    assert {e["action"] for e in full} == {"candidate.created", "candidate.decided"}
+    assert {e["action"] for e in full} == {"candidate.created", "case.moved",
+                                           "candidate.decided"}
     assert {e["subject"] for e in full} == {audit.pseudonym(first.subject)}
     assert all(set(e) == {"seq", "redacted", "prev_hash", "content_hash", "hash"}
                for e in data["events"] if e.get("redacted"))

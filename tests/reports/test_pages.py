@@ -113,12 +113,19 @@ def test_a_failing_render_ends_the_job_as_failed(client, db, legal, monkeypatch,
 
 def test_a_kept_access_report_is_sealed_and_dies_with_its_subject(client, db, legal,
                                                                   make_candidate):
+    from compliance import rights
     from compliance.erasure import erase_subject
     from compliance.subjects import RetentionReason
 
     candidate = make_candidate(name="Noor de Vries")
-    response = client.post("/legal/reports", data={"kind": "access", "lang": "en",
-                                                   "candidate": str(candidate.id)})
+    form = {"kind": "access", "lang": "en", "candidate": str(candidate.id)}
+    # Counsel reads findings only for a rights request (or a legal hold) that needs them.
+    refused = client.post("/legal/reports", data=form)
+    assert refused.status_code == 422 and "open rights request" in refused.text
+    assert db.session.scalars(db.select(ReportJob)).first() is None
+    rights.request_right(candidate.subject, rights.Right.RECTIFICATION, objects={})
+    db.session.commit()
+    response = client.post("/legal/reports", data=form)
     job = db.session.scalars(db.select(ReportJob)).one()
     assert job.key_id == candidate.subject.key_id
     assert b"%PDF" not in job.pdf and b"Noor" not in job.pdf

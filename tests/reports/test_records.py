@@ -13,7 +13,7 @@ from tests.reports.conftest import pdf_text, save_page_one
 
 def test_access_report_lists_what_is_held_and_what_the_caller_passes(app, make_candidate):
     candidate = make_candidate(name="Noor de Vries", email="noor@example.org", language="nl")
-    report = access_report(candidate)
+    report = access_report(candidate, actor="candidate")
     report.consents = [Consent("github", "given", datetime(2026, 11, 2, 9, 30, tzinfo=UTC))]
     report.findings = [Finding("github", "https://github.com/noor/parser", None,
                                "Wrote a Python parser for [person] and her team.", ["Python"],
@@ -38,7 +38,7 @@ def test_access_report_lists_what_is_held_and_what_the_caller_passes(app, make_c
 
 
 def test_access_report_with_nothing_found_says_so(app, make_candidate):
-    text = pdf_text(render_record(access_report(make_candidate()), lang="en"))
+    text = pdf_text(render_record(access_report(make_candidate(), actor="candidate"), lang="en"))
     assert "No findings are held about you." in text
     assert "Nobody has viewed findings about you." in text
 
