@@ -61,7 +61,7 @@ def test_an_agreed_outbox_is_fetched_and_screened(client, db, login, recruiter, 
     db.session.rollback()
     run = db.session.scalars(db.select(ScreeningRun)).one()
     assert run.status == RunStatus.DONE, run.error
-    assert run.progress["activitypub"]["state"] == "done"
+    assert run.progress["activitypub"]["state"] == "ok"
     assert run.counts["activitypub"]["shown"] == 1
     finding = db.session.scalars(db.select(Finding)).one()
     assert finding.source_kind == "activitypub" and "Django" in finding.excerpt
