@@ -130,10 +130,11 @@ def test_the_run_hands_the_classifier_the_gated_vacancy(app, db, make_candidate,
     candidate = make_candidate()
     candidate.vacancy.criteria = ["Python", "VOG"]
     db.session.commit()
+    # The run classifies against the criteria the candidate agreed to: gated all the same.
     seen = []
     classifier = runs.get_classifier()
     real = classifier.classify_many
     monkeypatch.setattr(classifier, "classify_many",
                         lambda items, vacancy: seen.append(vacancy) or real(items, vacancy))
-    assert runs._classify([], candidate) == []
+    assert runs._classify([], candidate, ["Python", "VOG"]) == []
     assert seen[0].criteria == ("Python",)
