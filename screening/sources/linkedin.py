@@ -69,7 +69,7 @@ def _positions(rows: list[dict[str, str]], account: str, exported: datetime) -> 
 
 
 def _skills(rows: list[dict[str, str]], account: str, exported: datetime) -> list[Post]:
-    names = [r.get("Name", "").strip() for r in rows if r.get("Name", "").strip()]
+    names = [name for name in (normalise_space(r.get("Name", "")) for r in rows) if name]
     return [Post(_KIND, account, "", exported, "Skills: " + ", ".join(names))] if names else []
 
 

@@ -6,7 +6,7 @@ import enum
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from screening.sources.text import MAX_POST_CHARS, clip
+from screening.sources.text import MAX_POST_CHARS, clip, without_controls
 
 # Longer fields are not a real profile or link: they are dropped or cut, never carried along.
 MAX_URL_CHARS = 2048
@@ -31,7 +31,8 @@ class Post:
 
     `is_own` is False for a repost, boost or retweet of someone else's words: those are
     not the candidate's and are left out downstream. Text longer than MAX_POST_CHARS is cut
-    at a word boundary here, so no reader can hand the classifier more.
+    at a word boundary here, and control characters dropped, so no reader can hand the
+    classifier more.
     """
 
     source: SourceKind
@@ -49,6 +50,9 @@ class Post:
             object.__setattr__(self, "published", self.published.astimezone(UTC))
         if len(self.text) > MAX_POST_CHARS:
             object.__setattr__(self, "text", clip(self.text, MAX_POST_CHARS))
+        # Whatever path a reader took (LinkedIn's skills are joined as they are), no NUL or
+        # other control character reaches the classifier or PostgreSQL, which refuses NUL.
+        object.__setattr__(self, "text", without_controls(self.text))
         if len(self.url) > MAX_URL_CHARS:
             object.__setattr__(self, "url", "")
         if self.lang is not None and len(self.lang) > 8:

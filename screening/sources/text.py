@@ -49,6 +49,11 @@ def normalise_space(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+def without_controls(text: str) -> str:
+    """Drop C0 control characters (not tab or line breaks) and replace lone surrogates."""
+    return _CONTROLS.sub("", _SURROGATES.sub("\ufffd", text))
+
+
 def clip(text: str, limit: int = MAX_POST_CHARS) -> str:
     """Cut `text` to at most `limit` characters, at the last space if there is one near the end."""
     if len(text) <= limit:

@@ -322,3 +322,11 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def test_a_nul_in_a_linkedin_skill_never_reaches_a_post():
+    """Found by hypothesis: the skills were joined as they were, NUL and all."""
+    data = b"Name\r\n\x00\r\nPython\r\n"
+    posts = read_export("Skills.csv", data)
+    assert_posts(posts)
+    assert [post.text for post in posts] == ["Skills: Python"]
