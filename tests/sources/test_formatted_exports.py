@@ -18,7 +18,7 @@ from tests.sources.conftest import recorded
 from tests.sources.test_exports import make_zip
 
 BOM = b"\xef\xbb\xbf"
-_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
 def js(value: Any, indent: str = "") -> str:
@@ -27,7 +27,7 @@ def js(value: Any, indent: str = "") -> str:
     reader under test."""
     inner = indent + "  "
     if isinstance(value, dict) and value:
-        keys = [k if _IDENTIFIER.match(k) else js(k) for k in value]
+        keys = [k if _IDENTIFIER.fullmatch(k) else js(k) for k in value]
         pairs = zip(keys, value.values(), strict=True)
         lines = [f"{inner}{k}: {js(v, inner)},\n" for k, v in pairs]
         return "{\n" + "".join(lines) + indent + "}"
