@@ -28,7 +28,7 @@ from screening.sources import (
     SourceKind,
     Window,
     fetch_source,
-    read_export,
+    read_export_with_skips,
 )
 from screening.tallies import SourceTally, rule_counts, summarise
 
@@ -184,11 +184,13 @@ def process_export(candidate: Candidate, kind: str, filename: str, data: bytes) 
     window = Window(since=utcnow() - timedelta(days=365 * agreed["lookback_years"]),
                     limit=int(current_app.config.get("SCREENING_ITEM_CAP", 500)))
     limits = ArchiveLimits.from_config(current_app.config)
-    posts = read_export(filename, data, window=window, limits=limits)  # or SourceError
+    read = read_export_with_skips(filename, data, window=window, limits=limits)  # or SourceError
+    posts = read.posts
     outcome = SourceOutcome.OK if posts else SourceOutcome.EMPTY
+    # A broken auxiliary file (X's account.js) is left out, named here for the candidate.
     run = ScreeningRun(candidate=candidate, status=RunStatus.RUNNING, started_at=utcnow(),
-                       agreed=agreed,
-                       progress={kind: {"state": outcome.value, "posts": len(posts)}}, counts={})
+                       agreed=agreed, progress={kind: {"state": outcome.value, "posts": len(posts),
+                                                       "skipped": read.skipped}}, counts={})
     db.session.add(run)
     db.session.flush()
     move(candidate, to, actor="candidate", reason=Action.SCREEN, run=run.id)

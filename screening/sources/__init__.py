@@ -8,7 +8,7 @@ Flask or the database; configuration comes in as parameters.
 from screening.sources.accounts import AccountError, normalise_account
 from screening.sources.archives import ArchiveLimits
 from screening.sources.errors import Failure, SourceError
-from screening.sources.exports import read_export
+from screening.sources.exports import ExportRead, read_export, read_export_with_skips
 from screening.sources.fetching import SourceRequest, SourceResult, fetch_all, fetch_source
 from screening.sources.http import ClientSettings, GuardedClient
 from screening.sources.posts import Post, SourceKind, Window
@@ -17,6 +17,7 @@ __all__ = [
     "AccountError",
     "ArchiveLimits",
     "ClientSettings",
+    "ExportRead",
     "Failure",
     "GuardedClient",
     "Post",
@@ -29,4 +30,5 @@ __all__ = [
     "fetch_source",
     "normalise_account",
     "read_export",
+    "read_export_with_skips",
 ]

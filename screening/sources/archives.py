@@ -74,7 +74,7 @@ class ArchiveBudget:
         self.total += chunk
         limits = self.limits
         if member_bytes > limits.max_file:
-            raise _refuse(f"{_shown(name)} unpacks to more than {_mb(limits.max_file)}")
+            raise _refuse(f"{shown_name(name)} unpacks to more than {_mb(limits.max_file)}")
         if self.total > limits.max_total:
             raise _refuse(f"the archive unpacks to more than {_mb(limits.max_total)}")
         if self.total > limits.ratio_floor and self.total > limits.max_ratio * self.upload_size:
@@ -124,7 +124,7 @@ class SafeZip:
         except (zipfile.BadZipFile, RuntimeError, ValueError, EOFError, OSError) as exc:
             # zipfile stops at the declared size and then finds the CRC wrong: a member that
             # says less than it holds ends up here too.
-            raise _refuse(f"{_shown(name)} in the archive cannot be read") from exc
+            raise _refuse(f"{shown_name(name)} in the archive cannot be read") from exc
         return b"".join(chunks)
 
 
@@ -137,7 +137,7 @@ def check_json_density(data: bytes, name: str) -> None:
     """
     containers = data.count(b"{") + data.count(b"[")
     if containers > len(data) // MIN_BYTES_PER_CONTAINER + 16:
-        raise _refuse(f"{_shown(name)} holds far more nested items than any real export")
+        raise _refuse(f"{shown_name(name)} holds far more nested items than any real export")
 
 
 def check_directory_size(data: bytes, limits: ArchiveLimits) -> None:
@@ -180,19 +180,19 @@ def check_members(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
         name = info.filename
         _check_name(name)
         if info.flag_bits & 0x1:
-            raise _refuse(f"{_shown(name)} is encrypted; upload the export as downloaded")
+            raise _refuse(f"{shown_name(name)} is encrypted; upload the export as downloaded")
         if name.lower().endswith(NESTED_SUFFIXES):
             raise _refuse(
-                f"{_shown(name)} is an archive inside the archive; nested archives are refused"
+                f"{shown_name(name)} is an archive inside the archive; nested archives are refused"
             )
         if info.compress_type not in INFLATABLE:
-            raise _refuse(f"{_shown(name)} is packed in a way exports are not; refused")
+            raise _refuse(f"{shown_name(name)} is packed in a way exports are not; refused")
 
 
 def _check_name(name: str) -> None:
     parts = name.replace("\\", "/").split("/")
     if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
-        raise _refuse(f"{_shown(name)!r} points outside the archive (path traversal); refused")
+        raise _refuse(f"{shown_name(name)!r} points outside the archive (path traversal); refused")
     if "\x00" in name:
         raise _refuse("a file name in the archive contains a NUL byte; refused")
 
@@ -202,7 +202,7 @@ def is_zip(data: bytes) -> bool:
     return data[:4] in (b"PK\x03\x04", b"PK\x05\x06")
 
 
-def _shown(name: str) -> str:
+def shown_name(name: str) -> str:
     """Name a member in a message, shortened: a name may be 64 KB long."""
     return name if len(name) <= 120 else name[:117] + "..."
 

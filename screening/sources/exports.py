@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from screening.sources import linkedin, x_archive
+from screening.sources import linkedin, tolerant_json, x_archive
 from screening.sources.activitypub import activities_to_posts
-from screening.sources.archives import MB, ArchiveLimits, SafeZip, check_json_density, is_zip
+from screening.sources.archives import (
+    MB,
+    ArchiveLimits,
+    SafeZip,
+    check_json_density,
+    is_zip,
+    shown_name,
+)
 from screening.sources.errors import Failure, SourceError, unexpected
 from screening.sources.paging import within_window
 from screening.sources.posts import MAX_URL_CHARS, Post, SourceKind, Window
@@ -21,6 +28,18 @@ UNRECOGNISED = (
     "not a recognised export: upload the X archive ZIP, the LinkedIn export (ZIP or its "
     "Profile/Positions/Skills/Shares CSV files) or the Mastodon archive (ZIP or outbox.json)"
 )
+
+
+@dataclass
+class ExportRead:
+    """The posts of an export, and the auxiliary files left out because they were broken.
+
+    `skipped` names files (as shown to the candidate), never their content; a broken file that
+    holds the posts themselves is a SourceError instead.
+    """
+
+    posts: list[Post]
+    skipped: list[str] = field(default_factory=list)
 
 
 def read_export(
@@ -35,15 +54,30 @@ def read_export(
 
     Raise SourceError for anything that cannot be read, including a reader's own failure.
     """
+    return read_export_with_skips(
+        filename, data, window=window, limits=limits, exported_at=exported_at
+    ).posts
+
+
+def read_export_with_skips(
+    filename: str,
+    data: bytes,
+    *,
+    window: Window | None = None,
+    limits: ArchiveLimits | None = None,
+    exported_at: datetime | None = None,
+) -> ExportRead:
+    """Read an export as `read_export` does, also naming the broken auxiliary files left out."""
     limits = limits or ArchiveLimits()
     exported = exported_at or datetime.now(UTC)
     if not is_zip(data) and len(data) > limits.max_file:
         raise SourceError(
             Failure.INVALID_EXPORT, f"the file is larger than {limits.max_file / MB:g} MB"
         )
+    skipped: list[str] = []
     try:
         if is_zip(data):
-            posts = _from_zip(SafeZip(data, limits), exported)
+            posts = _from_zip(SafeZip(data, limits), exported, skipped)
         else:
             posts = _from_file(filename, data, exported)
     except SourceError:
@@ -51,14 +85,21 @@ def read_export(
     except Exception as error:  # noqa: BLE001 - a reader's bug on hostile input is no 500
         raise unexpected(Failure.INVALID_EXPORT, error, "an export") from None
     posts.sort(key=lambda p: p.published, reverse=True)
-    return list(within_window([posts], window or Window(limit=10**9)))
+    return ExportRead(list(within_window([posts], window or Window(limit=10**9))), skipped)
 
 
-def _from_zip(archive: SafeZip, exported: datetime) -> list[Post]:
+def _from_zip(archive: SafeZip, exported: datetime, skipped: list[str]) -> list[Post]:
+    """Read the archive's posts; a broken auxiliary file is named in `skipped`, not fatal."""
     tweet_files = sorted(n for n in archive.names if _TWEET_FILES.search(n))
     if tweet_files:
         account_js = archive.find("account.js")
-        name = x_archive.username(archive.read(account_js) if account_js else None)
+        name = None
+        if account_js:
+            account = archive.read(account_js)  # the budget still refuses, whatever the file
+            try:
+                name = x_archive.username(account)
+            except SourceError:  # only the user name is lost: posts link through i/web
+                skipped.append(shown_name(account_js))
         # Part by part: a parsed part takes many times its bytes, so only one is held at a time.
         posts = []
         for part in tweet_files:
@@ -104,8 +145,8 @@ def _linkedin_file(
 def _mastodon_archive(data: bytes) -> list[Post]:
     check_json_density(data, "outbox.json")
     try:
-        outbox: Any = json.loads(data)
-    except (ValueError, RecursionError) as exc:
+        outbox: Any = tolerant_json.loads(data)
+    except ValueError as exc:
         raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not valid JSON") from exc
     if not isinstance(outbox, dict):
         raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not an ActivityPub outbox")

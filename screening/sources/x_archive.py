@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 from datetime import datetime
 from typing import Any
 
+from screening.sources import tolerant_json
 from screening.sources.archives import check_json_density
 from screening.sources.errors import Failure, SourceError
 from screening.sources.posts import MAX_URL_CHARS, Post, SourceKind, in_utc
@@ -21,15 +21,18 @@ BOM = b"\xef\xbb\xbf"
 
 
 def parse_ytd(data: bytes, name: str) -> list[Any]:
-    """Parse a `window.YTD.<thing>.partN = [...]` file of the archive into its list."""
+    """Parse a `window.YTD.<thing>.partN = [...]` file of the archive into its list.
+
+    The file may have been through a JavaScript formatter (see `tolerant_json`).
+    """
     data = data.removeprefix(BOM)
     match = _ASSIGNMENT.match(data)
     if match is None:
         raise SourceError(Failure.INVALID_EXPORT, f"{name} is not an X archive data file")
     check_json_density(data, name)
     try:
-        items = json.loads(data[match.end() :].decode("utf-8").rstrip().rstrip(";"))
-    except (ValueError, RecursionError) as exc:
+        items = tolerant_json.loads(data[match.end() :].decode("utf-8").rstrip().rstrip(";"))
+    except ValueError as exc:
         raise SourceError(
             Failure.INVALID_EXPORT, f"{name} is not valid JSON after its prefix"
         ) from exc

@@ -297,7 +297,7 @@ def upload(token: str):
         return _portal_page(candidate, token, {"export": _("Choose the export file to upload.")},
                             422, {"kind": kind})
     try:
-        process_export(candidate, kind, upload.filename, upload.read())
+        run = process_export(candidate, kind, upload.filename, upload.read())
     except ConsentMissing:
         db.session.rollback()
         abort(404)
@@ -311,6 +311,9 @@ def upload(token: str):
         return _portal_page(candidate, token, {"export": message}, 422, {"kind": kind})
     db.session.commit()
     flash(_("Your export was read. What bears on the job is shown below; the file was not kept."))
+    for name in run.progress[kind].get("skipped", []):
+        flash(_("%(file)s in your export could not be read, so it was left out; your posts "
+                "were read without it.", file=name))
     return redirect(url_for("portal.home", token=token))
 
 
