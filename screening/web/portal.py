@@ -14,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_decimal, format_number
+from flask_babel import format_date, format_decimal, format_number
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -24,7 +24,7 @@ from compliance.consent import SourceAnswer
 from compliance.db import db
 from compliance.tokens import Purpose
 from compliance.web import limiter
-from screening import case
+from screening import case, expiry
 from screening.findings import (
     add_context,
     comment_window_open,
@@ -213,6 +213,31 @@ def withdraw(token: str):
         abort(404)  # already ended: nothing is left to withdraw
     db.session.commit()  # the case is erased as this commits
     return render_template("candidate/done.html", withdrawn=True)
+
+
+@bp.route("/portal/<token>/talent-pool", methods=["GET", "POST"])
+def talent_pool(token: str):
+    """The candidate renews their talent-pool consent for a year, or declines it."""
+    candidate = _candidate(token, Purpose.PORTAL)
+    if consent.talent_pool_since(candidate.subject) is None:
+        abort(404)
+    if request.method == "GET":
+        return render_template("candidate/talent_pool.html", token=token, candidate=candidate,
+                               text=talent_pool_notice(candidate).text,
+                               ends=format_date(candidate.subject.erase_after, "long"))
+    answer = request.form.get("answer")
+    if answer not in ("renew", "decline"):
+        abort(400)
+    try:
+        expiry.renew_talent_pool(candidate, renew=answer == "renew")
+    except LookupError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()  # a decline is erased as this commits
+    if answer == "decline":
+        return render_template("candidate/done.html", erased=True)
+    flash(_("Thank you: we keep your data in the talent pool for another year."))
+    return redirect(url_for("portal.home", token=token))
 
 
 @bp.post("/portal/<token>/rights")
