@@ -241,3 +241,29 @@ def test_declining_renewal_erases_at_once(client, db, recruiter, case_candidate,
     declined = events(db, AuditAction.CONSENT_DECLINED)[-1]
     assert declined.details["purpose"] == "talent_pool"
     assert client.get(path).status_code == 404  # nothing left to renew
+
+
+def test_a_dutch_candidate_is_reminded_and_asked_in_dutch(client, db, recruiter, make_vacancy,
+                                                          make_candidate, inbox):
+    vacancy = make_vacancy(owner=recruiter, allowed_sources=["rss"])
+    candidate = make_candidate(vacancy, email="sanne@example.org", language="nl")
+    asked(db, candidate, recruiter, inbox)
+    assert expiry.remind_unanswered(now=utcnow() + 11 * DAY + timedelta(minutes=5)) == 1
+    db.session.commit()
+    [mail] = mails(inbox)
+    assert mail["Subject"].startswith("Herinnering: mogen we je openbare berichten bekijken")
+    assert "Dit is de enige herinnering." in mail.get_body().get_content()
+    inbox.messages.clear()
+    db.session.rollback()
+    candidate = db.session.get(Candidate, candidate.id)
+    answer_consent(candidate, [SourceAnswer("rss", "https://blog.example.org/feed.xml", True)],
+                   talent_pool=True)
+    decide(candidate, Decision.HIRED, actor=recruiter)
+    db.session.commit()
+    assert expiry.ask_talent_pool_renewal(now=utcnow() + 340 * DAY) == 1
+    db.session.commit()
+    [mail] = mails(inbox)
+    assert mail["Subject"] == "Zullen we je nog een jaar in onze talentenpool houden?"
+    [link] = LINK.findall(mail.get_body().get_content())
+    page = client.get(link.split("127.0.0.1:5000", 1)[-1]).get_data(as_text=True)
+    assert "Je toestemming voor de talentenpool" in page and "Met een jaar verlengen" in page
