@@ -79,7 +79,8 @@ def ask_talent_pool_renewal(*, now: datetime | None = None, actor="system") -> i
         if since is None or _sent_since(candidate.subject, RENEWAL_KIND, since):
             continue
         ends = candidate.subject.erase_after
-        link = tokens.issue(candidate.subject, Purpose.PORTAL, ends - now + PORTAL_LIFETIME)
+        # A portal link, as every portal link, outlives the year a renewal adds.
+        link = tokens.issue(candidate.subject, Purpose.PORTAL, PORTAL_LIFETIME)
         with force_locale(candidate.language):
             date = format_date(ends, "long")
         title, body = render_email(RENEWAL_KIND, candidate, ends=date,
@@ -97,8 +98,7 @@ def ask_talent_pool_renewal(*, now: datetime | None = None, actor="system") -> i
 def renew_talent_pool(candidate: Candidate, *, renew: bool, method: str = "portal") -> None:
     """Record the candidate's answer: renewing keeps the data a year from now; declining ends
     the case, which is erased after the commit."""
-    since = consent.talent_pool_since(candidate.subject)
-    if candidate.state != CaseState.DECIDED or since is None:
+    if not in_talent_pool(candidate):
         raise LookupError("not in the talent pool")
     consent.record_talent_pool(candidate.subject, notice=talent_pool_notice(candidate),
                                scope=scope(candidate), language=candidate.language,
@@ -107,6 +107,12 @@ def renew_talent_pool(candidate: Candidate, *, renew: bool, method: str = "porta
         retention.after_talent_pool_consent(candidate.subject, utcnow())
     else:
         end_case(candidate, actor="candidate", why=RetentionReason.CONSENT_DECLINED)
+
+
+def in_talent_pool(candidate: Candidate) -> bool:
+    """Tell whether the case is kept for the talent pool: decided, with a standing consent."""
+    return (candidate.state == CaseState.DECIDED
+            and consent.talent_pool_since(candidate.subject) is not None)
 
 
 def lapse_talent_pool(*, now: datetime | None = None, actor="system") -> int:

@@ -219,7 +219,7 @@ def withdraw(token: str):
 def talent_pool(token: str):
     """The candidate renews their talent-pool consent for a year, or declines it."""
     candidate = _candidate(token, Purpose.PORTAL)
-    if consent.talent_pool_since(candidate.subject) is None:
+    if not expiry.in_talent_pool(candidate):
         abort(404)
     if request.method == "GET":
         return render_template("candidate/talent_pool.html", token=token, candidate=candidate,

@@ -190,7 +190,10 @@ def test_renewal_is_asked_once_and_renewing_keeps_the_data_a_year(client, db, re
     path = renewal_link(inbox)
     page = client.get(path)
     assert page.status_code == 200 and "Renew for a year" in page.get_data(as_text=True)
-    assert client.post(path, data={"answer": "renew"}).status_code == 302
+    assert client.post(path, data={"answer": "nonsense"}).status_code == 400
+    renewed = client.post(path, data={"answer": "renew"}, follow_redirects=True)
+    assert renewed.status_code == 200
+    assert "for another year" in renewed.get_data(as_text=True)
     db.session.rollback()
     subject = db.session.get(Subject, case_candidate.subject_id)
     assert subject.erase_after > utcnow() + 364 * DAY > ends + 300 * DAY
@@ -225,6 +228,21 @@ def test_no_answer_by_the_end_erases_the_pool_and_leaves_a_tombstone(db, recruit
     erased = events(db, AuditAction.SUBJECT_ERASED)[-1]
     assert erased.details == {"reason": "talent_pool"}
     assert len(inbox.messages) == 1  # the renewal request only
+
+
+def test_the_renewal_page_is_only_for_the_talent_pool(client, db, recruiter, case_candidate,
+                                                     inbox):
+    from compliance import tokens
+    from screening.case import PORTAL_LIFETIME
+
+    asked(db, case_candidate, recruiter, inbox)
+    answer_consent(case_candidate, [SourceAnswer("rss", "https://blog.example.org/feed.xml",
+                                                 True)], talent_pool=True)
+    raw = tokens.issue(case_candidate.subject, tokens.Purpose.PORTAL, PORTAL_LIFETIME)
+    db.session.commit()
+    # Not decided yet: the data is not kept for the pool, so there is nothing to renew.
+    assert client.get(f"/portal/{raw}/talent-pool").status_code == 404
+    assert client.post(f"/portal/{raw}/talent-pool", data={"answer": "renew"}).status_code == 404
 
 
 def test_declining_renewal_erases_at_once(client, db, recruiter, case_candidate, inbox):
