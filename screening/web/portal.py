@@ -151,7 +151,8 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
         window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
         exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts],
         upload_hint=upload_limits_text(), retention=candidate.subject.erase_after, errors=errors,
-        values=values), status or (422 if errors else 200)
+        values=values, talent_pool_url=url_for("portal.talent_pool", token=token)
+        if expiry.in_talent_pool(candidate) else None), status or (422 if errors else 200)
 
 
 @bp.post("/portal/<token>/accounts")

@@ -194,6 +194,7 @@ def test_renewal_is_asked_once_and_renewing_keeps_the_data_a_year(client, db, re
     renewed = client.post(path, data={"answer": "renew"}, follow_redirects=True)
     assert renewed.status_code == 200
     assert "for another year" in renewed.get_data(as_text=True)
+    assert f'href="{path}"' in renewed.get_data(as_text=True)  # the portal links to it
     db.session.rollback()
     subject = db.session.get(Subject, case_candidate.subject_id)
     assert subject.erase_after > utcnow() + 364 * DAY > ends + 300 * DAY
@@ -241,6 +242,7 @@ def test_the_renewal_page_is_only_for_the_talent_pool(client, db, recruiter, cas
     raw = tokens.issue(case_candidate.subject, tokens.Purpose.PORTAL, PORTAL_LIFETIME)
     db.session.commit()
     # Not decided yet: the data is not kept for the pool, so there is nothing to renew.
+    assert "talent-pool" not in client.get(f"/portal/{raw}").get_data(as_text=True)
     assert client.get(f"/portal/{raw}/talent-pool").status_code == 404
     assert client.post(f"/portal/{raw}/talent-pool", data={"answer": "renew"}).status_code == 404
 
