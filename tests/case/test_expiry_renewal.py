@@ -287,3 +287,18 @@ def test_a_dutch_candidate_is_reminded_and_asked_in_dutch(client, db, recruiter,
     [link] = LINK.findall(mail.get_body().get_content())
     page = client.get(link.split("127.0.0.1:5000", 1)[-1]).get_data(as_text=True)
     assert "Je toestemming voor de talentenpool" in page and "Met een jaar verlengen" in page
+
+
+def test_the_command_reminds_once(runner, db, recruiter, case_candidate, inbox):
+    from compliance import retention
+
+    asked(db, case_candidate, recruiter, inbox)
+    # The request went out 11 days and an hour ago: it expires in 3 days less an hour.
+    retention.schedule(case_candidate.subject, utcnow() + 3 * DAY,
+                       RetentionReason.CONSENT_UNANSWERED)
+    db.session.commit()
+    first = runner.invoke(args=["case", "expire"])
+    again = runner.invoke(args=["case", "expire"])
+    assert first.exit_code == 0 and first.output.startswith("1 reminders sent, 0 unanswered")
+    assert again.exit_code == 0 and again.output.startswith("0 reminders sent")
+    assert len(inbox.messages) == 1
