@@ -73,6 +73,8 @@ class AuditAction(enum.StrEnum):
     AUDIT_HEAD_SENT = "audit.head_sent"  # a signed head e-mailed outside the database
     SESSIONS_ENDED = "sessions.ended"  # every session of a user, by the user or an admin
     CASE_MOVED = "case.moved"  # one per transition of a case's life (screening/lifecycle.py)
+    CONSENT_REMINDED = "consent.reminded"  # the one reminder 3 days before a request expires
+    TALENT_POOL_RENEWAL_ASKED = "talent_pool.renewal_asked"  # before the pool's year ends
 
 
 class AuditEvent(db.Model):

@@ -89,13 +89,15 @@ def record_answers(subject: Subject, answers: list[SourceAnswer], *, notice: Not
 
 
 def record_talent_pool(subject: Subject, *, notice: Notice, scope: dict[str, Any],
-                       language: str, method: str) -> None:
-    """Record the separate talent-pool consent: keep the data for a year."""
-    _add(subject, ConsentPurpose.TALENT_POOL, ConsentDecision.GIVEN, None, None, notice=notice,
+                       language: str, method: str, given: bool = True) -> None:
+    """Record the separate talent-pool consent (keep the data a year), or its refusal."""
+    decision = ConsentDecision.GIVEN if given else ConsentDecision.DECLINED
+    _add(subject, ConsentPurpose.TALENT_POOL, decision, None, None, notice=notice,
          scope=scope, language=language, method=method)
-    audit.record(AuditAction.CONSENT_GIVEN, actor="candidate", subject=subject,
-                 objects=_objects(scope), purpose=ConsentPurpose.TALENT_POOL.value,
-                 notice_version=notice.version, method=method)
+    audit.record(AuditAction.CONSENT_GIVEN if given else AuditAction.CONSENT_DECLINED,
+                 actor="candidate", subject=subject, objects=_objects(scope),
+                 purpose=ConsentPurpose.TALENT_POOL.value, notice_version=notice.version,
+                 method=method)
 
 
 def withdraw(subject: Subject, *, notice: Notice, scope: dict[str, Any], language: str,

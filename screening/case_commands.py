@@ -8,7 +8,8 @@ from compliance.accounts import Role, find_user
 from compliance.db import db
 from screening import access
 from screening.candidates import decide
-from screening.case import expire_unanswered, request_consent
+from screening.case import request_consent
+from screening.expiry import run_expiry
 from screening.lifecycle import Action, CaseError, IllegalTransition, allowed
 from screening.models import Candidate, Decision
 from screening.runs import ConsentMissing, queue_run
@@ -105,7 +106,10 @@ def decide_command(candidate_id: int, decision: str, email: str) -> None:
 
 @case_cli.command("expire")
 def expire_command() -> None:
-    """Expire consent requests unanswered for 14 days; their cases are erased."""
-    count = expire_unanswered()
+    """Remind on day 11, expire requests unanswered for 14 days (their cases are erased), ask
+    talent-pool candidates to renew before their year ends, and end the pools that ran out."""
+    counts = run_expiry()
     db.session.commit()
-    click.echo(f"{count} unanswered requests expired.")
+    click.echo(f"{counts['reminded']} reminders sent, {counts['expired']} unanswered requests "
+               f"expired, {counts['renewal_asked']} talent-pool renewals asked, "
+               f"{counts['pool_lapsed']} talent pools ended.")

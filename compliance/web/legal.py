@@ -69,6 +69,8 @@ ACTION_LABELS = {
     AuditAction.AUDIT_HEAD_SENT: _l("Signed audit head sent to the DPO"),
     AuditAction.SESSIONS_ENDED: _l("Logged out everywhere"),
     AuditAction.CASE_MOVED: _l("Case moved to a new state"),
+    AuditAction.CONSENT_REMINDED: _l("Reminder sent before the request expires"),
+    AuditAction.TALENT_POOL_RENEWAL_ASKED: _l("Talent-pool consent renewal asked"),
 }
 REASON_LABELS = {
     RetentionReason.UNDECIDED: _l("No decision within the backstop period"),

@@ -14,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_decimal, format_number
+from flask_babel import format_date, format_decimal, format_number
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -24,7 +24,7 @@ from compliance.consent import SourceAnswer
 from compliance.db import db
 from compliance.tokens import Purpose
 from compliance.web import limiter
-from screening import case
+from screening import case, expiry
 from screening.findings import (
     add_context,
     comment_window_open,
@@ -151,7 +151,8 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
         window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
         exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts],
         upload_hint=upload_limits_text(), retention=candidate.subject.erase_after, errors=errors,
-        values=values), status or (422 if errors else 200)
+        values=values, talent_pool_url=url_for("portal.talent_pool", token=token)
+        if expiry.in_talent_pool(candidate) else None), status or (422 if errors else 200)
 
 
 @bp.post("/portal/<token>/accounts")
@@ -213,6 +214,31 @@ def withdraw(token: str):
         abort(404)  # already ended: nothing is left to withdraw
     db.session.commit()  # the case is erased as this commits
     return render_template("candidate/done.html", withdrawn=True)
+
+
+@bp.route("/portal/<token>/talent-pool", methods=["GET", "POST"])
+def talent_pool(token: str):
+    """The candidate renews their talent-pool consent for a year, or declines it."""
+    candidate = _candidate(token, Purpose.PORTAL)
+    if not expiry.in_talent_pool(candidate):
+        abort(404)
+    if request.method == "GET":
+        return render_template("candidate/talent_pool.html", token=token, candidate=candidate,
+                               text=talent_pool_notice(candidate).text,
+                               ends=format_date(candidate.subject.erase_after, "long"))
+    answer = request.form.get("answer")
+    if answer not in ("renew", "decline"):
+        abort(400)
+    try:
+        expiry.renew_talent_pool(candidate, renew=answer == "renew")
+    except LookupError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()  # a decline is erased as this commits
+    if answer == "decline":
+        return render_template("candidate/done.html", erased=True)
+    flash(_("Thank you: we keep your data in the talent pool for another year."))
+    return redirect(url_for("portal.home", token=token))
 
 
 @bp.post("/portal/<token>/rights")
