@@ -6,6 +6,7 @@ from datetime import datetime
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -70,8 +71,48 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+class AccountError(ValueError):
+    """A change to an account the operation refuses; carries the field and a message."""
+
+    field = "form"
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class DuplicateEmail(AccountError):
+    """Another account has this e-mail address, in any spelling find_user reads as the same."""
+
+    field = "email"
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("A user with this e-mail address exists already.")))
+
+
+class LastAdmin(AccountError):
+    """The change would leave no active administrator, and so nobody to manage accounts."""
+
+    field = "role"
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("This is the last active administrator: make another user "
+                                "administrator first.")))
+
+
+class OwnAdminAccess(AccountError):
+    """An administrator may not demote or deactivate themselves (another admin can)."""
+
+    field = "role"
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("You cannot remove your own administrator access.")))
+
+
 def create_user(email: str, name: str, password: str, role: Role, *, actor) -> User:
-    """Create a staff account with an argon2id hash of its password."""
+    """Create a staff account with an argon2id hash of its password; refuse a taken e-mail."""
+    if find_user(email) is not None:
+        raise DuplicateEmail()
     user = User(
         email=email.strip().lower(), name=name, password_hash=_hasher().hash(password), role=role
     )
@@ -83,7 +124,12 @@ def create_user(email: str, name: str, password: str, role: Role, *, actor) -> U
 
 def update_user(user: User, *, actor, role: Role | None = None, active: bool | None = None,
                 language: str | None = None) -> User:
-    """Change a user's role, active flag or language, auditing what changed."""
+    """Change a user's role, active flag or language, auditing what changed.
+
+    Refuses to take away the last active administrator, or an administrator's own access.
+    """
+    _guard_admin_access(user, actor=actor, role=role if role is not None else user.role,
+                        active=active if active is not None else user.active)
     changed = []
     if role is not None and role != user.role:
         user.role, changed = role, [*changed, "role"]
@@ -97,6 +143,19 @@ def update_user(user: User, *, actor, role: Role | None = None, active: bool | N
         audit.record(AuditAction.USER_UPDATED, actor=actor, objects={"user": user.id},
                      fields=changed, role=user.role.value, active=user.active)
     return user
+
+
+def _guard_admin_access(user: User, *, actor, role: Role, active: bool) -> None:
+    if not (user.role == Role.ADMIN and user.active) or (role == Role.ADMIN and active):
+        return  # the change removes no administrator
+    if isinstance(actor, User) and actor.id == user.id:
+        raise OwnAdminAccess()
+    # Locked on PostgreSQL, so two admins demoting each other at once cannot both pass.
+    others = db.session.scalars(
+        select(User.id).where(User.role == Role.ADMIN, User.active, User.id != user.id)
+        .with_for_update()).all()
+    if not others:
+        raise LastAdmin()
 
 
 def change_password(user: User, current: str, new: str, *, actor) -> bool:

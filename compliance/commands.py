@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 
-from compliance.accounts import Role, create_user, find_user
+from compliance.accounts import AccountError, Role, create_user, find_user, update_user
 from compliance.db import db
 from compliance.schemas import UserCreateSchema
 
@@ -26,13 +26,35 @@ def create_command(email: str, role: str, name: str | None, password: str) -> No
         for field, messages in error.messages.items():
             click.echo(f"Error: {field}: {' '.join(str(m) for m in messages)}", err=True)
         raise SystemExit(2) from None
-    if find_user(data["email"]):
-        click.echo(f"Error: a user with e-mail {data['email']} exists already.", err=True)
-        raise SystemExit(1)
-    user = create_user(data["email"], data["name"], data["password"], Role(data["role"]),
-                       actor="system")
+    try:
+        user = create_user(data["email"], data["name"], data["password"], Role(data["role"]),
+                           actor="system")
+    except AccountError as error:
+        click.echo(f"Error: {error.field}: {error.message}", err=True)
+        raise SystemExit(1) from None
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+@users_cli.command("update")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=None)
+@click.option("--active/--deactivate", "active", default=None,
+              help="Reactivate the account, or deactivate it (its sessions end).")
+def update_command(email: str, role: str | None, active: bool | None) -> None:
+    """Change a staff account's role or deactivate it; the last admin is never taken away."""
+    user = find_user(email)
+    if user is None:
+        click.echo(f"Error: no user with e-mail {email}.", err=True)
+        raise SystemExit(1)
+    try:
+        update_user(user, actor="system", role=Role(role) if role else None, active=active)
+    except AccountError as error:
+        click.echo(f"Error: {error.field}: {error.message}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    state = "active" if user.active else "deactivated"
+    click.echo(f"{user.email} is now {user.role.value}, {state}.")
 
 
 @users_cli.command("list")

@@ -13,10 +13,11 @@ import re
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ForeignKey, Integer, String, Text, select
+from huey import crontab
+from sqlalchemy import ForeignKey, Integer, String, Text, and_, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance import audit
@@ -25,11 +26,15 @@ from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.mail import HeaderName, build, header
 from compliance.oncommit import after_commit
 from compliance.personal import PersonalText
-from compliance.queue import enqueue, enqueue_in, task
+from compliance.queue import enqueue, enqueue_in, periodic, task
 from compliance.subjects import Subject
 
 MAX_ATTEMPTS = 5
 RETRY_SECONDS = 60  # then 2, 4 and 8 minutes: a mail server has time to come back
+# How long one consumer holds a message it sends: far longer than an SMTP exchange (MAIL_TIMEOUT),
+# so only a consumer that died lets it lapse. A queued message nobody took for this long (a crash
+# between commit and enqueue) is taken up again by the sweep.
+LEASE_SECONDS = 300
 LINK_PLACEHOLDER = "[link]"
 _LINK = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 # A link's token is 43 URL-safe characters (compliance.tokens); a link written without a scheme
@@ -60,6 +65,9 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised by every claim; until `claimed_until` no other consumer may send the message.
+    claim: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     subject: Mapped[Subject] = relationship()
 
@@ -89,12 +97,35 @@ def _hand_over(message_id: int, status: Status) -> None:
         enqueue("outbox.send", message_id)
 
 
+def claim(message_id: int, *, held: int | None = None) -> int | None:
+    """Take a queued message for sending, committed; None if another consumer holds it.
+
+    Free is a message never taken, or one whose lease lapsed (its consumer died); `held` is the
+    claim a retry carries, so a retry takes back its own message before the lease ends. One
+    UPDATE checked by its row count: of two consumers racing, exactly one wins.
+    """
+    now = utcnow()
+    free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
+    if held is not None:
+        free = or_(free, OutboxMessage.claim == held)
+    taken = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == Status.QUEUED, free)
+        .values(claim=OutboxMessage.claim + 1,
+                claimed_until=now + timedelta(seconds=LEASE_SECONDS))
+        .execution_options(synchronize_session=False))
+    db.session.commit()  # other consumers must see the claim before anything is sent
+    if taken.rowcount != 1:
+        return None
+    return db.session.scalar(select(OutboxMessage.claim).where(OutboxMessage.id == message_id))
+
+
 @task("outbox.send")
-def send_task(message_id: int) -> None:
+def send_task(message_id: int, held: int | None = None) -> None:
     """Send one queued message: sent, retried later when that may help, or failed for good."""
+    if claim(message_id, held=held) is None:
+        return  # erased, sent, or being sent by another consumer: sending twice would be worse
     message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.status != Status.QUEUED:
-        return  # erased meanwhile, or already sent: sending twice would be worse
     message.attempts += 1
     try:
         deliver(message)
@@ -119,16 +150,38 @@ def _attempt_failed(message_id: int, error: Exception) -> None:
     current_app.logger.warning("outbox: message %s, attempt %s: %s%s", message.id,
                                message.attempts, message.last_error,
                                ", will retry" if again else ", failed")
-    if not again:
+    delay = RETRY_SECONDS * 2 ** (message.attempts - 1)
+    if again:  # the retry carries the claim; nobody else takes the message meanwhile
+        message.claimed_until = utcnow() + timedelta(seconds=delay + LEASE_SECONDS)
+    else:
         message.status = Status.FAILED
         message.body = mask_links(message.body)  # never sent: nobody may hold its links
         audit.record(AuditAction.NOTIFICATION_FAILED, actor="system",
                      subject=message.subject, objects={"message": message.id},
                      kind=message.kind, attempts=message.attempts, error=message.last_error,
                      retriable=retriable(error))
+    held = message.claim
     db.session.commit()
     if again:
-        enqueue_in(RETRY_SECONDS * 2 ** (message.attempts - 1), "outbox.send", message_id)
+        enqueue_in(delay, "outbox.send", message_id, held)
+
+
+@periodic("outbox.resend", crontab(minute="*"))
+def resend_task() -> int:
+    """Hand the queue what a crash left queued: never taken, or taken by a consumer that died."""
+    now = utcnow()
+    stale = now - timedelta(seconds=LEASE_SECONDS)
+    ids = db.session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.status == Status.QUEUED,
+        or_(OutboxMessage.claimed_until < now,
+            and_(OutboxMessage.claimed_until.is_(None), OutboxMessage.created_at < stale)))
+        .order_by(OutboxMessage.id)).all()
+    db.session.commit()  # end the read before each send opens its own transaction
+    for message_id in ids:
+        enqueue("outbox.send", message_id)  # the claim in send_task keeps it to one sender
+    if ids:
+        current_app.logger.warning("outbox: %s queued messages handed over again", len(ids))
+    return len(ids)
 
 
 def retriable(error: BaseException) -> bool:

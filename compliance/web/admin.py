@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance import outbox
-from compliance.accounts import Role, User, create_user, end_sessions, find_user, update_user
+from compliance.accounts import AccountError, Role, User, create_user, end_sessions, update_user
 from compliance.db import db
 from compliance.organisation import get_settings, update_settings
 from compliance.schemas import SettingsSchema, UserCreateSchema, UserUpdateSchema
@@ -31,14 +31,15 @@ def new_user():
         values = request.form.to_dict()
         values.pop("password", None)
         data, errors = load_form(UserCreateSchema(), request.form)
-        if data and find_user(data["email"]):
-            errors = {"email": _("A user with this e-mail address exists already.")}
-        elif data:
-            create_user(data["email"], data["name"], data["password"], Role(data["role"]),
-                        actor=current_user)
-            db.session.commit()
-            flash(_("The user is added."))
-            return redirect(url_for("admin.users"))
+        try:
+            if data:  # the operation refuses a taken e-mail address
+                create_user(data["email"], data["name"], data["password"], Role(data["role"]),
+                            actor=current_user)
+                db.session.commit()
+                flash(_("The user is added."))
+                return redirect(url_for("admin.users"))
+        except AccountError as error:
+            errors = {error.field: error.message}
     return render_template("admin/user_new.html", errors=errors, values=values,
                            roles=list(Role)), 422 if errors else 200
 
@@ -50,15 +51,15 @@ def edit_user(user_id: int):
     values = {"role": user.role.value, "active": user.active}
     if request.method == "POST":
         data, errors = load_form(UserUpdateSchema(), request.form, checkboxes=("active",))
-        if data and user.id == current_user.id and (
-            data["role"] != Role.ADMIN.value or not data["active"]
-        ):
-            errors = {"role": _("You cannot remove your own administrator access.")}
-        elif data:
-            update_user(user, actor=current_user, role=Role(data["role"]), active=data["active"])
-            db.session.commit()
-            flash(_("The user is saved."))
-            return redirect(url_for("admin.users"))
+        try:
+            if data:  # the operation refuses to remove the last or one's own admin access
+                update_user(user, actor=current_user, role=Role(data["role"]),
+                            active=data["active"])
+                db.session.commit()
+                flash(_("The user is saved."))
+                return redirect(url_for("admin.users"))
+        except AccountError as error:
+            errors = {error.field: error.message}
         values = {"role": request.form.get("role"), "active": "active" in request.form}
     return render_template("admin/user_edit.html", user=user, errors=errors, values=values,
                            roles=list(Role)), 422 if errors else 200

@@ -1,4 +1,4 @@
-"""E-mail through a real SMTP server on 127.0.0.1 (aiosmtpd): headers, retries and failures.
+"""E-mail through a real SMTP server on 127.0.0.1 (aiosmtpd): headers, retries, failures, resends.
 
 The attacks: vacancy titles that try to become headers of the candidate's e-mail, and messages
 that cannot be delivered, which must end as failed with an audit event, never queued for ever.
@@ -6,6 +6,7 @@ that cannot be delivered, which must end as failed with an audit event, never qu
 
 import re
 import socket
+from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
 
@@ -14,6 +15,7 @@ from aiosmtpd.controller import Controller
 
 from compliance import outbox
 from compliance.audit import AuditAction, AuditEvent
+from compliance.db import utcnow
 from compliance.outbox import OutboxMessage, Status
 
 HEADERS = ["From", "To", "Subject", "Date", "Message-ID", "Content-Type",
@@ -240,3 +242,71 @@ def test_every_message_of_a_case_is_sent_not_only_the_first(client, db, login, r
     assert len(inbox.messages) == 2
     notice = BytesParser(policy=STRICT).parsebytes(inbox.messages[1][1])
     assert notice["Subject"].startswith("What we found in your public posts")
+
+
+# A crash between commit and enqueue, or a consumer killed mid-send, leaves a message queued:
+# the periodic sweep sends it, and the claim keeps it to one delivery however often it runs.
+
+@pytest.fixture
+def crashed(db, make_candidate, monkeypatch):
+    """Store a message whose hand-over to the queue was lost, as if the process died."""
+    candidate = make_candidate()
+    with monkeypatch.context() as patch:
+        patch.setattr(outbox, "_hand_over", lambda *_args: None)
+        message = outbox.store(candidate.subject, kind="consent_request",
+                               recipient="jamie@example.org", title="Hello",
+                               body="Open https://example.test/consent/abc\n", language="en")
+        db.session.commit()
+    return message.id
+
+
+def age(db, message_id: int, **changes) -> None:
+    db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id == message_id)
+                       .values(**changes))
+    db.session.commit()
+
+
+def stored(db, message_id: int) -> OutboxMessage:
+    db.session.rollback()
+    return db.session.get(OutboxMessage, message_id)
+
+
+def test_a_message_the_queue_never_got_is_sent_exactly_once(db, inbox, crashed):
+    assert outbox.resend_task() == 0  # a fresh message may still be on its way to the queue
+    assert inbox.messages == [] and stored(db, crashed).status == Status.QUEUED
+    age(db, crashed, created_at=utcnow() - timedelta(seconds=outbox.LEASE_SECONDS + 1))
+    assert outbox.resend_task() == 1
+    assert outbox.resend_task() == 0
+    assert len(inbox.messages) == 1 and inbox.messages[0][0] == ["jamie@example.org"]
+    message = stored(db, crashed)
+    assert message.status == Status.SENT and message.claim == 1 and message.attempts == 1
+    assert "[link]" in message.body
+
+
+def test_a_claimed_message_waits_for_its_consumer_until_the_lease_lapses(db, inbox, crashed):
+    age(db, crashed, created_at=utcnow() - timedelta(seconds=outbox.LEASE_SECONDS + 1))
+    assert outbox.claim(crashed) == 1  # one consumer is sending it
+    assert outbox.claim(crashed) is None  # a second one may not
+    outbox.resend_task()
+    outbox.send_task(crashed)  # nor may a duplicate of the queue's own task
+    assert inbox.messages == []
+    age(db, crashed, claimed_until=utcnow() - timedelta(seconds=1))  # that consumer died
+    outbox.resend_task()
+    outbox.resend_task()
+    assert len(inbox.messages) == 1
+    message = stored(db, crashed)
+    assert message.status == Status.SENT and message.claim == 2
+
+
+def test_a_retry_keeps_its_claim_and_the_sweep_leaves_it_alone(db, inbox, crashed, app):
+    app.extensions["huey"].immediate = False  # the retry waits its minute, as in production
+    try:
+        inbox.replies = ["451 4.3.0 try again later"]
+        outbox.send_task(crashed)
+        message = stored(db, crashed)
+        assert message.status == Status.QUEUED and message.attempts == 1
+        assert outbox.resend_task() == 0  # the scheduled retry holds the message
+        outbox.send_task(crashed, message.claim)  # the retry, when its time has come
+    finally:
+        app.extensions["huey"].immediate = True
+    assert len(inbox.messages) == 1 and stored(db, crashed).status == Status.SENT

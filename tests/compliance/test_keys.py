@@ -91,3 +91,25 @@ def test_the_app_refuses_to_start_without_a_master_key(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="FAIRSCREEN_MASTER_KEY"):
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert "FAIRSCREEN_MASTER_KEY" not in os.environ
+
+
+def test_rotation_is_an_operation_audited_in_its_actors_name(app, db, make_user,
+                                                             make_candidate, monkeypatch):
+    from compliance.accounts import Role
+    from compliance.key_rotation import RotationRefused, rotate_master_key
+
+    make_candidate()
+    admin = make_user(Role.ADMIN)
+    old = set(vault.master_ring())
+    rotation = rotate_master_key(actor=admin)
+    db.session.commit()
+    assert rotation.retired == sorted(old) and rotation.rewrapped >= 1
+    assert vault.count_by_master_key() == {rotation.master_key: rotation.rewrapped}
+    assert list(parse_ring(app.config["MASTER_KEY"])) == [rotation.master_key]
+    event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+    assert event.action == "keys.rotated" and event.actor == f"user:{admin.id}"
+    assert event.details["master_key"] == rotation.master_key
+    monkeypatch.setenv("FAIRSCREEN_MASTER_KEY", "x")
+    with pytest.raises(RotationRefused):
+        rotate_master_key(actor=admin)
+    assert list(parse_ring(app.config["MASTER_KEY"])) == [rotation.master_key]

@@ -65,3 +65,15 @@ def test_settings_are_validated_and_saved(client, db, admin):
     settings = get_settings()
     assert (settings.controller_name, settings.default_retention_days,
             settings.languages) == ("Acme B.V.", 30, ["nl"])
+
+
+def test_an_admin_may_deactivate_another_admin_but_not_themselves(client, db, admin,
+                                                                  make_user):
+    other = make_user(Role.ADMIN)
+    assert client.post(f"/admin/users/{other.id}", data={"role": "admin"}).status_code == 302
+    response = client.post(f"/admin/users/{admin.id}", data={"role": "admin"})
+    assert response.status_code == 422
+    assert "own administrator access" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(User, other.id).active is False
+    assert db.session.get(User, admin.id).active is True
