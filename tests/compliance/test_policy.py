@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from compliance import policy, retention
+from compliance.accounts import Role
 from compliance.db import utcnow
 from compliance.organisation import OrganisationSettings, get_settings, update_settings
 from compliance.policy import Jurisdiction
@@ -68,3 +69,18 @@ def test_the_talent_pool_term_follows_the_preset(db, make_candidate, jurisdictio
     retention.after_talent_pool_consent(subject, start,
                                         policy.preset(jurisdiction).talent_pool_days)
     assert subject.erase_after == start + timedelta(days=days)
+
+
+def test_the_admin_picks_the_jurisdiction_on_the_settings_page(client, db, make_user, login):
+    login(make_user(Role.ADMIN))
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert 'name="jurisdiction"' in page and "Belgium" in page
+    form = {"controller_name": "Acme SA", "controller_address": "Rue Neuve 1, Bruxelles",
+            "dpo_contact": "dpo@acme.test", "default_retention_days": "28",
+            "default_lookback_years": "3", "default_languages": ["nl"]}
+    bad = client.post("/admin/settings", data={**form, "jurisdiction": "XX"})
+    assert bad.status_code == 422 and "Choose one of the options." in bad.get_data(as_text=True)
+    assert client.post("/admin/settings", data={**form, "jurisdiction": "FR"}).status_code == 302
+    db.session.rollback()
+    settings = get_settings()
+    assert (settings.jurisdiction, settings.default_retention_days) == ("FR", 90)
