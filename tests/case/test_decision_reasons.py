@@ -15,6 +15,7 @@ from compliance.tokens import Purpose
 from screening.candidates import ReasonsRequired, decide
 from screening.lifecycle import CaseError, CaseState
 from screening.models import Candidate, Decision
+from screening.reports import access_report
 from tests.api.conftest import api, token_for  # noqa: F401 (fixtures)
 
 REASONS = "Another candidate had more experience running PostgreSQL in production."
@@ -76,6 +77,17 @@ def test_the_page_asks_for_reasons_and_the_portal_shows_them(client, db, login, 
     assert "The decision" in shown and REASONS in shown
     copy = client.get(f"/portal/{portal}/data.json").get_json()
     assert copy["candidate"]["decision_reasons"] == REASONS
+    report = client.get(f"/portal/{portal}/access").get_data(as_text=True)
+    assert "Reasons for the decision" in report and REASONS in report
+
+
+def test_a_dutch_candidate_reads_the_reasons_under_a_dutch_heading(client, db, make_candidate):
+    candidate = make_candidate(language="nl")
+    decide(candidate, Decision.REJECTED, actor=candidate.vacancy.owner, reasons=REASONS)
+    portal = tokens.issue(candidate.subject, Purpose.PORTAL, timedelta(days=30))
+    db.session.commit()
+    page = client.get(f"/portal/{portal}").get_data(as_text=True)
+    assert "Het besluit" in page and REASONS in page
 
 
 def test_the_portal_says_nothing_of_a_decision_before_there_is_one(client, db, make_candidate):
@@ -98,6 +110,7 @@ def test_the_api_requires_reasons_for_a_rejection(db, api, make_candidate):
     assert fresh(db, candidate.id).state == CaseState.ADDED
     done = ats.post(base, json={"decision": "rejected", "reasons": REASONS})
     assert done.status_code == 200 and done.get_json()["decision"] == "rejected"
+    assert done.get_json()["decision_reasons"] == REASONS
     assert fresh(db, candidate.id).decision_reasons == REASONS
 
 
@@ -119,3 +132,11 @@ def test_reasons_do_not_open_the_comment_window(db, make_candidate):
     with pytest.raises(CaseError) as refused:
         decide(candidate, Decision.REJECTED, actor=candidate.vacancy.owner, reasons=REASONS)
     assert refused.value.code == "comment_window"
+
+
+def test_the_access_report_holds_the_reasons(db, make_candidate):
+    candidate = make_candidate()
+    decide(candidate, Decision.REJECTED, actor=candidate.vacancy.owner, reasons=REASONS)
+    db.session.commit()
+    held = dict(access_report(candidate, actor="candidate").personal_data)
+    assert held["decision"] == "rejected" and held["decision_reasons"] == REASONS
