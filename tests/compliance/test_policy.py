@@ -5,13 +5,18 @@ from datetime import timedelta
 
 import pytest
 
-from compliance import policy, retention
+from compliance import consent, policy, retention
 from compliance.accounts import Role
 from compliance.db import utcnow
 from compliance.organisation import OrganisationSettings, get_settings, update_settings
 from compliance.policy import Jurisdiction
+from compliance.subjects import RetentionReason
 from screening.app import create_app
+from screening.candidates import decide
+from screening.case import scope
 from screening.config import ConfigError
+from screening.models import Decision
+from screening.notices import talent_pool_notice
 from screening.vacancies import new_vacancy_defaults
 from tests.conftest import base_config
 
@@ -84,3 +89,19 @@ def test_the_admin_picks_the_jurisdiction_on_the_settings_page(client, db, make_
     db.session.rollback()
     settings = get_settings()
     assert (settings.jurisdiction, settings.default_retention_days) == ("FR", 90)
+
+
+@pytest.mark.parametrize("app_config, days", [
+    ({"JURISDICTION": "NL"}, 365), ({"JURISDICTION": "FR"}, 730),
+])
+def test_a_decision_keeps_a_talent_pool_candidate_for_the_preset_s_term(db, make_candidate,
+                                                                        days):
+    candidate = make_candidate()
+    consent.record_talent_pool(candidate.subject, notice=talent_pool_notice(candidate),
+                               scope=scope(candidate), language="en", method="test")
+    db.session.flush()
+    given = consent.talent_pool_since(candidate.subject)
+    decide(candidate, Decision.HIRED, actor=candidate.vacancy.owner)
+    db.session.commit()
+    assert candidate.subject.erase_reason == RetentionReason.TALENT_POOL
+    assert candidate.subject.erase_after == given + timedelta(days=days)
