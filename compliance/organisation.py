@@ -1,11 +1,13 @@
 """The organisation's settings: who the controller is and the defaults for new vacancies."""
 
+from flask import current_app
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from compliance import audit
+from compliance import audit, policy
 from compliance.audit import AuditAction
 from compliance.db import db
+from compliance.policy import Jurisdiction
 
 LANGUAGES = ("nl", "en")
 
@@ -19,22 +21,35 @@ class OrganisationSettings(db.Model):
     controller_name: Mapped[str] = mapped_column(String(200), default="")
     controller_address: Mapped[str] = mapped_column(Text, default="")
     dpo_contact: Mapped[str] = mapped_column(String(254), default="")
-    default_retention_days: Mapped[int] = mapped_column(Integer, default=28)
-    default_lookback_years: Mapped[int] = mapped_column(Integer, default=3)
+    # The country whose rules apply: it picks the retention defaults (DESIGN.md, presets).
+    jurisdiction: Mapped[str] = mapped_column(
+        String(2), default=policy.DEFAULT_JURISDICTION.value,
+        server_default=policy.DEFAULT_JURISDICTION.value)
+    default_retention_days: Mapped[int] = mapped_column(
+        Integer, default=policy.preset(None).retention_days)
+    default_lookback_years: Mapped[int] = mapped_column(Integer, default=policy.LOOKBACK_YEARS)
     default_languages: Mapped[str] = mapped_column(String(20), default="nl,en")
 
     @property
     def languages(self) -> list[str]:
         return [lang for lang in self.default_languages.split(",") if lang]
 
+    @property
+    def preset(self) -> policy.Preset:
+        return policy.preset(self.jurisdiction)
+
 
 def get_settings() -> OrganisationSettings:
     """Return the settings row, creating it with the defaults on first use."""
     settings = db.session.get(OrganisationSettings, 1)
     if settings is None:
-        settings = OrganisationSettings(id=1, controller_name="", controller_address="",
-                                        dpo_contact="", default_retention_days=28,
-                                        default_lookback_years=3, default_languages="nl,en")
+        jurisdiction = Jurisdiction(current_app.config.get("JURISDICTION")
+                                    or policy.DEFAULT_JURISDICTION)
+        settings = OrganisationSettings(
+            id=1, controller_name="", controller_address="", dpo_contact="",
+            jurisdiction=jurisdiction.value,
+            default_retention_days=policy.preset(jurisdiction).retention_days,
+            default_lookback_years=policy.LOOKBACK_YEARS, default_languages="nl,en")
         db.session.add(settings)
         db.session.flush()
     return settings
@@ -45,6 +60,11 @@ def update_settings(values: dict, *, actor) -> OrganisationSettings:
     settings = get_settings()
     if "default_languages" in values and isinstance(values["default_languages"], list):
         values = {**values, "default_languages": ",".join(values["default_languages"])}
+    kept = values.get("default_retention_days", settings.default_retention_days)
+    if values.get("jurisdiction", settings.jurisdiction) != settings.jurisdiction \
+            and kept == settings.default_retention_days:  # a new country brings its default
+        values = {**values,
+                  "default_retention_days": policy.preset(values["jurisdiction"]).retention_days}
     changed = sorted(k for k, v in values.items() if getattr(settings, k) != v)
     for key in changed:
         setattr(settings, key, values[key])

@@ -11,15 +11,15 @@ from flask import current_app
 from huey import crontab
 from sqlalchemy import select
 
-from compliance import audit, erasure
+from compliance import audit, erasure, policy
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
 from compliance.queue import periodic
 from compliance.subjects import RetentionReason, Subject
 
-CONSENT_ANSWER_DAYS = 14  # an unanswered consent request expires, and the case with it
-TALENT_POOL_DAYS = 365  # a talent-pool consent lasts a year, then the data goes
-UNDECIDED_DAYS = 180  # a backstop for a case nobody takes further
+# The numbers and the rules they come from live in compliance/policy.py.
+CONSENT_ANSWER_DAYS = policy.CONSENT_ANSWER_DAYS
+UNDECIDED_DAYS = policy.UNDECIDED_DAYS
 
 
 class ErasureInProgress(RuntimeError):
@@ -54,9 +54,11 @@ def after_decision(subject: Subject, decided_at: datetime, retention_days: int) 
     schedule(subject, decided_at + timedelta(days=retention_days), RetentionReason.DECIDED)
 
 
-def after_talent_pool_consent(subject: Subject, consented_at: datetime) -> None:
-    """Keep a talent-pool candidate for a year from their consent."""
-    schedule(subject, consented_at + timedelta(days=TALENT_POOL_DAYS),
+def after_talent_pool_consent(subject: Subject, consented_at: datetime,
+                              days: int | None = None) -> None:
+    """Keep a talent-pool candidate for the preset's period (NL: a year) from their consent."""
+    days = days if days is not None else policy.preset(None).talent_pool_days
+    schedule(subject, consented_at + timedelta(days=days),
              RetentionReason.TALENT_POOL)
 
 

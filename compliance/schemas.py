@@ -3,8 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from compliance import policy
 from compliance.accounts import Role
 from compliance.organisation import LANGUAGES
+from compliance.policy import Jurisdiction
 from compliance.validation import REQUIRED, choice, email, integer, text
 
 MIN_PASSWORD = 12
@@ -54,8 +56,9 @@ class SettingsSchema(Schema):
     controller_name = text(200)
     controller_address = text(1000)
     dpo_contact = text(254)
-    default_retention_days = integer(1, 365)
-    default_lookback_years = integer(1, 10)
+    jurisdiction = choice(Jurisdiction, required=False)  # absent: the country stays
+    default_retention_days = integer(1, policy.RETENTION_MAX_DAYS)
+    default_lookback_years = integer(1, policy.LOOKBACK_MAX_YEARS)
     default_languages = fields.List(
         fields.String(validate=validate.OneOf(LANGUAGES, error=_l("Choose one of the options."))),
         validate=validate.Length(min=1, error=_l("Choose at least one language.")),

@@ -4,10 +4,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from compliance import audit, consent, retention
+from compliance import audit, consent, policy, retention
 from compliance.accounts import User
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
+from compliance.organisation import get_settings
 from compliance.subjects import create_subject, set_email
 from screening.findings import comment_window_open, window_closes_at
 from screening.lifecycle import (
@@ -54,23 +55,37 @@ def update_candidate(candidate: Candidate, values: dict, *, actor: User) -> Cand
     return candidate
 
 
-def decide(candidate: Candidate, decision: Decision, *, actor: User) -> Candidate:
-    """Record the decision; a rejection waits for the comment window; it starts retention."""
+class ReasonsRequired(CaseError):
+    """A rejection must say why: the candidate reads it in their explanation (Art. 22(3))."""
+
+    def __init__(self) -> None:
+        super().__init__("reasons", max_chars=policy.DECISION_REASONS_MAX_CHARS)
+
+
+def decide(candidate: Candidate, decision: Decision, *, actor: User,
+           reasons: str | None = None) -> Candidate:
+    """Record the decision and its reasons (required for a rejection); a rejection waits for
+    the comment window; the decision starts retention."""
     to = check(candidate, Action.DECIDE)
+    reasons = (reasons or "").strip() or None
+    if decision == Decision.REJECTED and (
+            reasons is None or len(reasons) > policy.DECISION_REASONS_MAX_CHARS):
+        raise ReasonsRequired()
     if decision == Decision.REJECTED and comment_window_open(candidate):
         raise CaseError("comment_window", closes=window_closes_at(candidate))
-    candidate.decision = decision
+    candidate.decision, candidate.decision_reasons = decision, reasons
     candidate.decided_at = utcnow()
     move(candidate, to, actor=actor, reason=Action.DECIDE)
     pool = consent.talent_pool_since(candidate.subject)
-    if pool is not None:  # a separate talent-pool consent keeps the data for its year
-        retention.after_talent_pool_consent(candidate.subject, pool)
+    if pool is not None:  # a separate talent-pool consent keeps the data for the preset's term
+        retention.after_talent_pool_consent(candidate.subject, pool,
+                                            get_settings().preset.talent_pool_days)
     else:
         retention.after_decision(candidate.subject, candidate.decided_at,
                                  candidate.vacancy.retention_days)
     audit.record(AuditAction.CANDIDATE_DECIDED, actor=actor, subject=candidate.subject,
                  objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
-                 decision=decision.value)
+                 decision=decision.value, reasons_given=reasons is not None)
     return candidate
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
-from compliance import audit, consent, outbox, retention, rights, tokens
+from compliance import audit, consent, outbox, policy, retention, rights, tokens
 from compliance.audit import AuditAction
 from compliance.consent import SourceAnswer
 from compliance.db import db, utcnow
@@ -23,8 +23,9 @@ from screening.models import Candidate
 from screening.notices import consent_notice, public_url, render_email, talent_pool_notice
 from screening.tallies import summarise
 
-CONSENT_LIFETIME = timedelta(days=retention.CONSENT_ANSWER_DAYS)
-PORTAL_LIFETIME = timedelta(days=400)  # outlives the longest retention (talent pool: 1 year)
+CONSENT_LIFETIME = timedelta(days=policy.CONSENT_ANSWER_DAYS)
+# The portal link outlives the longest retention any preset allows (a talent pool's term).
+PORTAL_LIFETIME = timedelta(days=max(p.talent_pool_days for p in policy.PRESETS.values()) + 35)
 # An unanswered request's data falls due this long after the request expires, so that the
 # expiry task (every 15 minutes) moves the case to expired before the retention sweep, its
 # backstop, erases it.
@@ -89,7 +90,8 @@ def request_consent(candidate: Candidate, *, actor) -> outbox.OutboxMessage:
                        RetentionReason.CONSENT_UNANSWERED)
     audit.record(AuditAction.CONSENT_REQUESTED, actor=actor, subject=candidate.subject,
                  objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
-                 sources=sorted(candidate.vacancy.allowed_sources), expires_days=14)
+                 sources=sorted(candidate.vacancy.allowed_sources),
+                 expires_days=policy.CONSENT_ANSWER_DAYS)
     return outbox.store(candidate.subject, kind="consent_request", recipient=candidate.email,
                         title=title, body=body, language=candidate.language)
 

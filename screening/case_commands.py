@@ -43,6 +43,10 @@ def _refused(error: CaseError) -> click.ClickException:
         return click.ClickException("The candidate's comment window is open until "
                                     f"{error.facts['closes']:%Y-%m-%d %H:%M} UTC: a rejection "
                                     "must wait.")
+    if error.code == "reasons":
+        return click.ClickException("A rejection must give its reasons (--reasons, at most "
+                                    f"{error.facts['max_chars']} characters): the candidate "
+                                    "reads them.")
     return click.ClickException(f"Refused: {error.code}.")
 
 
@@ -92,12 +96,13 @@ def screen_command(candidate_id: int, email: str) -> None:
 @case_cli.command("decide")
 @click.argument("candidate_id", type=int)
 @click.argument("decision", type=click.Choice([d.value for d in Decision]))
+@click.option("--reasons", default=None, help="Why; required for a rejection.")
 @AS_USER
-def decide_command(candidate_id: int, decision: str, email: str) -> None:
-    """Record the decision on a case."""
+def decide_command(candidate_id: int, decision: str, reasons: str | None, email: str) -> None:
+    """Record the decision on a case; a rejection gives its reasons."""
     candidate, user = _case(candidate_id, email)
     try:
-        decide(candidate, Decision(decision), actor=user)
+        decide(candidate, Decision(decision), actor=user, reasons=reasons)
     except CaseError as error:
         raise _refused(error) from error
     db.session.commit()

@@ -11,6 +11,7 @@ from flask import Flask
 
 from compliance import witness
 from compliance.keys import KEY_NAMES
+from compliance.policy import DEFAULT_JURISDICTION, Jurisdiction
 
 PREFIX = "FAIRSCREEN"
 SECRETS_FILE = "secrets.json"
@@ -45,6 +46,9 @@ DEFAULTS = {
     "RETENTION_BATCH": 5000,  # subjects erased per committed batch of a sweep
     "API_RATE_LIMIT": "120 per minute",  # per personal API token
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After and X-RateLimit-* on limited routes
+    # The country whose rules a new organisation starts with (compliance.policy.PRESETS);
+    # the administrator can change it in the settings afterwards.
+    "JURISDICTION": DEFAULT_JURISDICTION.value,
 }
 
 
@@ -114,6 +118,9 @@ def _derive(app: Flask) -> None:
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 720:
         raise ConfigError(f"{PREFIX}_SESSION_MAX_HOURS must be a number of hours above 0 "
                           f"and at most 720, not {hours!r}.")
+    if config["JURISDICTION"] not in set(Jurisdiction):
+        raise ConfigError(f"{PREFIX}_JURISDICTION must be one of "
+                          f"{', '.join(Jurisdiction)}, not {config['JURISDICTION']!r}.")
 
 
 def _running_init() -> bool:

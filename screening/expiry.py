@@ -11,9 +11,10 @@ from flask_babel import force_locale, format_date
 from huey import crontab
 from sqlalchemy import select
 
-from compliance import audit, consent, outbox, retention, tokens
+from compliance import audit, consent, outbox, policy, retention, tokens
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
+from compliance.organisation import get_settings
 from compliance.queue import periodic
 from compliance.subjects import RetentionReason, Subject
 from compliance.tokens import Purpose
@@ -29,10 +30,9 @@ from screening.lifecycle import CaseState
 from screening.models import Candidate
 from screening.notices import public_url, render_email, talent_pool_notice
 
-# DESIGN.md, "a request expires after 14 days, one reminder 3 days before": day 11.
-REMINDER_BEFORE = timedelta(days=3)
-# DESIGN.md, talent pool "1 year, then ask again": asked this long before the year ends.
-RENEWAL_BEFORE = timedelta(days=30)
+# The numbers and the rules they come from are in compliance/policy.py.
+REMINDER_BEFORE = timedelta(days=policy.CONSENT_REMINDER_BEFORE_DAYS)
+RENEWAL_BEFORE = timedelta(days=policy.TALENT_POOL_RENEWAL_BEFORE_DAYS)
 
 REMINDER_KIND = "consent_reminder"
 RENEWAL_KIND = "talent_pool_renewal"
@@ -104,7 +104,8 @@ def renew_talent_pool(candidate: Candidate, *, renew: bool, method: str = "porta
                                scope=scope(candidate), language=candidate.language,
                                method=method, given=renew)
     if renew:
-        retention.after_talent_pool_consent(candidate.subject, utcnow())
+        retention.after_talent_pool_consent(candidate.subject, utcnow(),
+                                            get_settings().preset.talent_pool_days)
     else:
         end_case(candidate, actor="candidate", why=RetentionReason.CONSENT_DECLINED)
 

@@ -94,6 +94,9 @@ def case_error_message(error: CaseError, specific: dict[str, Callable[[], str]])
         return _("The candidate can still add context to the findings until %(date)s: a "
                  "rejection must wait until then, unless they say they are done.",
                  date=format_datetime(error.facts["closes"], "short"))
+    if error.code == "reasons":
+        return _("Give the reasons for the rejection (at most %(n)s characters): the "
+                 "candidate will read them.", n=error.facts["max_chars"])
     if error.code == "closed":
         return _("This vacancy is closed: open it again to add candidates.")
     return specific[error.code]()

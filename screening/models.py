@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from compliance import policy
 from compliance.accounts import User
 from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.personal import PersonalText
@@ -45,9 +46,10 @@ class Vacancy(db.Model):
     language: Mapped[str] = mapped_column(String(2))
     criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
     allowed_sources: Mapped[list[str]] = mapped_column(JSON, default=list)
-    lookback_years: Mapped[int] = mapped_column(Integer, default=3)
-    retention_days: Mapped[int] = mapped_column(Integer, default=28)
-    comment_window_days: Mapped[int] = mapped_column(Integer, default=3)
+    lookback_years: Mapped[int] = mapped_column(Integer, default=policy.LOOKBACK_YEARS)
+    retention_days: Mapped[int] = mapped_column(Integer,
+                                                default=policy.preset(None).retention_days)
+    comment_window_days: Mapped[int] = mapped_column(Integer, default=policy.COMMENT_WINDOW_DAYS)
     status: Mapped[VacancyStatus] = mapped_column(
         str_enum(VacancyStatus), default=VacancyStatus.OPEN
     )
@@ -103,6 +105,8 @@ class Candidate(db.Model):
     state: Mapped[CaseState] = mapped_column(str_enum(CaseState), default=CaseState.ADDED)
     decision: Mapped[Decision | None] = mapped_column(str_enum(Decision))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why a rejection was made, for the candidate's explanation (Art. 22(3); AI Act Art. 86).
+    decision_reasons: Mapped[str | None] = mapped_column(PersonalText)
     # When the candidate was told what was found: the comment window runs from here.
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     comment_waived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

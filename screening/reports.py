@@ -99,6 +99,8 @@ def access_report(candidate: Candidate, *, actor: Any) -> AccessReport:
             ("added", f"{candidate.created_at:%Y-%m-%d}")]
     if candidate.decision:
         held.append(("decision", candidate.decision.value))
+    if candidate.decision_reasons:
+        held.append(("decision_reasons", str(candidate.decision_reasons)))
     run = latest_run(candidate)
     totals = summarise(run.counts) if run else {}
     return AccessReport(

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import JSON, ForeignKey, Integer, String, delete, exists, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from compliance import audit, consent
+from compliance import audit, consent, policy
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.oncommit import after_commit
@@ -181,7 +181,8 @@ def process_export(candidate: Candidate, kind: str, filename: str, data: bytes) 
     if kind not in EXPORT_KINDS or kind not in consented_sources(candidate, agreed):
         raise ConsentMissing(kind)
     to = check(candidate, Action.SCREEN)
-    window = Window(since=utcnow() - timedelta(days=365 * agreed["lookback_years"]),
+    years = agreed["lookback_years"]
+    window = Window(since=utcnow() - timedelta(days=policy.DAYS_PER_YEAR * years),
                     limit=int(current_app.config.get("SCREENING_ITEM_CAP", 500)))
     limits = ArchiveLimits.from_config(current_app.config)
     read = read_export_with_skips(filename, data, window=window, limits=limits)  # or SourceError
@@ -207,7 +208,7 @@ def process_export(candidate: Candidate, kind: str, filename: str, data: bytes) 
 
 def _fetch(run: ScreeningRun, sources: dict[str, str | None], lookback_years: int):
     """Fetch source by source, showing progress; a failing source does not fail the others."""
-    window = Window(since=utcnow() - timedelta(days=365 * lookback_years),
+    window = Window(since=utcnow() - timedelta(days=policy.DAYS_PER_YEAR * lookback_years),
                     limit=int(current_app.config.get("SCREENING_ITEM_CAP", 500)))
     settings = current_app.config.get("SOURCE_CLIENT_SETTINGS") or ClientSettings()
     bases = current_app.config.get("SOURCE_BASE_URLS", {})

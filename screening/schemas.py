@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from compliance import policy
 from compliance.organisation import LANGUAGES
 from compliance.validation import (
     NOT_CHOICE,
@@ -54,9 +55,11 @@ class VacancySchema(Schema):
         validate=validate.Length(min=1, error=_l("Allow at least one source.")),
         error_messages={"required": REQUIRED},
     )
-    lookback_years = integer(1, 10, default=3)
-    retention_days = integer(1, 365, default=28)
-    comment_window_days = integer(0, 30, default=3)
+    lookback_years = integer(1, policy.LOOKBACK_MAX_YEARS, default=policy.LOOKBACK_YEARS)
+    retention_days = integer(1, policy.RETENTION_MAX_DAYS,
+                             default=policy.preset(None).retention_days)
+    comment_window_days = integer(0, policy.COMMENT_WINDOW_MAX_DAYS,
+                                  default=policy.COMMENT_WINDOW_DAYS)
     status = choice(VacancyStatus, default=VacancyStatus.OPEN.value)
     assignee_ids = fields.List(fields.Integer(error_messages={"invalid": NOT_CHOICE}),
                                load_default=list)
@@ -77,6 +80,14 @@ class CandidateSchema(Schema):
 
 class DecisionSchema(Schema):
     decision = choice(Decision)
+    reasons = text(policy.DECISION_REASONS_MAX_CHARS, required=False)
+
+    @validates_schema
+    def rejection_gives_reasons(self, data: dict, **kwargs) -> None:
+        """A rejection says why: the candidate reads the reasons in their explanation."""
+        if data.get("decision") == Decision.REJECTED.value and not data.get("reasons", "").strip():
+            raise ValidationError(str(_l("Give the reasons for the rejection: the candidate "
+                                         "will read them.")), "reasons")
 
 
 REPORT_KINDS = ("audit", "access", "ropa", "dpia")

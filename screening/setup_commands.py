@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from compliance import policy
 from compliance.accounts import Role, User, create_user, find_user
 from compliance.db import db
 from compliance.key_commands import provided_keys
@@ -35,7 +36,8 @@ DEMO_VACANCY = {
     "language": "en",
     "criteria": ["Python", "Django", "Flask", "PostgreSQL", "REST APIs", "Docker", "testing"],
     "allowed_sources": ["rss", "mastodon", "github", "bluesky"],
-    "lookback_years": 3, "retention_days": 28, "comment_window_days": 3, "status": "open",
+    "lookback_years": policy.LOOKBACK_YEARS, "retention_days": policy.preset("NL").retention_days,
+    "comment_window_days": policy.COMMENT_WINDOW_DAYS, "status": "open",
     "assignee_ids": [],
     "purpose": "Check the public professional work a candidate points us to, such as code and "
                "technical writing, against the skills this role needs.",

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from compliance import audit
+from compliance import audit, policy
 from compliance.accounts import Role, User
 from compliance.audit import AuditAction
 from compliance.db import db
@@ -63,7 +63,8 @@ def new_vacancy_defaults() -> dict:
     """Return the organisation's defaults for a new vacancy form."""
     settings = get_settings()
     return {"lookback_years": settings.default_lookback_years,
-            "retention_days": settings.default_retention_days, "comment_window_days": 3,
+            "retention_days": settings.default_retention_days,
+            "comment_window_days": policy.COMMENT_WINDOW_DAYS,
             "language": settings.languages[0] if settings.languages else "en",
             "status": VacancyStatus.OPEN.value, "allowed_sources": [], "criteria": []}
 

@@ -138,6 +138,7 @@ KINDS: dict[type, tuple[str, str, Any]] = {
 # Labels of the personal data an access report lists, by the key the caller uses.
 DATA_LABELS = {"name": _l("Name"), "email": _l("E-mail address"), "language": _l("Language"),
                "state": _l("Case state"), "decision": _l("Decision"),
+               "decision_reasons": _l("Reasons for the decision"),
                "added": _l("Added on")}
 
 

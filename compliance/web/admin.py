@@ -97,6 +97,8 @@ def settings():
         values = request.form.to_dict()
         values["default_languages"] = request.form.getlist("default_languages")
     return render_template("admin/settings.html", errors=errors, values=values,
-                           languages=[("nl", _("Dutch")), ("en", _("English"))]), (
+                           languages=[("nl", _("Dutch")), ("en", _("English"))],
+                           jurisdictions=[("NL", _("Netherlands")), ("BE", _("Belgium")),
+                                          ("FR", _("France"))]), (
         422 if errors else 200
     )

@@ -57,11 +57,12 @@ def update(values, candidate_id: int):
 @blp.response(200, CandidateOut)
 @document_errors(blp, 409, 422)
 def decision(values, candidate_id: int):
-    """Record the decision; a rejection waits for the comment window, as on the page."""
+    """Record the decision; a rejection needs `reasons` and waits for the comment window,
+    as on the page."""
     user = api_user()
     item = access.get_candidate(user, candidate_id, change=True)
     try:
-        decide(item, Decision(values["decision"]), actor=user)
+        decide(item, Decision(values["decision"]), actor=user, reasons=values.get("reasons"))
     except CaseError as error:
         db.session.rollback()
         case_conflict(error, {})

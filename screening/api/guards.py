@@ -27,6 +27,9 @@ def case_conflict(error: CaseError, specific: dict[str, tuple[str, str]]) -> Non
               message=f"A case in the state {error.state.value!r} cannot "
                       f"{error.action.value.replace('_', ' ')}.",
               state=error.state.value, action=error.action.value)
+    if error.code == "reasons":
+        abort(422, problem="reasons-required",
+              message="A rejection must give its reasons: the candidate reads them.")
     if error.code == "comment_window":
         closes = error.facts["closes"]
         abort(409, problem="comment-window-open",

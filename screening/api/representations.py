@@ -32,6 +32,7 @@ def candidate(item: Candidate) -> dict[str, Any]:
     return {"id": item.id, "vacancy_id": item.vacancy_id, "name": item.name,
             "email": item.email, "language": item.language, "state": item.state.value,
             "decision": item.decision.value if item.decision else None,
+            "decision_reasons": item.decision_reasons,
             "decided_at": item.decided_at, "notified_at": item.notified_at,
             "comment_window_open": comment_window_open(item),
             "comment_window_closes_at": window_closes_at(item),

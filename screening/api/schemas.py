@@ -44,6 +44,8 @@ class CandidateOut(Schema):
     state = fields.String(required=True, validate=validate.OneOf(list(CaseState)))
     decision = fields.String(required=True, allow_none=True,
                              validate=validate.OneOf(list(Decision)))
+    decision_reasons = fields.String(required=True, allow_none=True, metadata={
+        "description": "Why: required for a rejection; the candidate reads them in the portal."})
     decided_at = fields.DateTime(required=True, allow_none=True)
     notified_at = fields.DateTime(required=True, allow_none=True)
     comment_window_open = fields.Boolean(required=True)

@@ -18,7 +18,7 @@ from flask_babel import format_date, format_decimal, format_number
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from compliance import consent, outbox, rights, tokens
+from compliance import consent, outbox, policy, rights, tokens
 from compliance.audit import AuditAction, record
 from compliance.consent import SourceAnswer
 from compliance.db import db
@@ -33,7 +33,7 @@ from screening.findings import (
     waive_comment_window,
     window_closes_at,
 )
-from screening.labels import case_error_message, failure_label, source_label
+from screening.labels import case_error_message, decision_label, failure_label, source_label
 from screening.lifecycle import Action, CaseError, allowed
 from screening.models import Candidate
 from screening.notices import consent_notice, talent_pool_notice
@@ -59,7 +59,7 @@ from screening.sources.text import MAX_POST_CHARS
 from screening.tallies import summarise
 
 bp = Blueprint("portal", __name__)
-MAX_CONTEXT = 2000
+MAX_CONTEXT = policy.CONTEXT_MAX_CHARS
 # Slow down anyone trying tokens; a real candidate never comes close.
 limiter.limit(lambda: current_app.config["PORTAL_RATE_LIMIT"])(bp)
 
@@ -143,7 +143,7 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
     return render_template(
         "candidate/portal.html", candidate=candidate, token=token, run=run,
         findings=findings, source_label=source_label,
-        failure_label=failure_label, last=last,
+        failure_label=failure_label, last=last, decision_label=decision_label,
         totals=summarise(run.counts) if run and run.status == RunStatus.DONE else None,
         accounts=accounts, failed=failed,
         missing=[source_label(k) for k in missing_sources(run)] if run else [],
@@ -296,7 +296,8 @@ def candidate_data(candidate: Candidate) -> dict:
     return {
         "candidate": {"name": candidate.name, "email": candidate.email,
                       "language": candidate.language, "state": candidate.state.value,
-                      "decision": candidate.decision.value if candidate.decision else None},
+                      "decision": candidate.decision.value if candidate.decision else None,
+                      "decision_reasons": candidate.decision_reasons},
         "vacancy": {"id": candidate.vacancy_id, "title": candidate.vacancy.title},
         "consents": [{"at": r.at.isoformat(), "purpose": r.purpose.value,
                       "source": r.source_kind, "account": r.account,

@@ -206,12 +206,13 @@ def candidate(candidate_id: int):
     return _candidate_page(candidate, {})
 
 
-def _candidate_page(candidate: Candidate, errors: dict):
+def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | None = None):
     run = latest_run(candidate)
     return render_template(
         "recruiter/candidate.html", candidate=candidate, errors=errors,
         state_label=case_state_label, decision_label=decision_label, source_label=source_label,
         decisions=[(d.value, decision_label(d)) for d in Decision],
+        decision_values=decision_values or {},
         erase_after=erase_after(candidate), can_change=access.can_change(current_user),
         accounts=consent.current(candidate.subject), run=run,
         totals=summarise(run.counts) if run else None,
@@ -233,14 +234,16 @@ def decision(candidate_id: int):
     data, errors = load_form(DecisionSchema(), request.form)
     if data:
         try:
-            decide(candidate, Decision(data["decision"]), actor=current_user)
+            decide(candidate, Decision(data["decision"]), actor=current_user,
+                   reasons=data.get("reasons"))
         except CaseError as error:
             db.session.rollback()
-            errors = {"decision": case_error_message(error, {})}
+            field = "reasons" if error.code == "reasons" else "decision"
+            errors = {field: case_error_message(error, {})}
         else:
             db.session.commit()
             flash(_("The decision is recorded."))
             return redirect(url_for("recruiter.candidate", candidate_id=candidate.id))
     if not errors:
         abort(400)
-    return _candidate_page(candidate, errors)
+    return _candidate_page(candidate, errors, request.form.to_dict())

@@ -25,6 +25,10 @@ def app_config():
     return {"SOURCE_CLIENT_SETTINGS": FAST, "API_RATE_LIMIT": "10000 per minute"}
 
 
+REJECTION = {"decision": "rejected",
+             "reasons": "Another candidate had more Django experience."}
+
+
 def count(db, model) -> int:
     db.session.rollback()
     return db.session.scalar(db.select(db.func.count()).select_from(model))
@@ -64,7 +68,7 @@ def test_the_whole_case_through_the_api(api, client, db, recruiter, case_candida
     assert viewed.objects == {"candidate": case_candidate.id, "run": run["id"]}
     assert viewed.details == {"shown": 1, "basis": "recruiter"}
 
-    rejected = ats.post(f"{base}/decision", json={"decision": "rejected"})
+    rejected = ats.post(f"{base}/decision", json=REJECTION)
     assert rejected.status_code == 409
     assert rejected.get_json()["type"] == "urn:fairscreen:problem:comment-window-open"
     hired = ats.post(f"{base}/decision", json={"decision": "hired"})

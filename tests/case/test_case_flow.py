@@ -15,6 +15,9 @@ from screening.models import Candidate
 from screening.runs import Finding, RunStatus, ScreeningRun
 from tests.case.conftest import RELEVANT, WITHHELD
 
+REJECTION = {"decision": "rejected",
+             "reasons": "Another candidate had more Django experience."}
+
 
 def links(db, kind: str) -> dict[str, str]:
     db.session.rollback()
@@ -107,7 +110,7 @@ def test_full_case_from_consent_to_erasure(client, db, login, recruiter, case_ca
     assert "Django" in page and "Erase my data now" in page
 
     rejected = client.post(f"/candidates/{case_candidate.id}/decision",
-                           data={"decision": "rejected"})
+                           data=REJECTION)
     assert rejected.status_code == 422
     assert "comment window" in rejected.get_data(as_text=True)
     client.post(f"{portal_link}/findings/{finding.id}/context",
@@ -115,11 +118,11 @@ def test_full_case_from_consent_to_erasure(client, db, login, recruiter, case_ca
     review = client.get(f"/candidates/{case_candidate.id}/findings").get_data(as_text=True)
     assert "I led the testing part." in review
     # Context on one finding does not close the window: the candidate may comment on each.
-    still = client.post(f"/candidates/{case_candidate.id}/decision", data={"decision": "rejected"})
+    still = client.post(f"/candidates/{case_candidate.id}/decision", data=REJECTION)
     assert still.status_code == 422 and "until" in still.get_data(as_text=True)
     client.post(f"{portal_link}/waive")
     assert client.post(f"/candidates/{case_candidate.id}/decision",
-                       data={"decision": "rejected"}).status_code == 302
+                       data=REJECTION).status_code == 302
 
     assert client.get(f"{portal_link}/access").status_code == 200
     pdf = client.get(f"{portal_link}/access.pdf")

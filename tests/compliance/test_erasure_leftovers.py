@@ -90,8 +90,8 @@ def run_the_case(client, db, login, recruiter, candidate, feed_url: str) -> str:
     assert "zq-pytest fixtures" in review
     # A rejection waits for the comment window: the candidate says they have said enough.
     assert client.post(f"{portal}/waive").status_code == 302
-    assert client.post(f"/candidates/{candidate.id}/decision",
-                       data={"decision": "rejected"}).status_code == 302
+    assert client.post(f"/candidates/{candidate.id}/decision", data={
+        "decision": "rejected", "reasons": "Less Django experience."}).status_code == 302
     assert client.get(f"{portal}/access.pdf").status_code == 200
     return portal
 

@@ -35,7 +35,7 @@ def history(db, make_vacancy, make_candidate):
     vacancy = make_vacancy()
     first = make_candidate(vacancy, name="A One", email="a@example.org")
     second = make_candidate(vacancy, name="B Two", email="b@example.org")
-    decide(first, Decision.REJECTED, actor=vacancy.owner)
+    decide(first, Decision.REJECTED, actor=vacancy.owner, reasons="Less Django experience.")
     db.session.commit()
     return first, second
 

@@ -30,7 +30,8 @@ def test_adding_starts_the_backstop_and_deciding_the_retention_period(db, make_v
     candidate = make_candidate(make_vacancy(retention_days=28))
     assert candidate.subject.erase_reason == RetentionReason.UNDECIDED
     assert candidate.subject.erase_after > utcnow() + timedelta(days=179)
-    decide(candidate, Decision.REJECTED, actor=candidate.vacancy.owner)
+    decide(candidate, Decision.REJECTED, actor=candidate.vacancy.owner,
+           reasons="Less Django experience.")
     db.session.commit()
     assert candidate.subject.erase_reason == RetentionReason.DECIDED
     assert candidate.subject.erase_after == candidate.decided_at + timedelta(days=28)
