@@ -56,12 +56,8 @@ def remind_unanswered(*, now: datetime | None = None, actor="system") -> int:
             continue
         # Only the link's hash is kept: a new link, which lapses with the request.
         link = tokens.issue(candidate.subject, Purpose.CONSENT, expires - now)
-        with force_locale(candidate.language):
-            date = format_date(expires, "long")
-        title, body = render_email(REMINDER_KIND, candidate, expires=date,
-                                   consent_link=public_url(f"/consent/{link}"))
-        outbox.store(candidate.subject, kind=REMINDER_KIND, recipient=candidate.email,
-                     title=title, body=body, language=candidate.language)
+        _mail(candidate, REMINDER_KIND, expires=_long_date(candidate, expires),
+              consent_link=public_url(f"/consent/{link}"))
         audit.record(AuditAction.CONSENT_REMINDED, actor=actor, subject=candidate.subject,
                      objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
                      expires=expires.isoformat())
@@ -81,18 +77,26 @@ def ask_talent_pool_renewal(*, now: datetime | None = None, actor="system") -> i
         ends = candidate.subject.erase_after
         # A portal link, as every portal link, outlives the year a renewal adds.
         link = tokens.issue(candidate.subject, Purpose.PORTAL, PORTAL_LIFETIME)
-        with force_locale(candidate.language):
-            date = format_date(ends, "long")
-        title, body = render_email(RENEWAL_KIND, candidate, ends=date,
-                                   renew_link=public_url(f"/portal/{link}/talent-pool"))
-        outbox.store(candidate.subject, kind=RENEWAL_KIND, recipient=candidate.email,
-                     title=title, body=body, language=candidate.language)
+        _mail(candidate, RENEWAL_KIND, ends=_long_date(candidate, ends),
+              renew_link=public_url(f"/portal/{link}/talent-pool"))
         audit.record(AuditAction.TALENT_POOL_RENEWAL_ASKED, actor=actor,
                      subject=candidate.subject,
                      objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
                      ends=ends.isoformat())
         count += 1
     return count
+
+
+def _long_date(candidate: Candidate, moment: datetime) -> str:
+    """A date as the candidate reads it, in their language."""
+    with force_locale(candidate.language):
+        return format_date(moment, "long")
+
+
+def _mail(candidate: Candidate, kind: str, **fields: str) -> None:
+    title, body = render_email(kind, candidate, **fields)
+    outbox.store(candidate.subject, kind=kind, recipient=candidate.email, title=title,
+                 body=body, language=candidate.language)
 
 
 def renew_talent_pool(candidate: Candidate, *, renew: bool, method: str = "portal") -> None:

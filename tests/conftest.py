@@ -4,11 +4,13 @@ import atexit
 import functools
 import os
 import shutil
+import socket
 import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -259,3 +261,35 @@ def login(client):
         return client
 
     return log_in
+
+
+# A real SMTP server for the tests of mail: one per test module, on a free loopback port.
+class Inbox:
+    """Keeps what arrives; `replies` scripts the answers to DATA (then 250 for the rest)."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.replies: list[str] = []
+        self.attempts = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook)
+        self.attempts += 1
+        if self.replies:
+            return self.replies.pop(0)
+        self.messages.append((envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()

@@ -12,7 +12,6 @@ from email import policy
 from email.parser import BytesParser
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from compliance.audit import AuditAction, AuditEvent
 from compliance.consent import ConsentDecision, ConsentPurpose, ConsentRecord, SourceAnswer
@@ -24,19 +23,9 @@ from screening.candidates import decide
 from screening.case import answer_consent, expire_unanswered, request_consent
 from screening.lifecycle import CaseRecord, CaseState
 from screening.models import Candidate, Decision
-from tests.case.test_outbox_smtp import Inbox, free_port
 
 DAY = timedelta(days=1)
 LINK = re.compile(r"http://\S+")
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 @pytest.fixture

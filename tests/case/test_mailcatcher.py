@@ -8,7 +8,7 @@ from click import UsageError
 
 from compliance.mailcatcher import serve
 from compliance.outbox import OutboxMessage, Status
-from tests.case.test_outbox_smtp import free_port
+from tests.conftest import free_port
 
 
 @pytest.fixture

@@ -5,53 +5,21 @@ that cannot be delivered, which must end as failed with an audit event, never qu
 """
 
 import re
-import socket
 from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from compliance import outbox
 from compliance.audit import AuditAction, AuditEvent
 from compliance.db import utcnow
 from compliance.outbox import OutboxMessage, Status
+from tests.conftest import free_port
 
 HEADERS = ["From", "To", "Subject", "Date", "Message-ID", "Content-Type",
            "Content-Transfer-Encoding", "MIME-Version"]
 STRICT = policy.SMTP.clone(raise_on_defect=True)
-
-
-class Inbox:
-    """Keeps what arrives; `replies` scripts the answers to DATA (then 250 for the rest)."""
-
-    def __init__(self):
-        self.messages: list[tuple[list[str], bytes]] = []
-        self.replies: list[str] = []
-        self.attempts = 0
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook)
-        self.attempts += 1
-        if self.replies:
-            return self.replies.pop(0)
-        self.messages.append((envelope.rcpt_tos, envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 @pytest.fixture

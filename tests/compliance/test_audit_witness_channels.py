@@ -4,7 +4,6 @@ page; and the signing key read from a file outside the instance folder."""
 import io
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from compliance import audit, checkpoints, head_digest, witness
@@ -14,18 +13,8 @@ from compliance.keys import public_key_bytes, signing_key
 from compliance.organisation import update_settings
 from screening.app import create_app
 from screening.config import ConfigError
-from tests.case.test_outbox_smtp import Inbox, free_port
 from tests.compliance.test_audit_witnessed import bypass
 from tests.conftest import TEST_KEYS, base_config
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 @pytest.fixture
