@@ -17,7 +17,7 @@ from contextlib import ExitStack, contextmanager
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from screening.classifier.excerpt import excerpt
+from screening.classifier.excerpt import excerpt, sentences
 from screening.classifier.language import detect_language
 from screening.classifier.model import Outcome, Post, SpecialCategory, Vacancy, Verdict
 from screening.classifier.names import first_names, gender_of_handle
@@ -51,7 +51,8 @@ SHOWN, NOT_SHOWN = "shown", "not_shown"
 CONFIDENT = 0.5
 RELEVANT_LABEL = "relevant"
 # The relevance rules' model thresholds when a model's meta names none: only criteria count.
-DEFAULT_RELEVANCE = {"floor": 0.0, "with_criterion": 1.01, "without": 1.01}
+DEFAULT_RELEVANCE = {"floor": 0.0, "with_criterion": 1.01, "without": 1.01, "signal": 1.01,
+                     "model": 1.01}
 
 
 class Classifier:
@@ -182,13 +183,20 @@ class Classifier:
 
     def _shown(self, post: Post, doc: Doc, matcher: VacancyMatcher, match, rule: str,
                lang: str) -> Verdict:
-        """Layer 3: only the matching sentences, and none about anyone's private life."""
-        hits = match.hits if rule == "criteria" else match.field_hits
-        shown, kept = excerpt(post.text, [doc[start].idx for _, start, _ in hits],
-                              keep=_not_private)
+        """Layer 3: only the matching sentences, and none about anyone's private life.
+
+        The sentences that carry the rule's evidence: the criteria, the field's words, the
+        professional-activity words; for the model's score alone, every sentence the gate
+        lets through (up to the excerpt's limit), with no term to name.
+        """
+        hits = {"criteria": match.hits, "field": match.field_hits,
+                "signal": match.signal_hits}.get(rule, [])
+        offsets = ([doc[start].idx for _, start, _ in hits] if hits
+                   else [start for start, _ in sentences(post.text)])
+        shown, kept = excerpt(post.text, offsets, keep=_not_private)
         matched = list(dict.fromkeys(
             term for term, start, _ in hits if any(s <= doc[start].idx < e for s, e in kept)))
-        if not shown or not matched:
+        if not shown or (hits and not matched):
             return _PRIVATE.get(lang) or Verdict(Outcome.IRRELEVANT, language=lang,
                                                  decided_by="personal:private_life")
         shown = redact(shown, post.author, protected=matcher.protected)
@@ -240,8 +248,7 @@ def _thresholds(nlp: Language, given: Mapping[str, float] | None) -> dict[str, f
 
 def relevance_thresholds(thresholds: Mapping[str, float]) -> RelevanceThresholds:
     """Return the relevance rules' part of a model's thresholds."""
-    return RelevanceThresholds(thresholds["floor"], thresholds["with_criterion"],
-                               thresholds["without"])
+    return RelevanceThresholds(**{key: thresholds[key] for key in DEFAULT_RELEVANCE})
 
 
 def _reveals_orientation(doc: Doc, partners: Iterable[tuple[int, str]], author: str) -> bool:

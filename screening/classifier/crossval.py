@@ -161,6 +161,10 @@ def strictest_thresholds(scored: Sequence[Scored]) -> dict[str, float]:
 FLOORS = (0.0, 0.05, 0.1, 0.2)
 WITH_CRITERION = (0.1, 0.2, 0.3, 0.5, NEVER)
 WITHOUT = (0.2, 0.3, 0.4, 0.5, 0.6, 0.8, NEVER)
+# ... and for the rules that name no criterion and no field word (signal <= model: a post
+# with a professional-activity word never needs a higher score than one without).
+SIGNAL = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, NEVER)
+MODEL = (0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
 # The relevant precision the rules must keep on held-out vacancies.
 MIN_PRECISION = 0.90
 
@@ -175,11 +179,16 @@ def choose_relevance(scored: Sequence[Scored]) -> dict[str, float]:
     is left to the second pass.
     """
     relevant = sum(1 for s in scored if (s.record.gold or {}).get("verdict") == "relevant")
+    candidates = [(s, _evidence(s)) for s in scored
+                  if s.base.verdict not in HELD_BACK and s.features]
     best: tuple[float, float, dict[str, float]] | None = None
-    for floor, with_criterion, without in itertools.product(FLOORS, WITH_CRITERION, WITHOUT):
-        setting = RelevanceThresholds(floor, with_criterion, without)
-        would_show = [s for s in scored if s.base.verdict not in HELD_BACK and s.features
-                      and relevance_rule(_evidence(s), s.cats.get(RELEVANT_LABEL), setting)]
+    for floor, with_criterion, without, signal, model in itertools.product(
+            FLOORS, WITH_CRITERION, WITHOUT, SIGNAL, MODEL):
+        if model < signal:
+            continue
+        setting = RelevanceThresholds(floor, with_criterion, without, signal, model)
+        would_show = [s for s, evidence in candidates
+                      if relevance_rule(evidence, s.cats.get(RELEVANT_LABEL), setting)]
         special = [s.score for s in would_show if (s.record.gold or {}).get("categories")]
         threshold = min(special) * MARGIN if special else 0.5
         shown = [s for s in would_show if s.score < threshold]
@@ -188,14 +197,15 @@ def choose_relevance(scored: Sequence[Scored]) -> dict[str, float]:
         recall = hits / relevant if relevant else 0.0
         if precision >= MIN_PRECISION and (best is None or (recall, -floor) > best[:2]):
             best = (recall, -floor, {"floor": floor, "with_criterion": with_criterion,
-                                     "without": without})
+                                     "without": without, "signal": signal, "model": model})
     return best[2] if best else dict(DEFAULT_RELEVANCE)
 
 
 def _evidence(scored: Scored) -> CriteriaMatch:
     f = scored.features
-    return CriteriaMatch(list(range(int(f.get("criteria", 0)))), bool(f.get("signal")),
-                         [], [("", 0, 0)] * int(f.get("field", 0)))
+    signal = bool(f.get("signal"))
+    return CriteriaMatch(list(range(int(f.get("criteria", 0)))), signal,
+                         [], [("", 0, 0)] * int(f.get("field", 0)), [("", 0, 0)] * signal)
 
 
 def reports(

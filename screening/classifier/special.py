@@ -34,6 +34,9 @@ from screening.classifier.lexicon import (
 from screening.classifier.names import first_names
 from screening.classifier.newwords import watch
 
+# A term written `=sentenced` matches that form only, not its lemma ('sentence' is also a
+# word of writing): see lexicons/README.md.
+EXACT = "="
 # Bound on learned compound words kept in the matcher (a few per thousand words qualify).
 MAX_LEARNED = 200_000
 
@@ -79,6 +82,7 @@ class SpecialCategoryMatcher:
 
     def _build(self) -> None:
         self.matcher = PhraseMatcher(self.vocab, attr="NORM")
+        self.exact = PhraseMatcher(self.vocab, attr="LOWER")
         self.kinds: dict[int, tuple] = {}
         self.trigger_keys: set[int] = set()
         self.prefixes: dict[str, list[str]] = {}
@@ -119,7 +123,11 @@ class SpecialCategoryMatcher:
     def _add_lexicon(self, lexicon: CategoryLexicon) -> None:
         for tier, block in lexicon.blocks.items():
             key = f"{lexicon.category}|{tier}"
-            self._add(key, ("hit", lexicon.category, tier), block.terms)
+            kind = ("hit", lexicon.category, tier)
+            self._add(key, kind, [t for t in block.terms if not t.startswith(EXACT)])
+            exact = [t[len(EXACT):] for t in block.terms if t.startswith(EXACT)]
+            if exact:  # the lemma would widen them to another word: 'sentenced', 'sentence'
+                self.exact.add(self._key(key, kind), [self.nlp.make_doc(t) for t in exact])
             for prefix in block.prefixes:
                 self.prefixes.setdefault(prefix.lower(), []).append(key)
             for suffix in block.suffixes:
@@ -197,6 +205,8 @@ class SpecialCategoryMatcher:
         if self._learned:
             self._learn()
         matches = self.matcher(doc)
+        if len(self.exact):
+            matches += self.exact(doc)
         # Most posts hold only context words (I, my, patients) and maybe a step of a pattern
         # (have, out): nothing to decide unless a hit, a partner or a whole pattern's steps.
         keys = {key for key, _, _ in matches}

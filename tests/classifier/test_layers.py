@@ -115,7 +115,8 @@ def test_every_verdict_says_which_layer_decided(classifier, lexicon_layer, backe
 
 def test_thresholds_are_the_models_own(classifier):
     for thresholds in classifier.thresholds.values():
-        assert set(thresholds) == {SHOWN, NOT_SHOWN, "floor", "with_criterion", "without"}
+        assert set(thresholds) == {SHOWN, NOT_SHOWN, "floor", "with_criterion", "without",
+                                   "signal", "model"}
         assert 0 < thresholds[SHOWN] <= 1 and 0 < thresholds[NOT_SHOWN] <= 1
 
 
@@ -192,6 +193,30 @@ def test_an_excerpt_holds_only_the_matching_sentences(lexicon_layer, backend):
     verdict = lexicon_layer.classify(Post(text, author="me"), backend)
     assert verdict.excerpt == ("Monday: rewrote our PostgreSQL migrations and the Django REST "
                                "API tests.")
+
+
+# The learned rules (no criterion named), switched on for the test; the model layer off.
+LEARNED = {SHOWN: 1.01, NOT_SHOWN: 1.01, "floor": 0.0, "with_criterion": 1.01,
+           "without": 1.01, "signal": 0.0, "model": 0.0}
+
+
+def test_a_post_shown_on_its_score_alone_keeps_the_personal_gate(classifier, backend):
+    learned = Classifier(classifier.pipelines, thresholds=LEARNED)
+    text = ("Spent the morning pairing on the deploy scripts with Kees. "
+            "He has just divorced, so he is glad of the distraction.")
+    verdict = learned.classify(Post(text, author="me"), backend)
+    assert verdict.verdict is Outcome.RELEVANT
+    assert verdict.decided_by in ("relevance:signal", "relevance:model")
+    assert "divorced" not in verdict.excerpt and "deploy scripts" in verdict.excerpt
+    assert "Kees" not in verdict.excerpt  # redaction as for every other rule
+
+
+def test_a_post_shown_on_its_score_alone_names_no_criterion(classifier, backend):
+    learned = Classifier(classifier.pipelines, thresholds=LEARNED)
+    verdict = learned.classify(Post("Lovely quiet morning at the desk.", author="me"), backend)
+    assert verdict.decided_by == "relevance:model" and verdict.matched == ()
+    private = learned.classify(Post("My wife and I just divorced.", author="me"), backend)
+    assert private.verdict is not Outcome.RELEVANT
 
 
 @pytest.mark.parametrize(

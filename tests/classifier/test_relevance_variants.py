@@ -38,7 +38,8 @@ def test_a_vacancy_belongs_to_its_fields():
 
 
 def _match(criteria=0, signal=False, field=0):
-    return CriteriaMatch(list(range(criteria)), signal, [], [("w", 0, 1)] * field)
+    return CriteriaMatch(list(range(criteria)), signal, [], [("w", 0, 1)] * field,
+                         [("deployed", 0, 1)] * signal)
 
 
 @pytest.mark.parametrize(
@@ -59,6 +60,32 @@ def _match(criteria=0, signal=False, field=0):
 def test_relevance_rules(match, professional, expected):
     thresholds = RelevanceThresholds(floor=0.05, with_criterion=0.4, without=0.6)
     assert relevance_rule(match, professional, thresholds) == expected
+
+
+@pytest.mark.parametrize(
+    ("match", "professional", "expected"),
+    [
+        (_match(signal=True), 0.75, "signal"),  # a work word and a high score: its own words
+        (_match(signal=True), 0.65, None),
+        (_match(), 0.85, None),
+        (_match(), 0.95, "model"),  # the score alone, where the build found it pays
+        (_match(field=1), 0.65, None),  # a field word below `without` and no signal word
+        (_match(field=1, signal=True), 0.75, "signal"),  # no worse off for the field word
+        (_match(criteria=1), 0.99, "criteria"),  # a named criterion decides as before
+        (_match(signal=True), None, None),  # without a model: never
+    ],
+)
+def test_the_learned_rules_name_no_criterion(match, professional, expected):
+    thresholds = RelevanceThresholds(floor=0.05, with_criterion=0.4, without=0.8, signal=0.7,
+                                     model=0.9)
+    assert relevance_rule(match, professional, thresholds) == expected
+
+
+def test_without_a_model_the_learned_rules_never_show_a_post(lexicon_layer):
+    post = Post("Deployed the nightly loads and wrote the runbook for the on-call rota.",
+                author="me")
+    verdict = lexicon_layer.classify(post, DATA)
+    assert verdict.verdict is Outcome.IRRELEVANT
 
 
 def test_a_variant_makes_a_post_relevant_and_is_named(lexicon_layer):
