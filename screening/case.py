@@ -132,15 +132,25 @@ def withdraw(candidate: Candidate, *, method: str) -> None:
 
 def request_right(candidate: Candidate, right: rights.Right) -> rights.RightsRequest:
     """Record a rights request; erasure and objection end the case unless counsel holds it."""
-    if right in (rights.Right.ERASURE, rights.Right.OBJECTION):
+    if right in rights.ERASING:
         check(candidate, Action.ERASE)
     request = rights.request_right(candidate.subject, right, objects={"candidate": candidate.id})
-    if right in (rights.Right.ERASURE, rights.Right.OBJECTION) \
-            and request.status != rights.RequestStatus.ON_HOLD:
-        why = (RetentionReason.ERASURE_REQUESTED if right == rights.Right.ERASURE
-               else RetentionReason.OBJECTION)
-        end_case(candidate, actor="candidate", why=why, rights_request=request)
+    if right in rights.ERASING and request.status != rights.RequestStatus.ON_HOLD:
+        end_case(candidate, actor="candidate", why=rights.erasure_reason(right),
+                 rights_request=request)
     return request
+
+
+def end_released(request: rights.RightsRequest, actor) -> bool:
+    """End the case of a request legal counsel released from its hold, as the request itself
+    would have: erased for the request's reason, after the commit. False: no case to end."""
+    candidate = db.session.scalar(select(Candidate).where(
+        Candidate.subject_id == request.subject_id))
+    if candidate is None or candidate.state == CaseState.ERASED:
+        return False  # no case, or one already ending: compliance erases the subject itself
+    end_case(candidate, actor=actor, why=rights.erasure_reason(request.right),
+             rights_request=request)
+    return True
 
 
 def expire_unanswered(*, now: datetime | None = None, actor="system") -> int:
