@@ -54,6 +54,7 @@ def test_without_smtp_the_outbox_shows_the_message_but_no_usable_link(
     page = client.get("/admin/outbox").get_data(as_text=True)
     assert "jamie@example.org" in page and "May we look at your public posts" in page
     assert "Dear Jamie Jansen" in page and "[link]" in page
+    assert "the messages younger than 14 days are sent" in page
     assert_nothing_on_the_page_works(app, page, links)
 
 

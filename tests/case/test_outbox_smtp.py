@@ -278,3 +278,130 @@ def test_a_retry_keeps_its_claim_and_the_sweep_leaves_it_alone(db, inbox, crashe
     finally:
         app.extensions["huey"].immediate = True
     assert len(inbox.messages) == 1 and stored(db, crashed).status == Status.SENT
+
+
+# Mail stored while no SMTP server was configured (the demo without its catcher) goes out once
+# one is, while it is recent; older mail, or mail a later one replaced, is never sent late.
+
+def without_smtp(app, store):
+    """Store mail as an instance without SMTP would, then configure SMTP again."""
+    server = app.config.pop("MAIL_SERVER")
+    try:
+        return store()
+    finally:
+        app.config["MAIL_SERVER"] = server
+
+
+def audited(db, action: AuditAction, message_id: int) -> list[dict]:
+    db.session.rollback()
+    return [e.details for e in db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action == action.value).order_by(AuditEvent.seq))
+        if e.objects == {"message": message_id}]
+
+
+def test_mail_stored_without_smtp_is_sent_once_smtp_is_configured(app, client, db, recruiter,
+                                                                  case_candidate, inbox):
+    from screening.case import request_consent
+
+    def ask():
+        message = request_consent(case_candidate, actor=recruiter)
+        db.session.commit()
+        return message.id
+
+    message_id = without_smtp(app, ask)
+    assert stored(db, message_id).status == Status.STORED and inbox.attempts == 0
+    app.config["MAIL_SERVER"] = None  # still none: the sweep leaves it stored
+    assert outbox.resend_task() == 0 and stored(db, message_id).status == Status.STORED
+    app.config["MAIL_SERVER"] = "127.0.0.1"
+    assert outbox.resend_task() == 1
+    assert outbox.resend_task() == 0  # settled once; the claim keeps it to one delivery
+    recipients, email = arrived(inbox)
+    assert recipients == ["jamie@example.org"] and email["To"] == "jamie@example.org"
+    link = re.search(r"https?://[^/\s]+(/consent/[\w-]+)", email.get_body().get_content())
+    assert client.get(link.group(1)).status_code == 200  # the link it carries still works
+    message = stored(db, message_id)
+    assert message.status == Status.SENT and message.attempts == 1
+    assert "/consent/" not in message.body
+    assert audited(db, AuditAction.NOTIFICATION_SENT, message_id) == [
+        {"kind": "consent_request", "channel": "stored"},
+        {"kind": "consent_request", "channel": "queued", "was": "stored"}]
+
+
+def test_old_replaced_or_erasing_mail_stored_without_smtp_is_never_sent_late(
+        app, db, make_candidate, inbox, caplog):
+    from compliance import policy
+    from compliance.subjects import Subject
+
+    def store(candidate, kind="consent_request"):
+        return outbox.store(candidate.subject, kind=kind, recipient=str(candidate.email),
+                            title="Hello", body="Open https://example.test/consent/abc\n",
+                            language="en").id
+
+    def kept():
+        old_one, erasing = make_candidate(email="old@example.org"), make_candidate(
+            email="erasing@example.org")
+        twice = make_candidate(email="twice@example.org")
+        ids = {"old": store(old_one), "erasing": store(erasing), "replaced": store(twice),
+               "latest": store(twice), "reminder": store(twice, "consent_reminder")}
+        erasing.subject.erasing_since = utcnow()  # an erasure that has begun
+        db.session.commit()
+        return ids
+
+    ids = without_smtp(app, kept)
+    age(db, ids["old"], created_at=utcnow() - timedelta(days=policy.STORED_MAIL_SEND_DAYS,
+                                                        minutes=1))
+    with caplog.at_level("WARNING"):
+        assert outbox.resend_task() == 2
+    assert sorted(to[0] for to, _content in inbox.messages) == ["twice@example.org"] * 2
+    status = {name: stored(db, i) for name, i in ids.items()}
+    assert {name: m.status for name, m in status.items()} == {
+        "old": Status.FAILED, "erasing": Status.STORED, "replaced": Status.FAILED,
+        "latest": Status.SENT, "reminder": Status.SENT}
+    assert (status["old"].last_error, status["replaced"].last_error) == (
+        "StoredTooLong", "Superseded")
+    assert "/consent/" not in status["old"].body and "[link]" in status["old"].body
+    [failed] = audited(db, AuditAction.NOTIFICATION_FAILED, ids["old"])
+    assert failed == {"kind": "consent_request", "attempts": 0, "error": "StoredTooLong",
+                      "retriable": False}
+    [warning] = [r.getMessage() for r in caplog.records if "not sent" in r.getMessage()]
+    assert warning.startswith("outbox: 2 messages stored without SMTP not sent")
+    assert "@" not in " ".join(r.getMessage() for r in caplog.records)
+    assert outbox.resend_task() == 0 and len(inbox.messages) == 2  # nothing settled twice
+    assert db.session.get(Subject, status["erasing"].subject_id).erasing_since is not None
+
+
+def test_two_sweeps_at_once_deliver_stored_mail_once(app, db, make_candidate, inbox):
+    import threading
+
+    from compliance.db import db as _db
+
+    def kept():
+        candidate = make_candidate()
+        message = outbox.store(candidate.subject, kind="consent_request",
+                               recipient="jamie@example.org", title="Hello",
+                               body="Open https://example.test/consent/abc\n", language="en")
+        db.session.commit()
+        return message.id
+
+    message_id = without_smtp(app, kept)
+    db.session.remove()
+    barrier, errors = threading.Barrier(2), []
+
+    def consumer():
+        with app.app_context():
+            try:
+                barrier.wait()
+                outbox.resend_task()
+            except Exception as error:  # noqa: BLE001 (reported below)
+                errors.append(error)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=consumer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and len(inbox.messages) == 1
+    assert stored(db, message_id).status == Status.SENT
+    assert len(audited(db, AuditAction.NOTIFICATION_SENT, message_id)) == 2  # stored, queued
