@@ -4,7 +4,8 @@ A message's body holds the candidate's single-purpose links, which act in the ca
 staff never see them. The admins' page shows every body with its links replaced, and once a
 message is sent or has failed for good the stored copy keeps only that masked body, so the
 database holds a usable link only while a message waits to be sent. Without SMTP a message is
-kept, not delivered (the demo runs a local mail catcher, `flask mailcatcher`, instead).
+kept, not delivered (the demo runs a local mail catcher, `flask mailcatcher`, instead); once
+SMTP is configured, the periodic sweep sends what was kept while it is still recent.
 """
 
 import enum
@@ -17,10 +18,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from huey import crontab
-from sqlalchemy import ForeignKey, Integer, String, Text, and_, or_, select, update
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Integer, String, Text, and_, exists, or_, select, update
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
-from compliance import audit
+from compliance import audit, policy
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.mail import HeaderName, build, header
@@ -43,7 +44,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,}")
 
 
 class Status(enum.StrEnum):
-    STORED = "stored"  # no SMTP configured: kept, never delivered
+    STORED = "stored"  # no SMTP configured: kept, until one is (see `promote_stored`)
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
@@ -168,20 +169,73 @@ def _attempt_failed(message_id: int, error: Exception) -> None:
 
 @periodic("outbox.resend", crontab(minute="*"))
 def resend_task() -> int:
-    """Hand the queue what a crash left queued: never taken, or taken by a consumer that died."""
+    """Hand the queue what a crash left queued (never taken, or taken by a consumer that died)
+    and, once SMTP is configured, what was stored without it and is still worth sending."""
     now = utcnow()
+    promoted = promote_stored(now) if smtp_configured() else []
     stale = now - timedelta(seconds=LEASE_SECONDS)
-    ids = db.session.scalars(select(OutboxMessage.id).where(
+    left = db.session.scalars(select(OutboxMessage.id).where(
         OutboxMessage.status == Status.QUEUED,
         or_(OutboxMessage.claimed_until < now,
             and_(OutboxMessage.claimed_until.is_(None), OutboxMessage.created_at < stale)))
         .order_by(OutboxMessage.id)).all()
     db.session.commit()  # end the read before each send opens its own transaction
-    for message_id in ids:
+    again = sorted(set(left) - set(promoted))
+    for message_id in sorted(set(left) | set(promoted)):
         enqueue("outbox.send", message_id)  # the claim in send_task keeps it to one sender
-    if ids:
-        current_app.logger.warning("outbox: %s queued messages handed over again", len(ids))
-    return len(ids)
+    if again:
+        current_app.logger.warning("outbox: %s queued messages handed over again", len(again))
+    return len(again) + len(promoted)
+
+
+def promote_stored(now: datetime) -> list[int]:
+    """Settle, once and committed, every message stored while no SMTP server was configured.
+
+    A message younger than STORED_MAIL_SEND_DAYS, whose subject is not being erased and that no
+    later message of its kind to the same subject replaced (a request sent again revokes the
+    earlier link), is queued: the caller hands it over, and the claim keeps it to one delivery.
+    Any other one is never sent late: it ends as failed, its links masked, audited and counted
+    in the log. Returns the ids queued.
+    """
+    young = now - timedelta(days=policy.STORED_MAIL_SEND_DAYS)
+    later = aliased(OutboxMessage)
+    replaced = exists().where(later.subject_id == OutboxMessage.subject_id,
+                              later.kind == OutboxMessage.kind, later.id > OutboxMessage.id)
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.created_at >= young, replaced)
+        .join(Subject, OutboxMessage.subject_id == Subject.id)
+        .where(OutboxMessage.status == Status.STORED, Subject.erasing_since.is_(None))
+        .order_by(OutboxMessage.id)).all()
+    queued, given_up = [], 0
+    for message_id, is_young, is_replaced in rows:
+        send = bool(is_young) and not is_replaced
+        # Another sweep may settle the same message at the same time: the first update wins.
+        taken = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == Status.STORED)
+            .values(status=Status.QUEUED if send else Status.FAILED)
+            .execution_options(synchronize_session=False))
+        if taken.rowcount != 1:
+            continue
+        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+        if send:
+            audit.record(AuditAction.NOTIFICATION_SENT, actor="system", subject=message.subject,
+                         objects={"message": message.id}, kind=message.kind,
+                         channel=Status.QUEUED.value, was=Status.STORED.value)
+            queued.append(message_id)
+            continue
+        message.last_error = "Superseded" if is_young else "StoredTooLong"
+        message.body = mask_links(message.body)  # never sent: nobody may hold its links
+        audit.record(AuditAction.NOTIFICATION_FAILED, actor="system", subject=message.subject,
+                     objects={"message": message.id}, kind=message.kind,
+                     attempts=message.attempts, error=message.last_error, retriable=False)
+        given_up += 1
+    db.session.commit()
+    if given_up:  # counts only: which messages is in the audit log and on the outbox page
+        current_app.logger.warning(
+            "outbox: %s messages stored without SMTP not sent: older than %s days or replaced "
+            "by a later one", given_up, policy.STORED_MAIL_SEND_DAYS)
+    return queued
 
 
 def retriable(error: BaseException) -> bool:

@@ -21,6 +21,12 @@ CONSENT_REMINDER_AFTER_DAYS = CONSENT_ANSWER_DAYS - CONSENT_REMINDER_BEFORE_DAYS
 # "1 year, then ask again".
 TALENT_POOL_RENEWAL_BEFORE_DAYS = 30
 
+# Mail stored while no SMTP server was configured is sent once one is, while it is younger than
+# a consent request's life: its links still work and what it says is still current. Older mail
+# is never sent late; it ends as failed, audited. Art. 12(1) (information given in a timely,
+# intelligible way); the number is the product's own, tied to CONSENT_ANSWER_DAYS.
+STORED_MAIL_SEND_DAYS = CONSENT_ANSWER_DAYS
+
 # Before a negative decision the candidate may add context to each finding for 3 days.
 # Art. 22, recital 71; NVP Sollicitatiecode (findings are discussed with the candidate);
 # DESIGN.md, rule "no scores, no ranking, no automated decision": comment window 3 days.

@@ -6,8 +6,11 @@ date, on the legal page until counsel resolves it.
 """
 
 import enum
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
+from flask import current_app
 from sqlalchemy import ForeignKey, Integer, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,6 +20,7 @@ from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.subjects import RetentionReason, Subject
 
 DUE_AFTER = timedelta(days=30)  # Art. 12(3): one month, extendable by two with notice
+ENDING = "fairscreen.rights_ending"
 
 
 class Right(enum.StrEnum):
@@ -67,6 +71,27 @@ class LegalHold(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+ERASING = (Right.ERASURE, Right.OBJECTION)
+
+
+def erasure_reason(right: Right) -> RetentionReason:
+    """Name why a request erases its subject: the reason its tombstone and audit carry."""
+    if right == Right.ERASURE:
+        return RetentionReason.ERASURE_REQUESTED
+    if right == Right.OBJECTION:
+        return RetentionReason.OBJECTION
+    raise ValueError(f"a request for {right.value} erases nothing")
+
+
+def provide_ending(app, end: Callable[["RightsRequest", Any], bool]) -> None:
+    """Let the product end its case when counsel releases a request (compliance cannot look).
+
+    `end(request, actor)` ends the subject's case the way every other erasure does, erasing
+    after the commit, and returns False when the subject has no case to end.
+    """
+    app.extensions[ENDING] = end
+
+
 def request_right(subject: Subject, right: Right, *, objects: dict) -> RightsRequest:
     """Record a request; an access or portability request is served at once by the portal."""
     now = utcnow()
@@ -79,24 +104,20 @@ def request_right(subject: Subject, right: Right, *, objects: dict) -> RightsReq
     db.session.flush()
     audit.record(AuditAction.RIGHTS_REQUESTED, actor="candidate", subject=subject,
                  objects={**objects, "rights_request": request.id}, right=right.value)
-    if right in (Right.ERASURE, Right.OBJECTION):
+    if right in ERASING:
         if held(subject):
             request.status = RequestStatus.ON_HOLD
         else:
-            reason = (RetentionReason.ERASURE_REQUESTED if right == Right.ERASURE
-                      else RetentionReason.OBJECTION)
-            retention.after_consent_ended(subject, reason)
+            retention.after_consent_ended(subject, erasure_reason(right))
     return request
 
 
 def execute_erasure(subject: Subject, request: RightsRequest) -> None:
     """Erase the subject for its request; the request goes with it, the audit events stay."""
-    reason = (RetentionReason.ERASURE_REQUESTED if request.right == Right.ERASURE
-              else RetentionReason.OBJECTION)
     audit.record(AuditAction.RIGHTS_RESOLVED, actor="system", subject=subject,
                  objects={"rights_request": request.id}, right=request.right.value,
                  resolution="erased")
-    erasure.erase_subject(subject, actor="system", reason=reason)
+    erasure.erase_subject(subject, actor="system", reason=erasure_reason(request.right))
 
 
 def counsel_basis(subject: Subject) -> str | None:
@@ -115,8 +136,13 @@ def held(subject: Subject) -> LegalHold | None:
 
 
 def resolve(request: RightsRequest, *, actor, release: bool, note: str) -> None:
-    """Counsel resolves a held request: release (erase now) or refuse, with a note."""
+    """Counsel resolves a held request: release (erase now) or refuse, with a note.
+
+    A release ends the case as the request would have without the hold: through the product's
+    ending (the case moves to erased for the request's own reason), erased after the commit.
+    """
     if release:
+        reason = erasure_reason(request.right)
         hold = held(request.subject)
         if hold is not None:
             db.session.delete(hold)
@@ -124,7 +150,9 @@ def resolve(request: RightsRequest, *, actor, release: bool, note: str) -> None:
         audit.record(AuditAction.RIGHTS_RESOLVED, actor=actor, subject=request.subject,
                      objects={"rights_request": request.id}, right=request.right.value,
                      resolution="released")
-        retention.after_consent_ended(request.subject, RetentionReason.ERASURE_REQUESTED)
+        end = current_app.extensions.get(ENDING)
+        if (end is None or not end(request, actor)) and request.subject.erasing_since is None:
+            retention.after_consent_ended(request.subject, reason)  # erased by the next sweep
     else:
         request.status, request.resolution = RequestStatus.REFUSED, note
         audit.record(AuditAction.RIGHTS_RESOLVED, actor=actor, subject=request.subject,

@@ -20,7 +20,7 @@ from compliance.subjects import RetentionReason, Subject
 from compliance.tokens import Purpose
 from screening.lifecycle import Action, CaseError, CaseState, check, guard, move
 from screening.models import Candidate
-from screening.notices import consent_notice, public_url, render_email, talent_pool_notice
+from screening.notices import MessageKind, consent_notice, mail, public_url, talent_pool_notice
 from screening.tallies import summarise
 
 CONSENT_LIFETIME = timedelta(days=policy.CONSENT_ANSWER_DAYS)
@@ -81,10 +81,6 @@ def request_consent(candidate: Candidate, *, actor) -> outbox.OutboxMessage:
     now = utcnow()
     with force_locale(candidate.language):
         expires = format_date(now + CONSENT_LIFETIME, "long")
-    title, body = render_email("consent_request", candidate, expires=expires,
-                               consent_link=public_url(f"/consent/{consent_token}"),
-                               portal_link=public_url(f"/portal/{portal_token}"),
-                               withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
     move(candidate, to, actor=actor, reason=Action.ASK_CONSENT)
     retention.schedule(candidate.subject, now + CONSENT_LIFETIME + EXPIRY_GRACE,
                        RetentionReason.CONSENT_UNANSWERED)
@@ -92,8 +88,10 @@ def request_consent(candidate: Candidate, *, actor) -> outbox.OutboxMessage:
                  objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
                  sources=sorted(candidate.vacancy.allowed_sources),
                  expires_days=policy.CONSENT_ANSWER_DAYS)
-    return outbox.store(candidate.subject, kind="consent_request", recipient=candidate.email,
-                        title=title, body=body, language=candidate.language)
+    return mail(MessageKind.CONSENT_REQUEST, candidate, expires=expires,
+                consent_link=public_url(f"/consent/{consent_token}"),
+                portal_link=public_url(f"/portal/{portal_token}"),
+                withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
 
 
 def answer_consent(candidate: Candidate, answers: list[SourceAnswer], *, talent_pool: bool,
@@ -132,15 +130,25 @@ def withdraw(candidate: Candidate, *, method: str) -> None:
 
 def request_right(candidate: Candidate, right: rights.Right) -> rights.RightsRequest:
     """Record a rights request; erasure and objection end the case unless counsel holds it."""
-    if right in (rights.Right.ERASURE, rights.Right.OBJECTION):
+    if right in rights.ERASING:
         check(candidate, Action.ERASE)
     request = rights.request_right(candidate.subject, right, objects={"candidate": candidate.id})
-    if right in (rights.Right.ERASURE, rights.Right.OBJECTION) \
-            and request.status != rights.RequestStatus.ON_HOLD:
-        why = (RetentionReason.ERASURE_REQUESTED if right == rights.Right.ERASURE
-               else RetentionReason.OBJECTION)
-        end_case(candidate, actor="candidate", why=why, rights_request=request)
+    if right in rights.ERASING and request.status != rights.RequestStatus.ON_HOLD:
+        end_case(candidate, actor="candidate", why=rights.erasure_reason(right),
+                 rights_request=request)
     return request
+
+
+def end_released(request: rights.RightsRequest, actor) -> bool:
+    """End the case of a request legal counsel released from its hold, as the request itself
+    would have: erased for the request's reason, after the commit. False: no case to end."""
+    candidate = db.session.scalar(select(Candidate).where(
+        Candidate.subject_id == request.subject_id))
+    if candidate is None or candidate.state == CaseState.ERASED:
+        return False  # no case, or one already ending: compliance erases the subject itself
+    end_case(candidate, actor=actor, why=rights.erasure_reason(request.right),
+             rights_request=request)
+    return True
 
 
 def expire_unanswered(*, now: datetime | None = None, actor="system") -> int:
@@ -187,23 +195,18 @@ def notify_screened(candidate: Candidate, run, missing: list[str]) -> outbox.Out
     accounts = [f"{k}: {a}" for k, (a, _g) in sorted(consent.current(candidate.subject).items())
                 if k in run.progress and k not in missing]
     portal_token = tokens.issue(candidate.subject, Purpose.PORTAL, PORTAL_LIFETIME)
-    title, body = render_email("screened_notice", candidate, accounts=accounts,
-                               missing=missing, totals=summarise(run.counts),
-                               portal_link=public_url(f"/portal/{portal_token}"),
-                               withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
     candidate.notified_at = utcnow()
-    return outbox.store(candidate.subject, kind="screened_notice", recipient=candidate.email,
-                        title=title, body=body, language=candidate.language)
+    return mail(MessageKind.SCREENED_NOTICE, candidate, accounts=accounts, missing=missing,
+                totals=summarise(run.counts), portal_link=public_url(f"/portal/{portal_token}"),
+                withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
 
 
 def ask_to_correct(candidate: Candidate, run, failed: list[str]) -> outbox.OutboxMessage:
     """No source could be read: ask the candidate to correct their accounts in the portal."""
     portal_token = tokens.issue(candidate.subject, Purpose.PORTAL, PORTAL_LIFETIME)
-    title, body = render_email("correct_accounts", candidate, failed=failed,
-                               portal_link=public_url(f"/portal/{portal_token}"),
-                               withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
-    return outbox.store(candidate.subject, kind="correct_accounts", recipient=candidate.email,
-                        title=title, body=body, language=candidate.language)
+    return mail(MessageKind.CORRECT_ACCOUNTS, candidate, failed=failed,
+                portal_link=public_url(f"/portal/{portal_token}"),
+                withdraw_link=public_url(f"/portal/{portal_token}/withdraw"))
 
 
 def correct_accounts(candidate: Candidate, answers: list[SourceAnswer]) -> None:

@@ -28,14 +28,14 @@ from screening.case import (
 )
 from screening.lifecycle import CaseState
 from screening.models import Candidate
-from screening.notices import public_url, render_email, talent_pool_notice
+from screening.notices import MessageKind, mail, public_url, talent_pool_notice
 
 # The numbers and the rules they come from are in compliance/policy.py.
 REMINDER_BEFORE = timedelta(days=policy.CONSENT_REMINDER_BEFORE_DAYS)
 RENEWAL_BEFORE = timedelta(days=policy.TALENT_POOL_RENEWAL_BEFORE_DAYS)
 
-REMINDER_KIND = "consent_reminder"
-RENEWAL_KIND = "talent_pool_renewal"
+REMINDER_KIND = MessageKind.CONSENT_REMINDER
+RENEWAL_KIND = MessageKind.TALENT_POOL_RENEWAL
 
 
 def remind_unanswered(*, now: datetime | None = None, actor="system") -> int:
@@ -56,8 +56,8 @@ def remind_unanswered(*, now: datetime | None = None, actor="system") -> int:
             continue
         # Only the link's hash is kept: a new link, which lapses with the request.
         link = tokens.issue(candidate.subject, Purpose.CONSENT, expires - now)
-        _mail(candidate, REMINDER_KIND, expires=_long_date(candidate, expires),
-              consent_link=public_url(f"/consent/{link}"))
+        mail(REMINDER_KIND, candidate, expires=_long_date(candidate, expires),
+             consent_link=public_url(f"/consent/{link}"))
         audit.record(AuditAction.CONSENT_REMINDED, actor=actor, subject=candidate.subject,
                      objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
                      expires=expires.isoformat())
@@ -77,8 +77,8 @@ def ask_talent_pool_renewal(*, now: datetime | None = None, actor="system") -> i
         ends = candidate.subject.erase_after
         # A portal link, as every portal link, outlives the year a renewal adds.
         link = tokens.issue(candidate.subject, Purpose.PORTAL, PORTAL_LIFETIME)
-        _mail(candidate, RENEWAL_KIND, ends=_long_date(candidate, ends),
-              renew_link=public_url(f"/portal/{link}/talent-pool"))
+        mail(RENEWAL_KIND, candidate, ends=_long_date(candidate, ends),
+             renew_link=public_url(f"/portal/{link}/talent-pool"))
         audit.record(AuditAction.TALENT_POOL_RENEWAL_ASKED, actor=actor,
                      subject=candidate.subject,
                      objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
@@ -91,12 +91,6 @@ def _long_date(candidate: Candidate, moment: datetime) -> str:
     """A date as the candidate reads it, in their language."""
     with force_locale(candidate.language):
         return format_date(moment, "long")
-
-
-def _mail(candidate: Candidate, kind: str, **fields: str) -> None:
-    title, body = render_email(kind, candidate, **fields)
-    outbox.store(candidate.subject, kind=kind, recipient=candidate.email, title=title,
-                 body=body, language=candidate.language)
 
 
 def renew_talent_pool(candidate: Candidate, *, renew: bool, method: str = "portal") -> None:
@@ -140,7 +134,7 @@ def _in_pool(until: datetime) -> list[Candidate]:
         .order_by(Candidate.id)))
 
 
-def _sent_since(subject: Subject, kind: str, since: datetime) -> bool:
+def _sent_since(subject: Subject, kind: MessageKind, since: datetime) -> bool:
     return db.session.scalar(select(outbox.OutboxMessage.id).where(
         outbox.OutboxMessage.subject_id == subject.id, outbox.OutboxMessage.kind == kind,
         outbox.OutboxMessage.created_at >= since).limit(1)) is not None

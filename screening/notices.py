@@ -1,11 +1,13 @@
 """The texts candidates are shown: the consent notice (versioned, stored as shown) and e-mails."""
 
+import enum
 from dataclasses import dataclass
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from compliance import outbox
 from compliance.consent import Notice
 from compliance.mail import clean_text
 from compliance.organisation import get_settings
@@ -14,6 +16,17 @@ from screening.models import Candidate
 
 NOTICE_VERSION = "consent-notice/1"
 TALENT_POOL_VERSION = "talent-pool-notice/1"
+
+
+class MessageKind(enum.StrEnum):
+    """Every e-mail a candidate gets, each with its template `templates/email/<kind>.txt`; the
+    outbox stores it under this kind."""
+
+    CONSENT_REQUEST = "consent_request"
+    CONSENT_REMINDER = "consent_reminder"
+    SCREENED_NOTICE = "screened_notice"  # Art. 14: what was collected, from where
+    CORRECT_ACCOUNTS = "correct_accounts"  # after a run that could read no source
+    TALENT_POOL_RENEWAL = "talent_pool_renewal"
 
 
 @dataclass(frozen=True)
@@ -83,15 +96,24 @@ def talent_pool_notice(candidate: Candidate) -> Notice:
     return Notice(version=f"{TALENT_POOL_VERSION}/{candidate.language}", text=text)
 
 
-def render_email(template: str, candidate: Candidate, **context) -> tuple[str, str]:
+def render_email(kind: MessageKind, candidate: Candidate, **context) -> tuple[str, str]:
     """Render an e-mail's subject line and body in the candidate's language."""
     with force_locale(candidate.language):
-        body = render_template(f"email/{template}.txt", candidate=candidate,
+        body = render_template(f"email/{MessageKind(kind).value}.txt", candidate=candidate,
                                vacancy_title=clean_text(candidate.vacancy.title),
                                settings=get_settings(), **context)
     title, _sep, rest = body.partition("\n")
     # One line, as it will be sent: a title's control or separator characters are spaces.
     return clean_text(title), rest.strip() + "\n"
+
+
+def mail(kind: MessageKind, candidate: Candidate, **context) -> outbox.OutboxMessage:
+    """Write the candidate an e-mail of this kind, in their language; the outbox sends it after
+    the commit. The one way candidates' mail is made, so every kind is a MessageKind."""
+    title, body = render_email(kind, candidate, **context)
+    return outbox.store(candidate.subject, kind=MessageKind(kind).value,
+                        recipient=candidate.email, title=title, body=body,
+                        language=candidate.language)
 
 
 def public_url(path: str) -> str:

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from compliance import outbox
+from compliance import outbox, policy
 from compliance.accounts import AccountError, Role, User, create_user, end_sessions, update_user
 from compliance.db import db
 from compliance.organisation import get_settings, update_settings
@@ -78,7 +78,8 @@ def end_user_sessions(user_id: int):
 @bp.get("/outbox")
 def outbox_page():
     return render_template("admin/outbox.html", messages=outbox.recent_masked(),
-                           smtp=outbox.smtp_configured())
+                           smtp=outbox.smtp_configured(),
+                           send_days=policy.STORED_MAIL_SEND_DAYS)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

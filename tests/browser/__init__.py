@@ -1,0 +1,1 @@
+"""End to end: the whole app (pages, task consumer, sources) in a real browser, not one package."""

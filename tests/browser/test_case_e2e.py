@@ -17,9 +17,9 @@ from compliance.outbox import OutboxMessage
 from screening.app import create_app
 from screening.sources.addresses import ALLOW_PRIVATE_ENV
 from tests.browser.conftest import ARTIFACTS
-from tests.case.conftest import FAST, POSTS, feed
 from tests.conftest import PASSWORD, ROOT, IsolatedClient, base_config
-from tests.sources.conftest import RecordedServer, _server4, recorded, reply  # noqa: F401
+from tests.screening.case.conftest import FAST, POSTS, feed
+from tests.screening.sources.conftest import RecordedServer, _server4, recorded, reply  # noqa: F401
 
 JSON = "application/json; charset=utf-8"
 

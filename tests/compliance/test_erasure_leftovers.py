@@ -20,7 +20,7 @@ from compliance.accounts import Role
 from compliance.outbox import OutboxMessage
 from compliance.subjects import Subject
 from screening.runs import Finding
-from tests.case.conftest import (  # noqa: F401
+from tests.screening.case.conftest import (  # noqa: F401
     FAST,
     IRRELEVANT,
     RELEVANT,
@@ -30,7 +30,7 @@ from tests.case.conftest import (  # noqa: F401
     organisation,
     server,
 )
-from tests.sources.conftest import _server4, reply  # noqa: F401
+from tests.screening.sources.conftest import _server4, reply  # noqa: F401
 
 NAME = "Zofia Quarshie-Vandermeer"
 EMAIL = "zofia.q.vandermeer@example.org"

@@ -1,0 +1,53 @@
+"""English and Dutch: the user's setting, else the browser's, and a complete Dutch catalogue."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from compliance.accounts import Role
+
+ROOT = Path(__file__).resolve().parents[3]
+PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
+
+
+def test_accept_language_picks_dutch(client):
+    page = client.get("/login", headers={"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5"})
+    text = page.get_data(as_text=True)
+    assert '<html lang="nl">' in text and "Inloggen" in text and "Wachtwoord" in text
+
+
+def test_users_setting_beats_the_browser(client, make_user, login):
+    login(make_user(Role.RECRUITER))
+    assert client.post("/preferences", data={"language": "nl"}).status_code == 302
+    page = client.get("/dashboard", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Vacatures" in page and "Uitloggen" in page
+
+
+def test_field_messages_are_translated(client, make_user, login):
+    login(make_user(Role.RECRUITER))
+    response = client.post("/vacancies/new", data={"title": ""},
+                           headers={"Accept-Language": "nl"})
+    assert "Dit veld is verplicht." in response.get_data(as_text=True)
+
+
+def test_dutch_catalogue_is_complete(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run([Path(sys.executable).with_name("pybabel"), "extract", "-F", "babel.cfg",
+                    "-k", "_l", "-k", "N_", "-o", str(pot), "."], cwd=ROOT, check=True,
+                   capture_output=True)
+    with pot.open("rb") as handle:
+        wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    with (ROOT / "translations/nl/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    have = {(m.id if isinstance(m.id, str) else m.id[0]): m for m in catalogue if m.id}
+    missing = sorted(wanted - set(have))
+    assert not missing, f"not in the Dutch catalogue (run `make extract`): {missing}"
+    untranslated = sorted(k for k in wanted if not have[k].string or "fuzzy" in have[k].flags)
+    assert not untranslated, f"no Dutch translation yet: {untranslated}"
+    for key in wanted:
+        translation = have[key].string
+        translation = translation if isinstance(translation, str) else translation[0]
+        assert sorted(PLACEHOLDER.findall(key)) == sorted(PLACEHOLDER.findall(translation)), key
