@@ -42,7 +42,7 @@ def lexicon_pipelines() -> dict[str, str]:
     The trained layer withholds most short professional posts at the threshold that
     cross-validation sets (see screening/classifier/trained/CROSSVAL.md), so a flow that needs
     a finding to review could not be tested with it. Flows run on the lexicons alone; the
-    trained layer has its own tests in tests/classifier, which load it directly.
+    trained layer has its own tests in tests/screening/classifier, which load it directly.
     """
     folder = Path(tempfile.mkdtemp(prefix="fairscreen-lexicon-pipelines-"))
     atexit.register(shutil.rmtree, folder, True)

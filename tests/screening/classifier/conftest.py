@@ -7,7 +7,7 @@ import pytest
 from screening.classifier import Classifier, Vacancy
 from screening.classifier.pipeline import build_pipeline
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from screening.classifier.redaction import redact
 from .conftest import CORPUS
 
 SHARED = CORPUS.parent
-PROJECT = Path(__file__).resolve().parents[2] / "screening" / "classifier" / "corpus"
+PROJECT = Path(__file__).resolve().parents[3] / "screening" / "classifier" / "corpus"
 POST_FILES = [SHARED / "corpus" / "posts.jsonl", SHARED / "corpus-v2" / "posts.jsonl",
               PROJECT / "posts.jsonl"]
 # Share of gold keep strings that survive. Measured on 2026-12-04: corpus 100/100, corpus-v2
