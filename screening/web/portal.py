@@ -23,6 +23,7 @@ from compliance.audit import AuditAction, record
 from compliance.consent import SourceAnswer
 from compliance.db import db
 from compliance.tokens import Purpose
+from compliance.validation import load_form
 from compliance.web import limiter
 from screening import case, expiry
 from screening.findings import (
@@ -47,6 +48,7 @@ from screening.runs import (
     missing_sources,
     process_export,
 )
+from screening.schemas import ObjectionSchema
 from screening.sources import (
     AccountError,
     ArchiveLimits,
@@ -241,17 +243,49 @@ def talent_pool(token: str):
     return redirect(url_for("portal.home", token=token))
 
 
+# The two requests that end the case, each behind its own confirmation page.
+ERASING_RIGHTS = {r.value: r for r in rights.ERASING}
+
+
+def _erasing_right(value: str) -> rights.Right:
+    if value not in ERASING_RIGHTS:
+        abort(404)
+    return ERASING_RIGHTS[value]
+
+
+@bp.get("/portal/<token>/rights/<right>")
+def confirm_right(token: str, right: str):
+    """Say what an erasure or objection does before the candidate asks for it."""
+    candidate = _candidate(token, Purpose.PORTAL)
+    chosen = _erasing_right(right)
+    if not allowed(candidate, Action.ERASE):
+        abort(404)
+    return _confirm_page(candidate, token, chosen, {}, {})
+
+
+def _confirm_page(candidate: Candidate, token: str, right: rights.Right, errors: dict,
+                  values: dict):
+    return render_template("candidate/confirm_right.html", candidate=candidate, token=token,
+                           right=right.value, errors=errors, values=values,
+                           max_grounds=format_number(policy.OBJECTION_GROUNDS_MAX_CHARS)
+                           ), 422 if errors else 200
+
+
 @bp.post("/portal/<token>/rights")
 def request_right(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
+    right = _erasing_right(request.form.get("right", ""))
+    if request.form.get("confirm") != "yes":
+        # Not sent from the confirmation page (an old form, a stray click): nothing is erased.
+        return redirect(url_for("portal.confirm_right", token=token, right=right.value), 303)
+    details = None
+    if right == rights.Right.OBJECTION:
+        data, errors = load_form(ObjectionSchema(), request.form)
+        if errors:
+            return _confirm_page(candidate, token, right, errors, request.form.to_dict())
+        details = data["grounds"]
     try:
-        right = rights.Right(request.form.get("right", ""))
-    except ValueError:
-        abort(400)
-    if right not in (rights.Right.ERASURE, rights.Right.OBJECTION):
-        abort(400)
-    try:
-        rights_request = case.request_right(candidate, right)
+        rights_request = case.request_right(candidate, right, details=details)
     except CaseError:
         db.session.rollback()
         abort(404)
@@ -259,7 +293,7 @@ def request_right(token: str):
     db.session.commit()  # an erasure or objection is carried out as this commits
     if status == rights.RequestStatus.ON_HOLD:
         flash(_("Your request is registered. Legal counsel must look at it first; you get an "
-                "answer before %(date)s.", date=due_at.strftime("%Y-%m-%d")))
+                "answer before %(date)s.", date=format_date(due_at, "long")))
         return redirect(url_for("portal.home", token=token))
     return render_template("candidate/done.html", erased=True)
 
