@@ -186,6 +186,14 @@ def open_requests() -> list[RightsRequest]:
         .order_by(RightsRequest.due_at)))
 
 
+def pending(subject: Subject) -> list[RightsRequest]:
+    """Return the subject's own requests still waiting for an answer, the earliest due first."""
+    return list(db.session.scalars(select(RightsRequest).where(
+        RightsRequest.subject_id == subject.id,
+        RightsRequest.status.in_([RequestStatus.OPEN, RequestStatus.ON_HOLD]))
+        .order_by(RightsRequest.due_at)))
+
+
 def recent_resolved(limit: int = 50) -> list[RightsRequest]:
     return list(db.session.scalars(select(RightsRequest).where(
         RightsRequest.resolved_at.is_not(None)).order_by(RightsRequest.resolved_at.desc())

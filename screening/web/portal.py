@@ -29,12 +29,19 @@ from screening import case, expiry
 from screening.findings import (
     add_context,
     comment_window_open,
+    context_heard,
     findings_of,
     read_findings,
     waive_comment_window,
     window_closes_at,
 )
-from screening.labels import case_error_message, decision_label, failure_label, source_label
+from screening.labels import (
+    case_error_message,
+    decision_label,
+    failure_label,
+    requested_right_label,
+    source_label,
+)
 from screening.lifecycle import Action, CaseError, allowed
 from screening.models import Candidate
 from screening.notices import consent_notice, talent_pool_notice
@@ -142,18 +149,29 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
     run = latest_run(candidate, done=True) or last
     findings = read_findings(candidate, actor="candidate")
     db.session.commit()  # the read is audited, as every read of findings
+    # Forms are offered only where the case still allows what they do.
+    can_screen = allowed(candidate, Action.SCREEN)
+    erase_on = candidate.subject.erase_after
     return render_template(
         "candidate/portal.html", candidate=candidate, token=token, run=run,
         findings=findings, source_label=source_label,
         failure_label=failure_label, last=last, decision_label=decision_label,
         totals=summarise(run.counts) if run and run.status == RunStatus.DONE else None,
-        accounts=accounts, failed=failed,
+        accounts=accounts, failed=failed, can_correct=failed and can_screen,
+        can_comment=context_heard(candidate),
         missing=[source_label(k) for k in missing_sources(run)] if run else [],
         correctable=[k for k in accounts if k in PUBLIC_KINDS],
         window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
-        exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts],
-        upload_hint=upload_limits_text(), retention=candidate.subject.erase_after, errors=errors,
-        values=values, talent_pool_url=url_for("portal.talent_pool", token=token)
+        exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts] if can_screen
+        else [],
+        decided_on=format_date(candidate.decided_at, "long") if candidate.decided_at else None,
+        erase_on=format_date(erase_on, "long") if erase_on else None,
+        pending=[{"right": requested_right_label(r.right),
+                  "received": format_date(r.received_at, "long"),
+                  "due": format_date(r.due_at, "long")} for r in rights.pending(candidate.subject)],
+        upload_hint=upload_limits_text(), errors=errors, values=values,
+        in_talent_pool=expiry.in_talent_pool(candidate),
+        talent_pool_url=url_for("portal.talent_pool", token=token)
         if expiry.in_talent_pool(candidate) else None), status or (422 if errors else 200)
 
 
@@ -189,7 +207,12 @@ def context(token: str, finding_id: int):
     if not text or len(text) > MAX_CONTEXT:
         flash(_("Write between 1 and %(n)s characters of context.", n=MAX_CONTEXT))
         return redirect(url_for("portal.home", token=token))
-    add_context(candidate, finding, text)
+    try:
+        add_context(candidate, finding, text)
+    except CaseError:
+        db.session.rollback()
+        flash(_("The decision has been made, so context can no longer be added."))
+        return redirect(url_for("portal.home", token=token))
     db.session.commit()
     flash(_("Your context is saved. The recruiter sees it beside the finding."))
     return redirect(url_for("portal.home", token=token))
@@ -198,7 +221,12 @@ def context(token: str, finding_id: int):
 @bp.post("/portal/<token>/waive")
 def waive(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
-    waive_comment_window(candidate)
+    try:
+        waive_comment_window(candidate)
+    except CaseError:
+        db.session.rollback()
+        flash(_("The decision has been made, so context can no longer be added."))
+        return redirect(url_for("portal.home", token=token))
     db.session.commit()
     flash(_("You have said you do not want to add context."))
     return redirect(url_for("portal.home", token=token))
