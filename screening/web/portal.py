@@ -14,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, format_decimal, format_number
+from flask_babel import format_date, format_decimal, format_number, format_time
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -151,6 +151,7 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
     db.session.commit()  # the read is audited, as every read of findings
     # Forms are offered only where the case still allows what they do.
     can_screen = allowed(candidate, Action.SCREEN)
+    closes = window_closes_at(candidate)
     erase_on = candidate.subject.erase_after
     return render_template(
         "candidate/portal.html", candidate=candidate, token=token, run=run,
@@ -161,7 +162,7 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
         can_comment=context_heard(candidate),
         missing=[source_label(k) for k in missing_sources(run)] if run else [],
         correctable=[k for k in accounts if k in PUBLIC_KINDS],
-        window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
+        window_open=comment_window_open(candidate), window_closes=_moment(closes),
         exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts] if can_screen
         else [],
         decided_on=format_date(candidate.decided_at, "long") if candidate.decided_at else None,
@@ -173,6 +174,13 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
         in_talent_pool=expiry.in_talent_pool(candidate),
         talent_pool_url=url_for("portal.talent_pool", token=token)
         if expiry.in_talent_pool(candidate) else None), status or (422 if errors else 200)
+
+
+def _moment(when) -> dict[str, str] | None:
+    """Give a moment as the candidate reads it: a long date and a short time, in their language."""
+    if when is None:
+        return None
+    return {"date": format_date(when, "long"), "time": format_time(when, "short")}
 
 
 @bp.post("/portal/<token>/accounts")

@@ -214,6 +214,8 @@ def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | 
         decisions=[(d.value, decision_label(d)) for d in Decision],
         decision_values=decision_values or {},
         erase_after=erase_after(candidate), can_change=access.can_change(current_user),
+        erase_on=format_date(erase_after(candidate), "long") if erase_after(candidate) else None,
+        decided_on=format_date(candidate.decided_at, "long") if candidate.decided_at else None,
         accounts=consent.current(candidate.subject), run=run,
         totals=summarise(run.counts) if run else None,
         window_notice=_window_notice(candidate),

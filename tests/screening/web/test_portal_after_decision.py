@@ -6,6 +6,7 @@ from babel.dates import format_date
 
 from compliance import rights
 from compliance.accounts import Role
+from screening.findings import window_closes_at
 from screening.models import Candidate
 from screening.runs import Finding
 from tests.screening.case.conftest import (  # noqa: F401 (the case's fixtures)
@@ -35,6 +36,10 @@ def test_before_the_decision_the_portal_offers_context_and_upload(
     portal = screened(client, db, login, recruiter, case_candidate, blog)
     page = client.get(portal).get_data(as_text=True)
     assert "/context" in page and "/waive" in page and "What happens next" not in page
+    db.session.rollback()
+    closes = window_closes_at(db.session.get(Candidate, case_candidate.id))
+    assert f"on {format_date(closes, 'long', locale='en')}; no rejection" in page
+    assert closes.strftime("%Y-%m-%d") not in page
 
 
 def test_after_a_rejection_the_portal_states_it_and_offers_nothing_that_no_longer_applies(
@@ -55,6 +60,9 @@ def test_after_a_rejection_the_portal_states_it_and_offers_nothing_that_no_longe
     for action in ("/context", "/waive", "/upload", "/accounts"):
         assert action not in page, action
     assert "/rights/erasure" in page and "/withdraw" in page  # erasure still applies
+    staff = client.get(f"/candidates/{candidate.id}").get_data(as_text=True)
+    assert format_date(candidate.decided_at, "long", locale="en") in staff and erased_on in staff
+    assert candidate.decided_at.strftime("%Y-%m-%d") not in staff
 
 
 def test_context_sent_after_the_decision_is_refused(client, db, login, recruiter,
