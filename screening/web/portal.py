@@ -377,6 +377,9 @@ def candidate_data(candidate: Candidate) -> dict:
                       "published": f.published.isoformat(), "excerpt": f.excerpt,
                       "matched": f.matched, "context": f.context}
                      for f in read_findings(candidate, actor="candidate")],
+        "rights_requests": [{"right": r.right.value, "received": r.received_at.isoformat(),
+                             "due": r.due_at.isoformat(), "status": r.status.value,
+                             "details": r.details} for r in rights.pending(candidate.subject)],
         "messages": [{"at": m.created_at.isoformat(), "kind": m.kind, "title": m.title}
                      for m in outbox.for_subject(candidate.subject)],
         "erase_after": candidate.subject.erase_after.isoformat()

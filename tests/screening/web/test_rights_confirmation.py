@@ -13,6 +13,7 @@ from compliance.policy import OBJECTION_GROUNDS_MAX_CHARS
 from compliance.rights import RequestStatus, RightsRequest
 from compliance.tokens import Purpose
 from screening.models import Candidate
+from screening.reports import access_report
 
 GROUNDS = "My blog is written under a pseudonym because of a stalker; please do not read it."
 
@@ -129,3 +130,22 @@ def test_a_dutch_candidate_is_asked_in_dutch_with_je(client, portal, right):
     assert "Terug naar je portaal" in page and "Je sollicitatie zelf verandert niet" in page
     assert "toestemming" not in page.lower()
     assert not any(word in page.split("<main")[1] for word in (" u ", " uw ", "Uw "))
+
+
+def test_the_candidate_gets_their_grounds_back_in_their_copy_and_access_report(
+        client, db, portal, make_user):
+    link, candidate = portal()
+    rights.place_hold(candidate.subject, actor=make_user(Role.LEGAL), reason="Pending claim.")
+    db.session.commit()
+    client.post(f"{link}/rights", data={"right": "objection", "confirm": "yes",
+                                        "grounds": GROUNDS})
+    copy = client.get(f"{link}/data.json").get_json()
+    page = client.get(f"{link}/access").get_data(as_text=True)
+    assert "Why you object" in page and "written under a pseudonym" in page
+    assert [(r["right"], r["status"], r["details"]) for r in copy["rights_requests"]] == [
+        ("objection", "on_hold", GROUNDS)]
+    db.session.rollback()
+    held = dict(access_report(db.session.get(Candidate, candidate.id),
+                              actor="candidate").personal_data)
+    assert held["objection_grounds"] == GROUNDS
+    db.session.rollback()
