@@ -52,6 +52,9 @@ RETENTION_MAX_DAYS = 365
 # for a rejection, so the candidate can contest it); the lengths are the product's own.
 CONTEXT_MAX_CHARS = 2000
 DECISION_REASONS_MAX_CHARS = 2000
+# Art. 21(1): an objection may state "grounds relating to [the candidate's] particular
+# situation"; optional, and bounded like the other texts a person writes.
+OBJECTION_GROUNDS_MAX_CHARS = 2000
 
 
 class Jurisdiction(enum.StrEnum):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from compliance import audit, erasure, retention
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, str_enum, utcnow
+from compliance.personal import PersonalText
 from compliance.subjects import RetentionReason, Subject
 
 DUE_AFTER = timedelta(days=30)  # Art. 12(3): one month, extendable by two with notice
@@ -50,6 +51,9 @@ class RightsRequest(db.Model):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution: Mapped[str | None] = mapped_column(Text)
+    # What the data subject wrote with the request (an objection's grounds, Art. 21(1)):
+    # personal data, so encrypted with the subject's key, never in the audit log.
+    details: Mapped[str | None] = mapped_column(PersonalText)
 
     subject: Mapped[Subject] = relationship()
 
@@ -92,18 +96,23 @@ def provide_ending(app, end: Callable[["RightsRequest", Any], bool]) -> None:
     app.extensions[ENDING] = end
 
 
-def request_right(subject: Subject, right: Right, *, objects: dict) -> RightsRequest:
-    """Record a request; an access or portability request is served at once by the portal."""
+def request_right(subject: Subject, right: Right, *, objects: dict,
+                  details: str | None = None) -> RightsRequest:
+    """Record a request, with what the subject wrote (kept encrypted, audited only as given);
+    an access or portability request is served at once by the portal."""
     now = utcnow()
+    details = (details or "").strip() or None
     served = right in (Right.ACCESS, Right.PORTABILITY)
     request = RightsRequest(subject=subject, right=right, received_at=now, due_at=now + DUE_AFTER,
                             status=RequestStatus.DONE if served else RequestStatus.OPEN,
                             resolved_at=now if served else None,
-                            resolution="served in the portal" if served else None)
+                            resolution="served in the portal" if served else None,
+                            details=details)
     db.session.add(request)
     db.session.flush()
     audit.record(AuditAction.RIGHTS_REQUESTED, actor="candidate", subject=subject,
-                 objects={**objects, "rights_request": request.id}, right=right.value)
+                 objects={**objects, "rights_request": request.id}, right=right.value,
+                 details_given=details is not None)
     if right in ERASING:
         if held(subject):
             request.status = RequestStatus.ON_HOLD
@@ -173,6 +182,14 @@ def place_hold(subject: Subject, *, actor, reason: str) -> LegalHold:
 def open_requests() -> list[RightsRequest]:
     """Return the requests still waiting, the earliest due first."""
     return list(db.session.scalars(select(RightsRequest).where(
+        RightsRequest.status.in_([RequestStatus.OPEN, RequestStatus.ON_HOLD]))
+        .order_by(RightsRequest.due_at)))
+
+
+def pending(subject: Subject) -> list[RightsRequest]:
+    """Return the subject's own requests still waiting for an answer, the earliest due first."""
+    return list(db.session.scalars(select(RightsRequest).where(
+        RightsRequest.subject_id == subject.id,
         RightsRequest.status.in_([RequestStatus.OPEN, RequestStatus.ON_HOLD]))
         .order_by(RightsRequest.due_at)))
 

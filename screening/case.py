@@ -128,11 +128,14 @@ def withdraw(candidate: Candidate, *, method: str) -> None:
     end_case(candidate, actor="candidate", why=RetentionReason.CONSENT_WITHDRAWN)
 
 
-def request_right(candidate: Candidate, right: rights.Right) -> rights.RightsRequest:
-    """Record a rights request; erasure and objection end the case unless counsel holds it."""
+def request_right(candidate: Candidate, right: rights.Right,
+                  details: str | None = None) -> rights.RightsRequest:
+    """Record a rights request (with the candidate's own words, such as an objection's
+    grounds); erasure and objection end the case unless counsel holds it."""
     if right in rights.ERASING:
         check(candidate, Action.ERASE)
-    request = rights.request_right(candidate.subject, right, objects={"candidate": candidate.id})
+    request = rights.request_right(candidate.subject, right, objects={"candidate": candidate.id},
+                                   details=details)
     if right in rights.ERASING and request.status != rights.RequestStatus.ON_HOLD:
         end_case(candidate, actor="candidate", why=rights.erasure_reason(right),
                  rights_request=request)

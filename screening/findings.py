@@ -11,6 +11,7 @@ from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, utcnow
 from compliance.personal import PersonalText
 from compliance.subjects import Subject
+from screening.lifecycle import Action, CaseError, allowed
 from screening.models import Candidate
 
 
@@ -57,10 +58,22 @@ def comment_window_open(candidate: Candidate) -> bool:
     return closes is not None and utcnow() < closes
 
 
+def context_heard(candidate: Candidate) -> bool:
+    """Tell whether the candidate's context can still count: while a decision can be taken
+    (not after it, nor while a new screening replaces the findings)."""
+    return allowed(candidate, Action.DECIDE)
+
+
+def _still_heard(candidate: Candidate) -> None:
+    if not context_heard(candidate):
+        raise CaseError("decided")
+
+
 def add_context(candidate: Candidate, finding: Finding, text: str) -> None:
     """Keep the candidate's context beside a finding, for the recruiter to read."""
     if finding.candidate_id != candidate.id:
         raise LookupError("finding of another candidate")
+    _still_heard(candidate)
     finding.context, finding.context_at = text, utcnow()
     audit.record(AuditAction.CONTEXT_ADDED, actor="candidate", subject=candidate.subject,
                  objects={"candidate": candidate.id, "finding": finding.id})
@@ -68,6 +81,7 @@ def add_context(candidate: Candidate, finding: Finding, text: str) -> None:
 
 def waive_comment_window(candidate: Candidate) -> None:
     """The candidate says they are done: a rejection need not wait any longer."""
+    _still_heard(candidate)
     candidate.comment_waived_at = utcnow()
     audit.record(AuditAction.COMMENT_WINDOW_WAIVED, actor="candidate", subject=candidate.subject,
                  objects={"candidate": candidate.id})

@@ -6,6 +6,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from compliance.rights import Right
 from compliance.subjects import RetentionReason
 from screening.lifecycle import Action, CaseError, CaseRecord, IllegalTransition
 from screening.models import CaseState, Decision, SourceKind
@@ -59,6 +60,14 @@ ACTIONS = {
     Action.FAIL_RERUN: _l("end a failed screening"),
     Action.DECIDE: _l("record a decision"),
     Action.ERASE: _l("end the case and erase its data"),
+}
+# What the candidate asked for, completing "Your request to ..." on their portal.
+REQUESTED_RIGHTS = {
+    Right.ACCESS: _l("see your data"),
+    Right.RECTIFICATION: _l("correct your data"),
+    Right.ERASURE: _l("erase your data"),
+    Right.OBJECTION: _l("object to the processing"),
+    Right.PORTABILITY: _l("receive a copy of your data"),
 }
 FAILURES = {
     Failure.INVALID_ACCOUNT: _l("the account is not a valid address for this source"),
@@ -122,3 +131,8 @@ def tombstone_line(record: CaseRecord) -> str:
         return str(ENDINGS[RetentionReason(record.why)]) % {"id": record.id, "date": date}
     return _("Candidate %(id)s: %(state)s on %(date)s; all data erased at the end of its "
              "retention period.", id=record.id, state=case_state_label(record.state), date=date)
+
+
+def requested_right_label(right: Right) -> str:
+    """Say what a rights request asks for, as the rest of "Your request to ..."."""
+    return str(REQUESTED_RIGHTS[Right(right)])

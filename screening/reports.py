@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from compliance import audit, consent
+from compliance import audit, consent, rights
 from compliance.accounts import User
 from compliance.audit import AuditAction, AuditEvent
 from compliance.audit_commands import parse_when
@@ -101,6 +101,8 @@ def access_report(candidate: Candidate, *, actor: Any) -> AccessReport:
         held.append(("decision", candidate.decision.value))
     if candidate.decision_reasons:
         held.append(("decision_reasons", str(candidate.decision_reasons)))
+    held += [(f"{item.right.value}_grounds", str(item.details))
+             for item in rights.pending(subject) if item.details]
     run = latest_run(candidate)
     totals = summarise(run.counts) if run else {}
     return AccessReport(

@@ -90,6 +90,12 @@ class DecisionSchema(Schema):
                                          "will read them.")), "reasons")
 
 
+class ObjectionSchema(Schema):
+    """A candidate's objection (Art. 21(1)): the grounds are optional, and bounded."""
+
+    grounds = text(policy.OBJECTION_GROUNDS_MAX_CHARS, required=False)
+
+
 REPORT_KINDS = ("audit", "access", "ropa", "dpia")
 
 

@@ -139,6 +139,7 @@ KINDS: dict[type, tuple[str, str, Any]] = {
 DATA_LABELS = {"name": _l("Name"), "email": _l("E-mail address"), "language": _l("Language"),
                "state": _l("Case state"), "decision": _l("Decision"),
                "decision_reasons": _l("Reasons for the decision"),
+               "objection_grounds": _l("Why you object"),
                "added": _l("Added on")}
 
 

@@ -14,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, format_decimal, format_number
+from flask_babel import format_date, format_decimal, format_number, format_time
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -23,17 +23,25 @@ from compliance.audit import AuditAction, record
 from compliance.consent import SourceAnswer
 from compliance.db import db
 from compliance.tokens import Purpose
+from compliance.validation import load_form
 from compliance.web import limiter
 from screening import case, expiry
 from screening.findings import (
     add_context,
     comment_window_open,
+    context_heard,
     findings_of,
     read_findings,
     waive_comment_window,
     window_closes_at,
 )
-from screening.labels import case_error_message, decision_label, failure_label, source_label
+from screening.labels import (
+    case_error_message,
+    decision_label,
+    failure_label,
+    requested_right_label,
+    source_label,
+)
 from screening.lifecycle import Action, CaseError, allowed
 from screening.models import Candidate
 from screening.notices import consent_notice, talent_pool_notice
@@ -47,6 +55,7 @@ from screening.runs import (
     missing_sources,
     process_export,
 )
+from screening.schemas import ObjectionSchema
 from screening.sources import (
     AccountError,
     ArchiveLimits,
@@ -140,19 +149,38 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
     run = latest_run(candidate, done=True) or last
     findings = read_findings(candidate, actor="candidate")
     db.session.commit()  # the read is audited, as every read of findings
+    # Forms are offered only where the case still allows what they do.
+    can_screen = allowed(candidate, Action.SCREEN)
+    closes = window_closes_at(candidate)
+    erase_on = candidate.subject.erase_after
     return render_template(
         "candidate/portal.html", candidate=candidate, token=token, run=run,
         findings=findings, source_label=source_label,
         failure_label=failure_label, last=last, decision_label=decision_label,
         totals=summarise(run.counts) if run and run.status == RunStatus.DONE else None,
-        accounts=accounts, failed=failed,
+        accounts=accounts, failed=failed, can_correct=failed and can_screen,
+        can_comment=context_heard(candidate),
         missing=[source_label(k) for k in missing_sources(run)] if run else [],
         correctable=[k for k in accounts if k in PUBLIC_KINDS],
-        window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
-        exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts],
-        upload_hint=upload_limits_text(), retention=candidate.subject.erase_after, errors=errors,
-        values=values, talent_pool_url=url_for("portal.talent_pool", token=token)
+        window_open=comment_window_open(candidate), window_closes=_moment(closes),
+        exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts] if can_screen
+        else [],
+        decided_on=format_date(candidate.decided_at, "long") if candidate.decided_at else None,
+        erase_on=format_date(erase_on, "long") if erase_on else None,
+        pending=[{"right": requested_right_label(r.right),
+                  "received": format_date(r.received_at, "long"),
+                  "due": format_date(r.due_at, "long")} for r in rights.pending(candidate.subject)],
+        upload_hint=upload_limits_text(), errors=errors, values=values,
+        in_talent_pool=expiry.in_talent_pool(candidate),
+        talent_pool_url=url_for("portal.talent_pool", token=token)
         if expiry.in_talent_pool(candidate) else None), status or (422 if errors else 200)
+
+
+def _moment(when) -> dict[str, str] | None:
+    """Give a moment as the candidate reads it: a long date and a short time, in their language."""
+    if when is None:
+        return None
+    return {"date": format_date(when, "long"), "time": format_time(when, "short")}
 
 
 @bp.post("/portal/<token>/accounts")
@@ -187,7 +215,12 @@ def context(token: str, finding_id: int):
     if not text or len(text) > MAX_CONTEXT:
         flash(_("Write between 1 and %(n)s characters of context.", n=MAX_CONTEXT))
         return redirect(url_for("portal.home", token=token))
-    add_context(candidate, finding, text)
+    try:
+        add_context(candidate, finding, text)
+    except CaseError:
+        db.session.rollback()
+        flash(_("The decision has been made, so context can no longer be added."))
+        return redirect(url_for("portal.home", token=token))
     db.session.commit()
     flash(_("Your context is saved. The recruiter sees it beside the finding."))
     return redirect(url_for("portal.home", token=token))
@@ -196,7 +229,12 @@ def context(token: str, finding_id: int):
 @bp.post("/portal/<token>/waive")
 def waive(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
-    waive_comment_window(candidate)
+    try:
+        waive_comment_window(candidate)
+    except CaseError:
+        db.session.rollback()
+        flash(_("The decision has been made, so context can no longer be added."))
+        return redirect(url_for("portal.home", token=token))
     db.session.commit()
     flash(_("You have said you do not want to add context."))
     return redirect(url_for("portal.home", token=token))
@@ -241,17 +279,49 @@ def talent_pool(token: str):
     return redirect(url_for("portal.home", token=token))
 
 
+# The two requests that end the case, each behind its own confirmation page.
+ERASING_RIGHTS = {r.value: r for r in rights.ERASING}
+
+
+def _erasing_right(value: str) -> rights.Right:
+    if value not in ERASING_RIGHTS:
+        abort(404)
+    return ERASING_RIGHTS[value]
+
+
+@bp.get("/portal/<token>/rights/<right>")
+def confirm_right(token: str, right: str):
+    """Say what an erasure or objection does before the candidate asks for it."""
+    candidate = _candidate(token, Purpose.PORTAL)
+    chosen = _erasing_right(right)
+    if not allowed(candidate, Action.ERASE):
+        abort(404)
+    return _confirm_page(candidate, token, chosen, {}, {})
+
+
+def _confirm_page(candidate: Candidate, token: str, right: rights.Right, errors: dict,
+                  values: dict):
+    return render_template("candidate/confirm_right.html", candidate=candidate, token=token,
+                           right=right.value, errors=errors, values=values,
+                           max_grounds=format_number(policy.OBJECTION_GROUNDS_MAX_CHARS)
+                           ), 422 if errors else 200
+
+
 @bp.post("/portal/<token>/rights")
 def request_right(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
+    right = _erasing_right(request.form.get("right", ""))
+    if request.form.get("confirm") != "yes":
+        # Not sent from the confirmation page (an old form, a stray click): nothing is erased.
+        return redirect(url_for("portal.confirm_right", token=token, right=right.value), 303)
+    details = None
+    if right == rights.Right.OBJECTION:
+        data, errors = load_form(ObjectionSchema(), request.form)
+        if errors:
+            return _confirm_page(candidate, token, right, errors, request.form.to_dict())
+        details = data["grounds"]
     try:
-        right = rights.Right(request.form.get("right", ""))
-    except ValueError:
-        abort(400)
-    if right not in (rights.Right.ERASURE, rights.Right.OBJECTION):
-        abort(400)
-    try:
-        rights_request = case.request_right(candidate, right)
+        rights_request = case.request_right(candidate, right, details=details)
     except CaseError:
         db.session.rollback()
         abort(404)
@@ -259,7 +329,7 @@ def request_right(token: str):
     db.session.commit()  # an erasure or objection is carried out as this commits
     if status == rights.RequestStatus.ON_HOLD:
         flash(_("Your request is registered. Legal counsel must look at it first; you get an "
-                "answer before %(date)s.", date=due_at.strftime("%Y-%m-%d")))
+                "answer before %(date)s.", date=format_date(due_at, "long")))
         return redirect(url_for("portal.home", token=token))
     return render_template("candidate/done.html", erased=True)
 
@@ -307,6 +377,9 @@ def candidate_data(candidate: Candidate) -> dict:
                       "published": f.published.isoformat(), "excerpt": f.excerpt,
                       "matched": f.matched, "context": f.context}
                      for f in read_findings(candidate, actor="candidate")],
+        "rights_requests": [{"right": r.right.value, "received": r.received_at.isoformat(),
+                             "due": r.due_at.isoformat(), "status": r.status.value,
+                             "details": r.details} for r in rights.pending(candidate.subject)],
         "messages": [{"at": m.created_at.isoformat(), "kind": m.kind, "title": m.title}
                      for m in outbox.for_subject(candidate.subject)],
         "erase_after": candidate.subject.erase_after.isoformat()

@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -214,9 +214,11 @@ def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | 
         decisions=[(d.value, decision_label(d)) for d in Decision],
         decision_values=decision_values or {},
         erase_after=erase_after(candidate), can_change=access.can_change(current_user),
+        erase_on=format_date(erase_after(candidate), "long") if erase_after(candidate) else None,
+        decided_on=format_date(candidate.decided_at, "long") if candidate.decided_at else None,
         accounts=consent.current(candidate.subject), run=run,
         totals=summarise(run.counts) if run else None,
-        window_open=comment_window_open(candidate), window_closes=window_closes_at(candidate),
+        window_notice=_window_notice(candidate),
         missing=[source_label(k) for k in missing_sources(run)] if run else [],
         has_results=latest_run(candidate, done=True) is not None,
         can_ask=allowed(candidate, Action.ASK_CONSENT),
@@ -226,6 +228,16 @@ def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | 
         can_read=reading_basis(candidate, current_user) is not None,
         hold=rights.held(candidate.subject) if current_user.role == Role.LEGAL else None,
     ), 422 if errors else 200
+
+
+def _window_notice(candidate: Candidate) -> str | None:
+    """Say until when the comment window holds a rejection back, in the reader's language."""
+    if not comment_window_open(candidate):
+        return None
+    closes = window_closes_at(candidate)
+    return _("The candidate's comment window is open until %(time)s on %(date)s: a rejection "
+             "must wait until then, unless they say they are done.",
+             date=format_date(closes, "long"), time=format_time(closes, "short"))
 
 
 @bp.post("/candidates/<int:candidate_id>/decision")

@@ -168,7 +168,9 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
                               capture_output=True, text=True, timeout=120)
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
-    candidate.get_by_role("button", name="Erase my data now").click()
+    candidate.get_by_role("link", name="Erase my data now").click()
+    assert candidate.get_by_text("This cannot be undone.").is_visible()
+    candidate.get_by_role("button", name="Yes, erase my data now").click()
     assert candidate.get_by_text("Your data has been erased.").is_visible()
     shoot(candidate, "erased")
     recruiter.goto(f"{case_server}/dashboard")

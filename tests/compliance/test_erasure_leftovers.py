@@ -141,7 +141,7 @@ def test_an_erased_subject_leaves_nothing_in_the_instance_folder(
     assert {what for what, _name in found_in(before, needles)} >= set(secrets)
     assert any(name.endswith("fairscreen.db-wal") for name in before)
 
-    erased = client.post(f"{portal}/rights", data={"right": "erasure"})
+    erased = client.post(f"{portal}/rights", data={"right": "erasure", "confirm": "yes"})
     assert "Your data has been erased." in erased.get_data(as_text=True)
     db.session.rollback()
     assert db.session.get(Subject, subject_id) is None

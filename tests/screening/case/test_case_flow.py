@@ -130,7 +130,7 @@ def test_full_case_from_consent_to_erasure(client, db, login, recruiter, case_ca
     copy = client.get(f"{portal_link}/data.json").get_json()
     assert copy["candidate"]["email"] == "jamie@example.org" and copy["findings"]
 
-    erased = client.post(f"{portal_link}/rights", data={"right": "erasure"})
+    erased = client.post(f"{portal_link}/rights", data={"right": "erasure", "confirm": "yes"})
     assert "Your data has been erased." in erased.get_data(as_text=True)
     db.session.rollback()
     for model in (Candidate, Subject, Finding, ConsentRecord, OutboxMessage, ScreeningRun):
@@ -234,7 +234,7 @@ def test_legal_hold_keeps_an_erasure_request_waiting(client, db, login, recruite
     legal_client.post("/legal/rights/holds", data={"subject_id": case_candidate.subject_id,
                                                    "reason": "Pending court case"})
     assert rights.held(case_candidate.subject) is not None
-    response = client.post(f"{portal}/rights", data={"right": "objection"})
+    response = client.post(f"{portal}/rights", data={"right": "objection", "confirm": "yes"})
     assert response.status_code == 302
     page = legal_client.get("/legal/rights").get_data(as_text=True)
     assert "objection" in page and "on_hold" in page
