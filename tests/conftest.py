@@ -293,3 +293,20 @@ def smtp():
     controller.start()
     yield controller, inbox
     controller.stop()
+
+
+@pytest.fixture
+def inbox(smtp) -> Inbox:
+    """The module's SMTP inbox, emptied for each test (messages, scripted replies, attempts)."""
+    _controller, inbox = smtp
+    inbox.messages.clear()
+    inbox.replies.clear()
+    inbox.attempts = 0
+    return inbox
+
+
+def mail_config(smtp, sender: str = "jobs@acme.test", **extra) -> dict:
+    """App settings that send mail to the module's SMTP server, plus `extra`."""
+    controller, _inbox = smtp
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": controller.port, "MAIL_SENDER": sender,
+            **extra}

@@ -14,14 +14,12 @@ from compliance.organisation import update_settings
 from screening.app import create_app
 from screening.config import ConfigError
 from tests.compliance.test_audit_witnessed import bypass
-from tests.conftest import TEST_KEYS, base_config
+from tests.conftest import TEST_KEYS, base_config, mail_config
 
 
 @pytest.fixture
 def app_config(smtp):
-    controller, _inbox = smtp
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": controller.port,
-            "MAIL_SENDER": "audit@acme.test", "AUDIT_CHECKPOINT_EVERY": 4}
+    return mail_config(smtp, "audit@acme.test", AUDIT_CHECKPOINT_EVERY=4)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from compliance import outbox
 from compliance.audit import AuditAction, AuditEvent
 from compliance.db import utcnow
 from compliance.outbox import OutboxMessage, Status
-from tests.conftest import free_port
+from tests.conftest import free_port, mail_config
 from tests.screening.case.conftest import (  # noqa: F401 (the case's fixtures)
     _server4,
     allow_loopback,
@@ -33,21 +33,10 @@ STRICT = policy.SMTP.clone(raise_on_defect=True)
 
 
 @pytest.fixture
-def inbox(smtp):
-    _controller, inbox = smtp
-    inbox.messages.clear()
-    inbox.replies.clear()
-    inbox.attempts = 0
-    return inbox
-
-
-@pytest.fixture
 def app_config(smtp):
     from tests.screening.case.conftest import FAST
 
-    controller, _inbox = smtp
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": controller.port,
-            "MAIL_SENDER": "jobs@acme.test", "SOURCE_CLIENT_SETTINGS": FAST}
+    return mail_config(smtp, SOURCE_CLIENT_SETTINGS=FAST)
 
 
 def arrived(inbox) -> tuple[list[str], object]:

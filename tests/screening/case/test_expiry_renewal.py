@@ -23,25 +23,17 @@ from screening.candidates import decide
 from screening.case import answer_consent, expire_unanswered, request_consent
 from screening.lifecycle import CaseRecord, CaseState
 from screening.models import Candidate, Decision
+from tests.conftest import mail_config
 
 DAY = timedelta(days=1)
 LINK = re.compile(r"http://\S+")
 
 
 @pytest.fixture
-def inbox(smtp):
-    _controller, inbox = smtp
-    inbox.messages.clear()
-    return inbox
-
-
-@pytest.fixture
 def app_config(smtp):
     from tests.screening.case.conftest import FAST
 
-    controller, _inbox = smtp
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": controller.port,
-            "MAIL_SENDER": "jobs@acme.test", "SOURCE_CLIENT_SETTINGS": FAST}
+    return mail_config(smtp, SOURCE_CLIENT_SETTINGS=FAST)
 
 
 def mails(inbox) -> list:

@@ -22,6 +22,7 @@ from screening.case import answer_consent, request_consent
 from screening.models import Decision
 from screening.notices import MessageKind
 from screening.runs import queue_run
+from tests.conftest import mail_config
 from tests.screening.case.conftest import FAST
 from tests.screening.sources.conftest import reply
 
@@ -72,18 +73,8 @@ WEB_PAGE = b"<!doctype html><html><head><title>Jamie</title></head><body>Hi!</bo
 
 
 @pytest.fixture
-def inbox(smtp):
-    _controller, inbox = smtp
-    inbox.messages.clear()
-    inbox.replies.clear()
-    return inbox
-
-
-@pytest.fixture
 def app_config(smtp):
-    controller, _inbox = smtp
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": controller.port,
-            "MAIL_SENDER": "jobs@acme.test", "SOURCE_CLIENT_SETTINGS": FAST}
+    return mail_config(smtp, SOURCE_CLIENT_SETTINGS=FAST)
 
 
 def asked(db, candidate, recruiter):
