@@ -4,6 +4,9 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-stamp
+# The browser tests run axe-core (from the npm registry) on every page they visit.
+AXE_VERSION := 4.10.3
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test setup model lint translations extract benchmarks clean
@@ -26,7 +29,7 @@ run: setup
 	  FAIRSCREEN_SESSION_COOKIE_SECURE=$${FAIRSCREEN_SESSION_COOKIE_SECURE:-false} \
 	  $(FLASK) run --host 127.0.0.1 --port 5000
 
-test: setup
+test: setup $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -39,6 +42,9 @@ setup: $(STAMP) $(MO_FILES)
 # corpus: leave-one-vacancy-out cross-validation sets its thresholds (a few minutes).
 model: $(STAMP)
 	$(BIN)/python -m screening.classifier.build
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --no-save --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

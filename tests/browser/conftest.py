@@ -77,3 +77,45 @@ def screenshot(page, request):
         return path
 
     return shoot
+
+
+AXE = ROOT / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+_AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(
+    v => ({id: v.id, impact: v.impact, help: v.help,
+           nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"""
+
+
+class Axe:
+    """axe-core on every page a test visits: `check()` after each page load, and a test that
+    loads a page it never checked fails at teardown."""
+
+    def __init__(self, page):
+        self.page = page
+        self.loaded: list[str] = []
+        self.checked: set[str] = set()
+        page.on("load", lambda loaded: self.loaded.append(loaded.url))
+
+    def check(self) -> None:
+        """Run axe-core on the page as it is now; fail on any violation, naming each."""
+        self.page.wait_for_load_state("load")
+        # Evaluated through the devtools protocol, so the page's CSP (script-src 'self') holds.
+        self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        violations = self.page.evaluate(_AXE_RUN)
+        assert not violations, f"axe-core on {self.page.url}:\n" + "\n".join(
+            f"  {v['impact']} {v['id']}: {v['help']} at {', '.join(v['nodes'])}"
+            for v in violations)
+        self.checked.add(self.page.url)
+
+    def unchecked(self) -> list[str]:
+        return [url for url in self.loaded if url not in self.checked]
+
+
+@pytest.fixture
+def axe(page):
+    """axe-core for the `page` fixture's page (installed by `make test` from the npm registry)."""
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing at {AXE}: `make test` installs it "
+                    f"(npm install axe-core into .venv/axe)")
+    checker = Axe(page)
+    yield checker
+    assert not checker.unchecked(), f"pages loaded without an axe-core check: {checker.unchecked()}"

@@ -12,18 +12,21 @@ def make_recruiter(live_app):
 
 
 def test_recruiter_logs_in_and_creates_a_vacancy_and_candidate(live_app, live_server, page,
-                                                               screenshot):
+                                                               screenshot, axe):
     make_recruiter(live_app)
     page.context.set_extra_http_headers({})
     page.goto(f"{live_server}/login")
     screenshot("login")
+    axe.check()
     page.get_by_label("E-mail address").fill("rita@example.test")
     page.get_by_label("Password").fill(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/dashboard")
     screenshot("dashboard-empty")
+    axe.check()
 
     page.get_by_role("link", name="New vacancy").click()
+    axe.check()
     page.get_by_label("Title").fill("Data engineer")
     page.get_by_label("Job-relevant criteria").fill("Python\nAirflow\nSQL")
     page.get_by_label("GitHub").check()
@@ -39,20 +42,25 @@ def test_recruiter_logs_in_and_creates_a_vacancy_and_candidate(live_app, live_se
     assert page.get_by_label("Title").input_value() == "Data engineer"
     assert page.get_by_label("Lookback (years)").get_attribute("aria-invalid") == "true"
     screenshot("vacancy-error")
+    axe.check()
     page.get_by_label("Lookback (years)").fill("2")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/vacancies/*")
     assert page.get_by_role("heading", name="Data engineer").is_visible()
+    axe.check()
 
     page.get_by_role("link", name="Add a candidate").click()
+    axe.check()
     page.get_by_label("Name").fill("Sanne Bakker")
     page.get_by_label("E-mail address").fill("sanne@example.org")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/candidates/*")
     assert page.get_by_role("heading", name="Sanne Bakker").is_visible()
     screenshot("candidate")
+    axe.check()
     page.get_by_role("link", name="Dashboard").click()
     assert page.get_by_role("link", name="Sanne Bakker").first.is_visible()
+    axe.check()
 
 
 def test_pages_work_without_javascript(live_app, live_server, browser):
