@@ -11,7 +11,9 @@ def test_axe_check_fails_on_a_violation_and_names_it(page, axe):
 
 
 def test_a_page_loaded_without_a_check_is_reported(page, axe):
-    page.set_content("<html lang='en'><body><main><p>hello</p></main></body></html>")
+    with page.expect_event("load"):  # the listener has seen it once this returns
+        page.set_content("<!doctype html><html lang='en'><head><title>Hello</title></head>"
+                         "<body><main><h1>Hello</h1></main></body></html>")
     assert axe.unchecked() == [page.url]
     axe.check()
     assert axe.unchecked() == []
