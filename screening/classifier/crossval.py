@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from screening.classifier.classifier import (
@@ -24,6 +25,7 @@ from screening.classifier.classifier import (
     SHOWN,
     Classifier,
     model_verdict,
+    shown_score,
     special_score,
 )
 from screening.classifier.corpus import Record
@@ -54,16 +56,28 @@ class Scored:
         return self.base.verdict is Outcome.RELEVANT
 
     @property
+    def sentences(self) -> list[dict[str, float]]:
+        return list(self.features.get("sentences") or ())
+
+    @property
     def score(self) -> float:
-        """The special-category score the model layer compares with its threshold."""
-        return special_score(self.cats)
+        """The special-category score the model layer compares with its threshold: for a
+        post that would be shown, its sentences' count too (`shown_score`)."""
+        return self.score_if_shown if self.would_show else special_score(self.cats)
+
+    @cached_property
+    def score_if_shown(self) -> float:
+        return shown_score(self.cats, self.sentences)
 
     def verdict(self, thresholds: dict[str, float]) -> Verdict:
         """Return the classifier's verdict with the model layer at these thresholds."""
         if self.base.verdict in HELD_BACK:
             return self.base
-        threshold = thresholds[SHOWN if self.would_show else NOT_SHOWN]
-        return model_verdict(self.cats, threshold, self.base.language) or self.base
+        if not self.would_show:
+            return model_verdict(self.cats, thresholds[NOT_SHOWN], self.base.language) \
+                or self.base
+        return model_verdict(self.cats, thresholds[SHOWN], self.base.language,
+                             sentences=self.sentences) or self.base
 
 
 def vacancy_folds(records: Sequence[Record], k: int) -> list[list[str]]:
@@ -189,9 +203,10 @@ def choose_relevance(scored: Sequence[Scored]) -> dict[str, float]:
         setting = RelevanceThresholds(floor, with_criterion, without, signal, model)
         would_show = [s for s, evidence in candidates
                       if relevance_rule(evidence, s.cats.get(RELEVANT_LABEL), setting)]
-        special = [s.score for s in would_show if (s.record.gold or {}).get("categories")]
+        special = [s.score_if_shown for s in would_show
+                   if (s.record.gold or {}).get("categories")]
         threshold = min(special) * MARGIN if special else 0.5
-        shown = [s for s in would_show if s.score < threshold]
+        shown = [s for s in would_show if s.score_if_shown < threshold]
         hits = sum(1 for s in shown if s.record.gold.get("verdict") == "relevant")
         precision = hits / len(shown) if shown else 0.0
         recall = hits / relevant if relevant else 0.0

@@ -3,7 +3,13 @@
 import pytest
 
 from screening.classifier import Outcome, Post, Vacancy
-from screening.classifier.classifier import NOT_SHOWN, SHOWN, Classifier, model_verdict
+from screening.classifier.classifier import (
+    NOT_SHOWN,
+    SHOWN,
+    Classifier,
+    model_verdict,
+    shown_score,
+)
 from screening.classifier.personal import is_private
 
 # One pair per category and language: a post that reveals a fact about a person, written
@@ -94,6 +100,32 @@ def test_model_layer_names_its_label_and_only_holds_back():
     # label, but no category is claimed that the model does not find likely.
     cautious = model_verdict({"special": 0.6, "criminal": 0.3}, 0.2, "nl")
     assert cautious.decided_by == "model:criminal" and cautious.categories == ()
+
+
+def test_a_post_that_would_be_shown_is_judged_by_its_most_telling_sentence_too():
+    post = {"special": 0.05, "health": 0.04, "relevant": 0.95}
+    work = {"special": 0.3, "health": 0.2, "relevant": 0.9}  # about the job: discounted
+    telling = {"special": 0.8, "health": 0.7, "relevant": 0.1}  # about the author, not the job
+    assert shown_score(post) == 0.05
+    assert shown_score(post, [work]) == 0.05  # 0.3 x (1 - 0.9) = 0.03 adds nothing
+    assert shown_score(post, [work, telling]) == pytest.approx(0.8 * (1 - 0.1))
+    # A sentence never lowers the post's own score.
+    assert shown_score({"special": 0.6, "relevant": 0.2}, [work]) == 0.6
+    assert model_verdict(post, 0.2, "en") is None
+    held = model_verdict(post, 0.2, "en", sentences=[work, telling])
+    assert held.verdict is Outcome.WITHHELD
+    assert held.decided_by == "model:health" and [c.value for c in held.categories] == ["health"]
+
+
+def test_one_telling_sentence_in_a_long_work_post_is_scored_on_its_own(classifier):
+    work = ("Migrated the nightly loads from cron to Airflow this sprint. The DAGs now retry "
+            "with backoff and page the on-call engineer only after the third failure. Next up: "
+            "moving the dbt models to incremental builds so the warehouse bill drops. ")
+    telling = "Writing this from the oncology ward between my chemotherapy sessions."
+    cats = classifier.scores(Post(id="p", author="a", text=work + telling))
+    sentences = classifier._sentence_cats(work + telling, "en")
+    assert len(sentences) == 4
+    assert shown_score(cats, sentences) > shown_score(cats)
 
 
 def test_every_verdict_says_which_layer_decided(classifier, lexicon_layer, backend):

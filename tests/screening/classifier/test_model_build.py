@@ -9,13 +9,13 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 
 # Pooled leave-one-vacancy-out figures of the built model may not fall below these. The
 # privacy targets are the issue's; the relevance targets (recall >= 0.85, false
-# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.966, recall
-# 0.092, false withholds 90.5%, see trained/CROSSVAL.md), so the model cannot get worse.
+# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.963, recall
+# 0.253, false withholds 74.1%, see trained/CROSSVAL.md), so the model cannot get worse.
 # Recall fell from 0.541 when the corpus gained six vacancies of hard posts (a disclosure
 # in one sentence of a long work post): one of them scores 0.0001, and the threshold that
 # withholds every special post must go below it.
-FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.09}
-CEILINGS = {"false_withhold_rate": 0.91}
+FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.25}
+CEILINGS = {"false_withhold_rate": 0.75}
 
 
 def _meta(lang: str) -> dict:
