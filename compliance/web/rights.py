@@ -120,10 +120,16 @@ def _act(request_id: int, field: str, step) -> object:
 
 @bp.post("/<int:request_id>/extend")
 def extend(request_id: int):
-    months = request.form.get("months", "")
+    months, reasons = request.form.get("months", ""), request.form.get("extension_reasons", "")
+    errors = {}  # both fields at once, before the operation checks them again
+    if months not in ("1", "2"):
+        errors["months"] = str(MESSAGES["months"])
+    if not reasons.strip():
+        errors["extension_reasons"] = str(MESSAGES["reasons_missing"])
+    if errors:
+        return _case_page(db.get_or_404(RightsRequest, request_id), errors, request.form, 422)
     failed = _act(request_id, "extension_reasons", lambda item: rights.extend(
-        item, actor=current_user, months=int(months) if months in ("1", "2") else 0,
-        reasons=request.form.get("extension_reasons", "")))
+        item, actor=current_user, months=int(months), reasons=reasons))
     if failed is None:
         flash(_("The deadline is extended and the candidate is told why."))
     return failed or redirect(url_for("rights.case", request_id=request_id))
