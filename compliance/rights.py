@@ -184,7 +184,7 @@ def request_right(subject: Subject, right: Right, *, objects: dict,
                  details_given=details is not None)
     if right in ERASING:
         if held(subject):
-            request.status = RequestStatus.ON_HOLD
+            request.status = STEPS[(request.status, Step.HOLD)]
         else:
             retention.after_consent_ended(subject, erasure_reason(right))
     return request
