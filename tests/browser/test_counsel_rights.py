@@ -11,8 +11,9 @@ from email.parser import BytesParser
 import pytest
 from werkzeug.serving import make_server
 
-from compliance import retention, rights
+from compliance import audit, retention, rights
 from compliance.accounts import Role, create_user
+from compliance.audit import AuditAction
 from compliance.db import db, utcnow
 from compliance.organisation import get_settings
 from compliance.subjects import RetentionReason, Subject
@@ -81,6 +82,9 @@ def a_case(language: str):
     rights.place_hold(held.subject, actor=legal, reason="Claim before the court")
     retention.schedule(held.subject, utcnow() - timedelta(days=1), RetentionReason.DECIDED)
     erasing = request_right(held, rights.Right.ERASURE)
+    # An event with a long unbroken value, as exports and reports record their hashes.
+    audit.record(AuditAction.AUDIT_EXPORTED, actor=legal, sha256="0123456789abcdef" * 4,
+                 subjects=[held.subject_id, asking.subject_id], ok=True)
     db.session.commit()
     return correcting.id, erasing.id, held.subject_id
 
@@ -172,5 +176,12 @@ def test_counsel_extends_holds_refuses_and_releases(counsel_app, counsel_server,
     rows = page.locator("table.log tbody tr").all_inner_texts()  # the set-up's hold, and ours
     assert len(rows) == 2 and all("Lee Counsel" in row and seen["hold_action"] in row
                                   and "user:" not in row for row in rows)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot("audit")
+
+    page.set_viewport_size({"width": 800, "height": 900})  # a narrow window: the log wraps
+    page.goto(f"{counsel_server}/legal/audit?action=audit.exported")
+    axe.check()
+    details = page.locator("table.log tbody tr td").last.inner_text()
+    assert "0123456789abcdef" in details and "[" not in details and "True" not in details
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot("audit-narrow")
