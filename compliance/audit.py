@@ -75,6 +75,9 @@ class AuditAction(enum.StrEnum):
     CASE_MOVED = "case.moved"  # one per transition of a case's life (screening/lifecycle.py)
     CONSENT_REMINDED = "consent.reminded"  # the one reminder 3 days before a request expires
     TALENT_POOL_RENEWAL_ASKED = "talent_pool.renewal_asked"  # before the pool's year ends
+    RIGHTS_EXTENDED = "rights.extended"  # Art. 12(3): the deadline moved, the candidate told
+    LEGAL_HOLD_PLACED = "legal_hold.placed"
+    LEGAL_HOLD_RELEASED = "legal_hold.released"
 
 
 class AuditEvent(db.Model):

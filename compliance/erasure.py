@@ -8,12 +8,12 @@ the erasure whatever happened in between, and nothing unmarked is ever shredded.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, literal, or_, select, update
+from sqlalchemy import and_, delete, exists, func, literal, or_, select, update
 
 from compliance import audit, vault
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, truncate_wal, utcnow
-from compliance.subjects import RetentionReason, Subject
+from compliance.subjects import LegalHold, RetentionReason, Subject
 
 
 def erase_subject(subject: Subject, *, actor: Any, reason: RetentionReason) -> None:
@@ -26,9 +26,16 @@ def erase_subject(subject: Subject, *, actor: Any, reason: RetentionReason) -> N
     shred_and_delete(marked, actor=actor)
 
 
+def held():
+    """The condition of a subject under a legal hold in force (Art. 17(3))."""
+    return exists().where(LegalHold.subject_id == Subject.id, LegalHold.released_at.is_(None))
+
+
 def due(now: datetime):
-    """The condition of a subject the sweep erases: past its date, or already being erased."""
-    return or_(Subject.erasing_since.is_not(None), Subject.erase_after <= now)
+    """The condition of a subject the sweep erases: past its date and not held, or already
+    being erased (a hold cannot stop an erasure that has begun)."""
+    return or_(Subject.erasing_since.is_not(None),
+               and_(Subject.erase_after <= now, ~held()))
 
 
 # Sweeps mark and delete thousands of rows at once: Core statements on the table, not the ORM

@@ -4,12 +4,12 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Integer, LargeBinary, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance import vault
 from compliance.db import UTCDateTime, db, str_enum, utcnow
-from compliance.personal import keyed_hash
+from compliance.personal import PersonalText, keyed_hash
 
 
 class RetentionReason(enum.StrEnum):
@@ -44,6 +44,35 @@ class Subject(db.Model):
     erase_reason: Mapped[RetentionReason | None] = mapped_column(str_enum(RetentionReason))
     # Set once erasure has begun: from then on the subject is erased, whatever else happens.
     erasing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LegalHold(db.Model):
+    """Counsel's reason to keep a subject's data despite an erasure request or its retention
+    date (Art. 17(3)); kept after its release, with the release's reason, as its record.
+
+    The reasons are counsel's free text about a person's situation: encrypted under the
+    subject's key like everything else about them, and never written to the audit log.
+    """
+
+    __tablename__ = "legal_hold"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"),
+                                            index=True)
+    reason: Mapped[str] = mapped_column(PersonalText)
+    created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    release_reason: Mapped[str | None] = mapped_column(PersonalText)
+
+    subject: Mapped[Subject] = relationship()
+
+
+def active_hold(subject_id: int) -> LegalHold | None:
+    """Return the subject's hold in force, if any: at most one at a time."""
+    return db.session.scalar(select(LegalHold).where(
+        LegalHold.subject_id == subject_id, LegalHold.released_at.is_(None)).limit(1))
 
 
 def create_subject() -> Subject:

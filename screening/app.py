@@ -44,7 +44,7 @@ def register_extensions(app: Flask) -> None:
         rights,
         web,
     )
-    from screening import case, expiry, reports, runs  # noqa: F401 (declare their tasks)
+    from screening import case, counsel, expiry, reports, runs  # noqa: F401 (declare tasks)
     from screening.api import idempotency  # noqa: F401 (declares its sweep)
 
     db.init_app(app)
@@ -52,6 +52,8 @@ def register_extensions(app: Flask) -> None:
     web.init_app(app)
     queue.init_app(app)
     rights.provide_ending(app, case.end_released)  # a released request ends its case
+    rights.provide_telling(app, counsel.tell)  # an extension or refusal is mailed
+    rights.provide_case_view(app, counsel.vacancies_of)
 
 
 def register_api(app: Flask) -> None:

@@ -27,6 +27,8 @@ class MessageKind(enum.StrEnum):
     SCREENED_NOTICE = "screened_notice"  # Art. 14: what was collected, from where
     CORRECT_ACCOUNTS = "correct_accounts"  # after a run that could read no source
     TALENT_POOL_RENEWAL = "talent_pool_renewal"
+    RIGHTS_EXTENDED = "rights_extended"  # Art. 12(3): more time, why, within the first month
+    RIGHTS_REFUSED = "rights_refused"  # Art. 12(4): why, and the right to complain
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -71,7 +72,14 @@ ACTION_LABELS = {
     AuditAction.CASE_MOVED: _l("Case moved to a new state"),
     AuditAction.CONSENT_REMINDED: _l("Reminder sent before the request expires"),
     AuditAction.TALENT_POOL_RENEWAL_ASKED: _l("Talent-pool consent renewal asked"),
+    AuditAction.RIGHTS_EXTENDED: _l("Rights request deadline extended"),
+    AuditAction.LEGAL_HOLD_PLACED: _l("Legal hold placed"),
+    AuditAction.LEGAL_HOLD_RELEASED: _l("Legal hold released"),
 }
+# Actors that are not staff: a candidate is never named, only called the candidate.
+ACTOR_LABELS = {"system": _l("System"), "candidate": _l("The candidate")}
+ROLE_LABELS = {Role.RECRUITER: _l("recruiter"), Role.LEGAL: _l("legal counsel"),
+               Role.ADMIN: _l("administrator")}
 REASON_LABELS = {
     RetentionReason.UNDECIDED: _l("No decision within the backstop period"),
     RetentionReason.CONSENT_UNANSWERED: _l("Consent request unanswered"),
@@ -118,6 +126,12 @@ def _read_filter() -> tuple[legal_views.AuditFilter, dict]:
             chosen.action = AuditAction(action)
         else:
             errors["action"] = _("Choose one of the options.")
+    actor = request.args.get("actor", "")
+    if actor:
+        if actor in ACTOR_LABELS or legal_views.staff_actor(actor) is not None:
+            chosen.actor = actor
+        else:
+            errors["actor"] = _("Choose one of the options.")
     vacancy = request.args.get("vacancy", "")
     if vacancy:
         if vacancy.isdigit():
@@ -133,16 +147,37 @@ def audit_log():
     page = legal_views.paginate(chosen.query(), request.args.get("page", 1, type=int))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     vacancies = current_app.extensions.get(VACANCY_OPTIONS, list)()
+    staff = legal_views.staff()
+    names = {f"user:{user.id}": user.name for user in staff}
     return render_template(
         "legal/audit.html", page=page, errors=errors, values=request.args,
-        actions=[("", _("All actions"))] + [(a.value, ACTION_LABELS[a]) for a in AuditAction],
+        actions=[("", _("All actions"))] + sorted(
+            ((a.value, ACTION_LABELS[a]) for a in AuditAction), key=lambda o: str(o[1])),
+        actors=[("", _("All actors"))] + list(ACTOR_LABELS.items())
+        + [(f"user:{u.id}", f"{u.name} ({ROLE_LABELS[u.role]})") for u in staff],
         vacancies=[("", _("All vacancies"))] + [(str(i), t) for i, t in vacancies],
         label=lambda action: ACTION_LABELS.get(action, action),
+        actor_name=lambda actor: names.get(actor) or ACTOR_LABELS.get(actor, actor),
+        readable=_readable,
         prev_url=url_for("legal.audit_log", page=page.number - 1, **args)
         if page.number > 1 else None,
         next_url=url_for("legal.audit_log", page=page.number + 1, **args)
         if page.number < page.pages else None,
     ), 422 if errors else 200
+
+
+def _readable(values: dict) -> list[str]:
+    """Say an event's objects or details as short lines of text, not Python literals."""
+    def say(value) -> str:
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, list | tuple):
+            return ", ".join(say(v) for v in value) or "–"
+        if isinstance(value, dict):
+            return "; ".join(f"{k.replace('_', ' ')} {say(v)}" for k, v in sorted(value.items()))
+        return "–" if value is None else str(value)
+
+    return [f"{key.replace('_', ' ')}: {say(value)}" for key, value in sorted(values.items())]
 
 
 @bp.get("/integrity")
@@ -215,4 +250,5 @@ def retention_overview():
     now = utcnow()
     return render_template("legal/retention.html", now=now, **legal_views.erasures(now),
                            reason=lambda r: REASON_LABELS.get(r, _("Unknown")),
+                           long_date=lambda d: format_date(d, "long"),
                            days_between=lambda a, b: (b - a).days)

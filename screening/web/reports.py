@@ -1,8 +1,10 @@
 """Legal counsel's report pages: request a signed PDF, watch it render, download it."""
 
+from datetime import datetime
 from io import BytesIO
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -45,8 +47,30 @@ def _reports_page(values: dict, errors: dict, status: int = 200):
         vacancies=[(v.id, f"{v.title} ({v.id})") for v in vacancies],
         candidates=[(c.id, f"{c.name} ({c.id}, {c.vacancy.title})") for c in candidates],
         languages=[("nl", _l("Dutch")), ("en", _l("English"))],
-        jobs=jobs.recent_jobs(current_user), stage_labels=STAGE_LABELS, kind_labels=KIND_LABELS,
+        jobs=_job_rows(jobs.recent_jobs(current_user)), stage_labels=STAGE_LABELS,
+        kind_labels=KIND_LABELS,
     ), status
+
+
+def _job_rows(recent: list[jobs.ReportJob]) -> list[dict]:
+    """Name each report by what it covers as well as its kind: three audit trails asked for
+    a candidate, a vacancy and a period are three different reports, not one listed thrice."""
+    titles = dict(db.session.execute(select(Vacancy.id, Vacancy.title).where(
+        Vacancy.id.in_([j.params["vacancy"] for j in recent if "vacancy" in j.params]))).all())
+    return [{"job": job, "covers": _covers(job.params, titles),
+             "requested": format_datetime(job.created_at, "medium")} for job in recent]
+
+
+def _covers(params: dict, titles: dict[int, str]) -> str:
+    if "candidate" in params:
+        return _("candidate %(id)s", id=params["candidate"])
+    if "vacancy" in params:
+        return _("vacancy \u201c%(title)s\u201d", title=titles.get(params["vacancy"], "–"))
+    if "since" in params:
+        return _("%(since)s to %(until)s",
+                 since=format_date(datetime.fromisoformat(params["since"]), "long"),
+                 until=format_date(datetime.fromisoformat(params["until"]), "long"))
+    return ""
 
 
 @bp.get("")

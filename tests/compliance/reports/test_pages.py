@@ -151,3 +151,20 @@ def test_kept_reports_expire_after_a_day(client, db, legal, app):
     assert jobs.expire_reports() == 1
     assert client.get(f"/legal/reports/{job.id}/download").status_code == 404
     assert "no longer kept" in client.get(f"/legal/reports/{job.id}").text
+
+
+def test_three_audit_trails_are_three_distinct_rows(client, db, legal, make_candidate):
+    """The reports list named a report by its kind only: trails of a candidate, a vacancy and
+    a period read as three identical rows. Each row now says what its report covers."""
+    candidate = make_candidate()
+    for target in ({"candidate": str(candidate.id)}, {"vacancy": str(candidate.vacancy_id)},
+                   {"since": "2026-01-01", "until": "2026-01-31"}):
+        assert client.post("/legal/reports", data={"kind": "audit", "lang": "en",
+                                                   **target}).status_code == 302
+    page = client.get("/legal/reports").get_data(as_text=True)
+    rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")[1:]
+    assert len(rows) == 3 and len(set(rows)) == 3
+    covers = [row.split("<td>")[2].split("</td>")[0] for row in rows]
+    assert sorted(covers) == sorted([
+        f"candidate {candidate.id}", "vacancy \u201cBackend developer\u201d",
+        "January 1, 2026 to January 31, 2026"])

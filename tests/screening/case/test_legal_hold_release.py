@@ -60,7 +60,8 @@ def test_a_released_request_ends_the_case_for_its_own_reason(db, legal, case_can
     line = tombstone_line(record)
     assert line.startswith(f"Candidate {cid} {words}") and "all data erased" in line
     assert "Jamie" not in line
-    [released, moved, erased_request, erased] = events(db, before)
+    [unheld, released, moved, erased_request, erased] = events(db, before)
+    assert (unheld.action, unheld.details) == (AuditAction.LEGAL_HOLD_RELEASED, {})
     assert (released.action, released.actor) == (AuditAction.RIGHTS_RESOLVED, f"user:{legal.id}")
     assert released.details == {"right": right.value, "resolution": "released"}
     assert (moved.action, moved.actor) == (AuditAction.CASE_MOVED, f"user:{legal.id}")
@@ -76,21 +77,24 @@ def test_a_refused_request_leaves_the_case_and_its_hold(db, legal, case_candidat
     before = last_seq(db)
     rights.resolve(request, actor=legal, release=False, note="Still needed for the dispute")
     db.session.commit()
-    [refused] = events(db, before)
+    [refused, *told] = events(db, before)
+    assert [e.action for e in told] == ["notification.sent"]  # the candidate is told why
     assert refused.details == {"right": "objection", "resolution": "refused"}
     candidate = db.session.get(Candidate, case_candidate.id)
     assert candidate.state == CaseState.ADDED and rights.held(candidate.subject) is not None
     assert candidate.subject.erase_reason.value == "undecided"  # its clock runs as before
 
 
-def test_only_a_request_that_erases_can_be_released(db, legal, case_candidate):
+def test_resolving_a_request_that_erases_nothing_erases_nothing(db, legal, case_candidate):
     request = rights.request_right(case_candidate.subject, rights.Right.RECTIFICATION,
                                    objects={"candidate": case_candidate.id})
     db.session.commit()
-    with pytest.raises(ValueError):
-        rights.resolve(request, actor=legal, release=True, note="Done")
-    db.session.rollback()
+    rights.resolve(request, actor=legal, note="Corrected the address")
+    db.session.commit()
+    assert (request.status, request.resolution) == (rights.RequestStatus.DONE, "resolved")
     assert db.session.get(Candidate, case_candidate.id).state == CaseState.ADDED
+    with pytest.raises(rights.RightsError):  # answered once: no second answer
+        rights.resolve(request, actor=legal, release=False, note="No after all")
 
 
 def test_released_from_the_legal_page_the_recruiter_reads_the_objection(
@@ -99,8 +103,7 @@ def test_released_from_the_legal_page_the_recruiter_reads_the_objection(
     cid, vid = case_candidate.id, case_candidate.vacancy_id
     counsel = app.test_client()
     counsel.post("/login", data={"email": legal.email, "password": "correct horse battery staple"})
-    answer = counsel.post(f"/legal/rights/{request.id}",
-                          data={"action": "release", "note": "Case settled"})
+    answer = counsel.post(f"/legal/rights/{request.id}/resolve", data={"note": "Case settled"})
     assert answer.status_code == 302
     db.session.rollback()
     assert db.session.get(Candidate, cid) is None

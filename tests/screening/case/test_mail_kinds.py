@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from compliance import rights
 from compliance.consent import SourceAnswer
 from compliance.db import utcnow
 from screening import expiry
 from screening.candidates import decide
-from screening.case import answer_consent, request_consent
+from screening.case import answer_consent, request_consent, request_right
 from screening.models import Decision
 from screening.notices import MessageKind
 from screening.runs import queue_run
@@ -67,6 +68,17 @@ EXPECTED = {
     (K.TALENT_POOL_RENEWAL, "nl"): ("Zullen we je nog een jaar in onze talentenpool houden?",
                                     "Verleng je toestemming met een jaar, of weiger:",
                                     "/talent-pool"),
+    (K.RIGHTS_EXTENDED, "en"): (f"We need more time for your request about \u201c{SHOWN}\u201d",
+                                "Why we need more time:\r\nThe archive is off site.", "/portal/"),
+    (K.RIGHTS_EXTENDED, "nl"): (
+        f"We hebben meer tijd nodig voor je verzoek over \u201c{SHOWN}\u201d",
+        "Waarom we meer tijd nodig hebben:\r\nThe archive is off site.", "/portal/"),
+    (K.RIGHTS_REFUSED, "en"): (
+        f"Our answer to your request about \u201c{SHOWN}\u201d",
+        "supervisory authority, Autoriteit Persoonsgegevens,", "/portal/"),
+    (K.RIGHTS_REFUSED, "nl"): (
+        f"Ons antwoord op je verzoek over \u201c{SHOWN}\u201d",
+        "toezichthouder, de Autoriteit Persoonsgegevens,", "/portal/"),
 }
 GREETING = {"en": "Dear Jamie Jansen,", "nl": "Beste Jamie Jansen,"}
 WEB_PAGE = b"<!doctype html><html><head><title>Jamie</title></head><body>Hi!</body></html>"
@@ -126,9 +138,24 @@ def talent_pool_renewal(db, inbox, candidate, recruiter, server):
     db.session.commit()
 
 
+def rights_extended(db, inbox, candidate, recruiter, server):
+    request = request_right(candidate, rights.Right.RECTIFICATION)
+    db.session.commit()
+    rights.extend(request, actor=recruiter, months=2, reasons="The archive is off site.")
+    db.session.commit()
+
+
+def rights_refused(db, inbox, candidate, recruiter, server):
+    request = request_right(candidate, rights.Right.RECTIFICATION)
+    db.session.commit()
+    rights.refuse(request, actor=recruiter, reasons="The date is right as it stands.")
+    db.session.commit()
+
+
 DRIVERS = {K.CONSENT_REQUEST: consent_request, K.CONSENT_REMINDER: consent_reminder,
            K.SCREENED_NOTICE: screened_notice, K.CORRECT_ACCOUNTS: correct_accounts,
-           K.TALENT_POOL_RENEWAL: talent_pool_renewal}
+           K.TALENT_POOL_RENEWAL: talent_pool_renewal, K.RIGHTS_EXTENDED: rights_extended,
+           K.RIGHTS_REFUSED: rights_refused}
 
 
 def test_every_kind_of_mail_has_a_case():
