@@ -44,12 +44,13 @@ def register_extensions(app: Flask) -> None:
         rights,
         web,
     )
-    from screening import case, expiry, reports, runs  # noqa: F401 (declare their tasks)
+    from screening import case, expiry, labels, reports, runs  # noqa: F401 (declare tasks)
     from screening.api import idempotency  # noqa: F401 (declares its sweep)
 
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"))
     web.init_app(app)
+    labels.init_app(app)
     queue.init_app(app)
     rights.provide_ending(app, case.end_released)  # a released request ends its case
 
