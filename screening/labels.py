@@ -147,6 +147,10 @@ def requested_right_label(right: Right) -> str:
 
 CONSENT_DECISIONS = {ConsentDecision.GIVEN: _l("Agreed"), ConsentDecision.DECLINED: _l("Declined"),
                      ConsentDecision.WITHDRAWN: _l("Agreement withdrawn")}
+# The talent pool is the one real consent (Art. 6(1)(a)); screening rests on an agreement.
+POOL_CONSENT = {ConsentDecision.GIVEN: _l("Consent given"),
+                ConsentDecision.DECLINED: _l("Consent declined"),
+                ConsentDecision.WITHDRAWN: _l("Consent withdrawn")}
 CONSENT_PURPOSES = {ConsentPurpose.SCREENING: _l("Screening of your public posts"),
                     ConsentPurpose.TALENT_POOL: _l("Talent pool")}
 REQUEST_STATUSES = {RequestStatus.OPEN: _l("Open"), RequestStatus.ON_HOLD: _l("On hold"),
@@ -161,9 +165,12 @@ LANGUAGES = {"en": _l("English"), "nl": _l("Dutch")}
 # The closed vocabularies a template may name through the `label` filter.
 VOCABULARIES = {
     "case_state": CASE_STATES, "decision": DECISIONS, "source": SOURCES,
-    "consent": CONSENT_DECISIONS, "purpose": CONSENT_PURPOSES, "right": RIGHTS,
+    "consent": CONSENT_DECISIONS, "pool_consent": POOL_CONSENT, "purpose": CONSENT_PURPOSES,
+    "right": RIGHTS,
     "request_status": REQUEST_STATUSES, "vacancy_status": VACANCY_STATUSES, "role": ROLES,
-    "language": LANGUAGES, "run_status": {
+    "language": LANGUAGES, "mail_status": {
+        "stored": _l("Stored"), "queued": _l("Queued"), "sent": _l("Sent"), "failed": _l("Failed")},
+    "run_status": {
         "queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"),
         "failed": _l("Failed"), "stopped": _l("Stopped")},
 }
@@ -206,12 +213,13 @@ def long_date(value) -> str:
     return format_date(value, "long") if value is not None else ""
 
 
-def long_datetime(value) -> str:
-    """A moment as the reader says it: the long date and the short time, in the instance's zone."""
+def long_datetime(value, seconds: bool = False) -> str:
+    """A moment as the reader says it: the long date and the time, in the instance's zone."""
     value = _moment(value)
     if value is None:
         return ""
-    return _("%(date)s at %(time)s", date=long_date(value), time=format_time(value, "short"))
+    time = format_time(value, "medium" if seconds else "short")
+    return _("%(date)s at %(time)s", date=long_date(value), time=time)
 
 
 def notice_label(version: str) -> str:

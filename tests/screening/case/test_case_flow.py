@@ -237,7 +237,7 @@ def test_legal_hold_keeps_an_erasure_request_waiting(client, db, login, recruite
     response = client.post(f"{portal}/rights", data={"right": "objection", "confirm": "yes"})
     assert response.status_code == 302
     page = legal_client.get("/legal/rights").get_data(as_text=True)
-    assert "objection" in page and "on_hold" in page
+    assert "Objection" in page and "On hold" in page and "on_hold" not in page
     request_id = db.session.scalars(db.select(rights.RightsRequest)).one().id
     subject_id = case_candidate.subject_id
     legal_client.post(f"/legal/rights/{request_id}", data={"action": "release",
