@@ -94,10 +94,16 @@ def register_commands(app: Flask) -> None:
     from screening import report_commands  # noqa: F401 (adds its commands to reports_cli)
     from screening.case_commands import case_cli
     from screening.cli import screening_cli
-    from screening.setup_commands import demo_command, init_command, worker_command
+    from screening.setup_commands import (
+        demo_command,
+        demo_logins_command,
+        init_command,
+        worker_command,
+    )
 
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(demo_logins_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(mailcatcher_command)
     app.cli.add_command(users_cli)
