@@ -162,17 +162,17 @@ VACANCY_STATUSES = {VacancyStatus.OPEN: _l("open"), VacancyStatus.CLOSED: _l("cl
 ROLES = {Role.RECRUITER: _l("Recruiter"), Role.LEGAL: _l("Legal counsel"),
          Role.ADMIN: _l("Administrator")}
 LANGUAGES = {"en": _l("English"), "nl": _l("Dutch")}
+MAIL_STATUSES = {"stored": _l("Stored"), "queued": _l("Queued"), "sent": _l("Sent"),
+                 "failed": _l("Failed")}
+RUN_STATUSES = {"queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"),
+                "failed": _l("Failed"), "stopped": _l("Stopped")}
 # The closed vocabularies a template may name through the `label` filter.
 VOCABULARIES = {
     "case_state": CASE_STATES, "decision": DECISIONS, "source": SOURCES,
     "consent": CONSENT_DECISIONS, "pool_consent": POOL_CONSENT, "purpose": CONSENT_PURPOSES,
-    "right": RIGHTS,
-    "request_status": REQUEST_STATUSES, "vacancy_status": VACANCY_STATUSES, "role": ROLES,
-    "language": LANGUAGES, "mail_status": {
-        "stored": _l("Stored"), "queued": _l("Queued"), "sent": _l("Sent"), "failed": _l("Failed")},
-    "run_status": {
-        "queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"),
-        "failed": _l("Failed"), "stopped": _l("Stopped")},
+    "right": RIGHTS, "request_status": REQUEST_STATUSES, "vacancy_status": VACANCY_STATUSES,
+    "role": ROLES, "language": LANGUAGES, "mail_status": MAIL_STATUSES,
+    "run_status": RUN_STATUSES,
 }
 
 

@@ -109,3 +109,18 @@ def offences(texts: list[str], language: str) -> list[str]:
             if _CODE.search(token) or (language == "nl" and token not in DUTCH_WORDS):
                 found.append(f"enum value {token!r} in {text[:80]!r}")
     return found
+
+
+def format_date(moment, format: str = "long", locale: str = "en") -> str:  # noqa: A002
+    """Say a stored (UTC) moment's date as pages do: in the instance's time zone."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_date as babel_date
+
+    from screening.config import DEFAULTS
+
+    if isinstance(moment, datetime):
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(
+            ZoneInfo(DEFAULTS["BABEL_DEFAULT_TIMEZONE"]))
+    return babel_date(moment, format, locale=locale)
