@@ -14,20 +14,30 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.
 # Staff never see candidates' links, so the demo's mail goes to a local catcher that prints
 # them (flask mailcatcher); a FAIRSCREEN_MAIL_SERVER set by the caller is used instead.
 MAIL_CATCHER_PORT ?= 8025
+PORT ?= 5000
+# `make run` prints only what a newcomer needs: the installs, migrations, demo seeding, worker
+# and web server write to this log, and the address and demo logins come last.
+RUN_LOG = $(or $(FAIRSCREEN_INSTANCE_PATH),instance)/run.log
 
-run: setup
-	$(FLASK) init
-	$(FLASK) demo
-	@echo "Starting the mail catcher, the task consumer and the web server on http://127.0.0.1:5000 (Ctrl-C stops them)."
-	@trap 'kill $$worker $$catcher 2>/dev/null' EXIT INT TERM; \
+run:
+	@mkdir -p $(dir $(RUN_LOG)) && : > $(RUN_LOG)
+	@echo "Setting up Fairscreen (the details go to $(RUN_LOG))..."
+	@$(MAKE) --no-print-directory setup >> $(RUN_LOG) 2>&1 || { tail -n 25 $(RUN_LOG); exit 1; }
+	@$(FLASK) init >> $(RUN_LOG) 2>&1 || { tail -n 25 $(RUN_LOG); exit 1; }
+	@$(FLASK) demo >> $(RUN_LOG) 2>&1 || { tail -n 25 $(RUN_LOG); exit 1; }
+	@trap 'kill $$web $$worker $$catcher 2>/dev/null' EXIT INT TERM; \
+	  export FAIRSCREEN_PUBLIC_URL=$${FAIRSCREEN_PUBLIC_URL:-http://127.0.0.1:$(PORT)}; \
 	  if [ -z "$$FAIRSCREEN_MAIL_SERVER" ]; then \
 	    export FAIRSCREEN_MAIL_SERVER=127.0.0.1 FAIRSCREEN_MAIL_PORT=$(MAIL_CATCHER_PORT) \
 	      FAIRSCREEN_MAIL_USE_TLS=false FAIRSCREEN_MAIL_USERNAME=; \
-	    $(FLASK) mailcatcher --port $(MAIL_CATCHER_PORT) & catcher=$$!; \
+	    $(FLASK) mailcatcher --port $(MAIL_CATCHER_PORT) 2>> $(RUN_LOG) & catcher=$$!; \
 	  fi; \
-	  $(FLASK) worker & worker=$$!; \
+	  $(FLASK) worker >> $(RUN_LOG) 2>&1 & worker=$$!; \
 	  FAIRSCREEN_SESSION_COOKIE_SECURE=$${FAIRSCREEN_SESSION_COOKIE_SECURE:-false} \
-	  $(FLASK) run --host 127.0.0.1 --port 5000
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT) >> $(RUN_LOG) 2>&1 & web=$$!; \
+	  $(FLASK) demo-logins --url http://127.0.0.1:$(PORT) --wait 60 2>> $(RUN_LOG) \
+	    || { tail -n 25 $(RUN_LOG); exit 1; }; \
+	  wait $$web
 
 test: setup $(AXE)
 	$(BIN)/ruff check .

@@ -44,12 +44,20 @@ def register_extensions(app: Flask) -> None:
         rights,
         web,
     )
-    from screening import case, counsel, expiry, reports, runs  # noqa: F401 (declare tasks)
+    from screening import (  # noqa: F401 (declare tasks)
+        case,
+        counsel,
+        expiry,
+        labels,
+        reports,
+        runs,
+    )
     from screening.api import idempotency  # noqa: F401 (declares its sweep)
 
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"))
     web.init_app(app)
+    labels.init_app(app)
     queue.init_app(app)
     rights.provide_ending(app, case.end_released)  # a released request ends its case
     rights.provide_telling(app, counsel.tell)  # an extension or refusal is mailed
@@ -95,10 +103,16 @@ def register_commands(app: Flask) -> None:
     from screening import report_commands  # noqa: F401 (adds its commands to reports_cli)
     from screening.case_commands import case_cli
     from screening.cli import screening_cli
-    from screening.setup_commands import demo_command, init_command, worker_command
+    from screening.setup_commands import (
+        demo_command,
+        demo_logins_command,
+        init_command,
+        worker_command,
+    )
 
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(demo_logins_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(mailcatcher_command)
     app.cli.add_command(users_cli)

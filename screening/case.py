@@ -195,7 +195,7 @@ def end_case(candidate: Candidate, *, actor, why: RetentionReason,
 
 def notify_screened(candidate: Candidate, run, missing: list[str]) -> outbox.OutboxMessage:
     """Tell the candidate what was collected, from where, and what they can do (Art. 14)."""
-    accounts = [f"{k}: {a}" for k, (a, _g) in sorted(consent.current(candidate.subject).items())
+    accounts = [(k, a) for k, (a, _g) in sorted(consent.current(candidate.subject).items())
                 if k in run.progress and k not in missing]
     portal_token = tokens.issue(candidate.subject, Purpose.PORTAL, PORTAL_LIFETIME)
     candidate.notified_at = utcnow()

@@ -30,6 +30,8 @@ DEFAULTS = {
     "LOGIN_ACCOUNT_RATE_LIMIT": "10 per hour",  # failed logins per account, from any address
     "PORTAL_RATE_LIMIT": "60 per minute",
     "BABEL_DEFAULT_LOCALE": "en",
+    # Dates and times on pages, in e-mails and in PDFs are in this zone (stored in UTC).
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "LANGUAGES": ["en", "nl"],
     "HUEY_IMMEDIATE": False,
     "WORKERS": 2,

@@ -1,21 +1,28 @@
 """Translated labels for the closed vocabularies shown on pages."""
 
+import re
 from collections.abc import Callable
+from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
-from compliance.rights import Right
+from compliance.accounts import Role
+from compliance.consent import ConsentDecision, ConsentPurpose
+from compliance.rights import RequestStatus, Right
 from compliance.subjects import RetentionReason
 from screening.lifecycle import Action, CaseError, CaseRecord, IllegalTransition
-from screening.models import CaseState, Decision, SourceKind
-from screening.sources.errors import Failure
+from screening.models import CaseState, Decision, SourceKind, VacancyStatus
+from screening.sources.archives import MB
+from screening.sources.errors import Failure, Problem, SourceError
 
 CASE_STATES = {
     CaseState.ADDED: _l("Added"),
-    CaseState.CONSENT_REQUESTED: _l("Consent requested"),
-    CaseState.CONSENTED: _l("Consent given"),
+    CaseState.CONSENT_REQUESTED: _l("Agreement requested"),
+    CaseState.CONSENTED: _l("Agreement given"),
     CaseState.DECLINED: _l("Declined"),
     CaseState.EXPIRED: _l("Request expired"),
     CaseState.SCREENING: _l("Screening"),
@@ -136,3 +143,163 @@ def tombstone_line(record: CaseRecord) -> str:
 def requested_right_label(right: Right) -> str:
     """Say what a rights request asks for, as the rest of "Your request to ..."."""
     return str(REQUESTED_RIGHTS[Right(right)])
+
+
+CONSENT_DECISIONS = {ConsentDecision.GIVEN: _l("Agreed"), ConsentDecision.DECLINED: _l("Declined"),
+                     ConsentDecision.WITHDRAWN: _l("Agreement withdrawn")}
+# The talent pool is the one real consent (Art. 6(1)(a)); screening rests on an agreement.
+POOL_CONSENT = {ConsentDecision.GIVEN: _l("Consent given"),
+                ConsentDecision.DECLINED: _l("Consent declined"),
+                ConsentDecision.WITHDRAWN: _l("Consent withdrawn")}
+CONSENT_PURPOSES = {ConsentPurpose.SCREENING: _l("Screening of your public posts"),
+                    ConsentPurpose.TALENT_POOL: _l("Talent pool")}
+REQUEST_STATUSES = {RequestStatus.OPEN: _l("Open"), RequestStatus.ON_HOLD: _l("On hold"),
+                    RequestStatus.DONE: _l("Done"), RequestStatus.REFUSED: _l("Refused")}
+RIGHTS = {Right.ACCESS: _l("Access"), Right.RECTIFICATION: _l("Rectification"),
+          Right.ERASURE: _l("Erasure"), Right.OBJECTION: _l("Objection"),
+          Right.PORTABILITY: _l("Portability")}
+VACANCY_STATUSES = {VacancyStatus.OPEN: _l("open"), VacancyStatus.CLOSED: _l("closed")}
+ROLES = {Role.RECRUITER: _l("Recruiter"), Role.LEGAL: _l("Legal counsel"),
+         Role.ADMIN: _l("Administrator")}
+LANGUAGES = {"en": _l("English"), "nl": _l("Dutch")}
+MAIL_STATUSES = {"stored": _l("Stored"), "queued": _l("Queued"), "sent": _l("Sent"),
+                 "failed": _l("Failed")}
+RUN_STATUSES = {"queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"),
+                "failed": _l("Failed"), "stopped": _l("Stopped")}
+# The closed vocabularies a template may name through the `label` filter.
+VOCABULARIES = {
+    "case_state": CASE_STATES, "decision": DECISIONS, "source": SOURCES,
+    "consent": CONSENT_DECISIONS, "pool_consent": POOL_CONSENT, "purpose": CONSENT_PURPOSES,
+    "right": RIGHTS, "request_status": REQUEST_STATUSES, "vacancy_status": VACANCY_STATUSES,
+    "role": ROLES, "language": LANGUAGES, "mail_status": MAIL_STATUSES,
+    "run_status": RUN_STATUSES,
+}
+
+
+def label(value, *vocabularies: str) -> str:
+    """Name a value of a closed vocabulary (the first of `vocabularies` that has it) in the
+    reader's language; an unknown value is a bug the catalogue test catches, so it is shown
+    as it is rather than hidden."""
+    if value is None or value == "":
+        return ""
+    for vocabulary in vocabularies:
+        for key, text in VOCABULARIES[vocabulary].items():
+            if key == value:
+                return str(text)
+    return str(value)
+
+
+# The placeholders the redaction writes into stored excerpts (screening.classifier.redaction).
+PLACEHOLDERS = {"[person]": _l("[person]"), "[handle]": _l("[handle]"),
+                "[email]": _l("[email]"), "[phone]": _l("[phone]")}
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
+
+
+def redacted(text) -> Markup:
+    """Escape a stored excerpt and name its redaction placeholders in the reader's language."""
+    escaped = str(escape(text or ""))
+    return Markup(_PLACEHOLDER.sub(lambda m: str(escape(PLACEHOLDERS[m.group(0)])), escaped))
+
+
+def _moment(value) -> datetime | date | None:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if value else None
+    return value
+
+
+def long_date(value) -> str:
+    """A date as the reader says it ("4 december 2026"), in the instance's time zone."""
+    value = _moment(value)
+    return format_date(value, "long") if value is not None else ""
+
+
+def long_datetime(value, seconds: bool = False) -> str:
+    """A moment as the reader says it: the long date and the time, in the instance's zone."""
+    value = _moment(value)
+    if value is None:
+        return ""
+    time = format_time(value, "medium" if seconds else "short")
+    return _("%(date)s at %(time)s", date=long_date(value), time=time)
+
+
+def notice_label(version: str) -> str:
+    """Name a stored notice version ("consent-notice/2/nl") for the candidate."""
+    kind, _sep, rest = (version or "").partition("/")
+    number, _sep, language = rest.partition("/")
+    names = {"consent-notice": _l("the information on screening"),
+             "talent-pool-notice": _l("the talent-pool text")}
+    if kind not in names or not number.isdigit():
+        return str(version or "")
+    return _("%(notice)s, version %(number)s (%(language)s)", notice=str(names[kind]),
+             number=number, language=label(language, "language") or language)
+
+
+def init_app(app: Flask) -> None:
+    """Give every template the labels and date helpers, pages and PDFs alike."""
+    app.jinja_env.filters.update(label=label, redacted=redacted, long_date=long_date,
+                                 long_datetime=long_datetime, notice_label=notice_label)
+
+
+PROBLEMS = {
+    Problem.NO_ACCOUNT_SOURCE: _l("This source does not take an account."),
+    Problem.ACCOUNT_EMPTY: _l("Give the account, without spaces."),
+    Problem.FEED_SCHEME: _l("A feed is an https:// address, for example "
+                            "https://example.org/feed."),
+    Problem.FEED_CREDENTIALS: _l("A feed address may not contain a user name or password."),
+    Problem.FEED_HOST: _l("A feed address needs a host name, for example "
+                          "https://example.org/feed."),
+    Problem.MASTODON_URL: _l("A Mastodon profile address looks like "
+                             "https://instance.social/@name."),
+    Problem.MASTODON_HANDLE: _l("A Mastodon account looks like @name@instance.social."),
+    Problem.BLUESKY_URL: _l("A Bluesky profile address looks like "
+                            "https://bsky.app/profile/name."),
+    Problem.BLUESKY_DID: _l("A Bluesky DID looks like did:plc:... (24 characters) or "
+                            "did:web:..."),
+    Problem.BLUESKY_HANDLE: _l("A Bluesky account looks like name.bsky.social or a domain "
+                               "name."),
+    Problem.GITHUB_URL: _l("A GitHub profile address looks like https://github.com/name."),
+    Problem.GITHUB_LOGIN: _l("A GitHub account name has at most 39 letters, digits or single "
+                             "hyphens, and no hyphen at the start or end."),
+    Problem.UNRECOGNISED_EXPORT: _l("this is not an export we know: upload the X archive (ZIP), "
+                                    "the LinkedIn export (ZIP, or its Profile, Positions, "
+                                    "Skills or Shares CSV file) or the Mastodon archive (ZIP or "
+                                    "outbox.json)"),
+    Problem.FILE_TOO_LARGE: _l("the file is larger than %(limit)s MB"),
+    Problem.UPLOAD_TOO_LARGE: _l("the file is larger than %(limit)s MB"),
+    Problem.MEMBER_TOO_LARGE: _l("%(file)s unpacks to more than %(limit)s MB"),
+    Problem.ARCHIVE_TOO_LARGE: _l("the ZIP file unpacks to more than %(limit)s MB"),
+    Problem.ZIP_BOMB: _l("the ZIP file unpacks to more than %(ratio)s times its own size"),
+    Problem.NOT_A_ZIP: _l("the ZIP file cannot be opened"),
+    Problem.MEMBER_UNREADABLE: _l("%(file)s in the ZIP file cannot be read"),
+    Problem.TOO_NESTED: _l("%(file)s holds far more nested items than any real export"),
+    Problem.TOO_MANY_FILES: _l("the ZIP file holds more than %(count)s files"),
+    Problem.ENCRYPTED: _l("%(file)s is protected with a password: upload the export as you "
+                          "downloaded it"),
+    Problem.NESTED_ARCHIVE: _l("%(file)s is an archive inside the archive, which we do not "
+                               "open"),
+    Problem.PACKING: _l("%(file)s is packed in a way that exports are not"),
+    Problem.PATH_TRAVERSAL: _l("%(file)s points outside the ZIP file"),
+    Problem.NUL_NAME: _l("a file name in the ZIP file is not valid"),
+    Problem.NOT_X_DATA: _l("%(file)s is not a data file of an X archive"),
+    Problem.BAD_JSON: _l("%(file)s is damaged (it is not valid JSON)"),
+    Problem.NOT_A_LIST: _l("%(file)s does not hold a list of posts"),
+    Problem.TOO_MANY_ROWS: _l("%(file)s has more than %(count)s rows"),
+    Problem.BAD_CSV: _l("%(file)s is not a readable CSV file"),
+    Problem.NOT_LINKEDIN: _l("%(file)s is not a Profile, Positions, Skills or Shares file of a "
+                             "LinkedIn export"),
+    Problem.NOT_AN_OUTBOX: _l("outbox.json is not the outbox of a Mastodon archive"),
+}
+
+
+def source_error_message(error: SourceError) -> str:
+    """Say what was wrong with an account or an upload in the reader's language; a problem
+    without words of its own is named by its failure, never by the developer's message."""
+    if error.problem is None or error.problem not in PROBLEMS:
+        return failure_label(error.failure)
+    facts = dict(error.facts)
+    if "limit" in facts:
+        facts["limit"] = format_decimal(round(facts["limit"] / MB, 1))
+    for name in ("count", "ratio"):
+        if name in facts:
+            facts[name] = format_decimal(facts[name])
+    return str(PROBLEMS[error.problem]) % facts

@@ -14,8 +14,12 @@ from compliance.organisation import get_settings
 from screening.labels import source_label
 from screening.models import Candidate
 
-NOTICE_VERSION = "consent-notice/1"
-TALENT_POOL_VERSION = "talent-pool-notice/1"
+# A notice's wording lives in the catalogue and every consent record stores the exact text it
+# was shown, so a changed wording is a new version: never rewrite what a candidate agreed to.
+# consent-notice/2: names the legal basis (legitimate interest) and the agreement as a safeguard.
+# talent-pool-notice/2: names the talent pool as the candidate's consent (Art. 6(1)(a)).
+NOTICE_VERSION = "consent-notice/2"
+TALENT_POOL_VERSION = "talent-pool-notice/2"
 
 
 class MessageKind(enum.StrEnum):
@@ -51,6 +55,11 @@ def consent_sections(candidate: Candidate) -> list[Section]:
             "You applied for the vacancy \u201c%(title)s\u201d. With your agreement we look at the "
             "public posts of the accounts you confirm, to see only what bears on this job.",
             title=vacancy.title)),
+        Section(_("On what legal basis"), _(
+            "We do this on the basis of our legitimate interest (Art. 6(1)(f) GDPR), which we "
+            "assessed as set out below. Your agreement comes on top of that as a safeguard; it "
+            "is not the legal basis: without it we look at nothing. You have the right to object "
+            "to this processing at any time (Art. 21 GDPR).")),
         Section(_("Our legitimate interest, as we assessed it"), "\n".join([
             _("Purpose: %(text)s", text=assessment.purpose),
             _("Why it is needed: %(text)s", text=assessment.necessity),
@@ -93,8 +102,9 @@ def consent_notice(candidate: Candidate) -> tuple[list[Section], Notice]:
 
 def talent_pool_notice(candidate: Candidate) -> Notice:
     with force_locale(candidate.language):
-        text = _("Keep my data for one year so that I can be considered for other vacancies. "
-                 "This is separate from the screening and can be withdrawn at any time.")
+        text = _("I consent to your keeping my data for one year so that I can be considered "
+                 "for other vacancies (Art. 6(1)(a) GDPR). This consent is separate from the "
+                 "screening and I can withdraw it at any time.")
     return Notice(version=f"{TALENT_POOL_VERSION}/{candidate.language}", text=text)
 
 

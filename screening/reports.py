@@ -8,6 +8,8 @@ import logging
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from compliance import audit, consent, rights
@@ -108,7 +110,7 @@ def access_report(candidate: Candidate, *, actor: Any) -> AccessReport:
     return AccessReport(
         reference=str(candidate.id), controller=controller_from_settings(),
         personal_data=held, vacancy=vacancy_processing(candidate.vacancy),
-        recipients=["recruiters of this vacancy"],
+        recipients=[_("The recruiters of this vacancy")],
         retention_until=subject.erase_after,
         retention_reason=subject.erase_reason.value if subject.erase_reason else "",
         consents=[Consent(r.source_kind or r.purpose.value, r.decision.value, r.at)
@@ -139,8 +141,10 @@ def _views(candidate: Candidate) -> list[View]:
 def access_report_pdf(candidate: Candidate, *, actor: Any, lang: str | None = None,
                       progress: Progress | None = None) -> bytes:
     """Produce the candidate's signed access report (Art. 15); the caller commits."""
-    report = access_report(candidate, actor=actor)
-    return produce_record(report, actor=actor, lang=lang or candidate.language,
+    lang = lang or candidate.language
+    with force_locale(lang):  # the report, its embedded data too, is in the reader's language
+        report = access_report(candidate, actor=actor)
+    return produce_record(report, actor=actor, lang=lang,
                           objects={"candidate": candidate.id}, subject=candidate.subject,
                           progress=progress)
 

@@ -3,6 +3,9 @@
 import base64
 import hashlib
 import hmac
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import click
@@ -30,6 +33,9 @@ DEMO_USERS = [
     ("legal@demo.fairscreen.test", "Lars Legal", Role.LEGAL),
     ("recruiter@demo.fairscreen.test", "Rita Recruiter", Role.RECRUITER),
 ]
+# The order a newcomer meets them in: the recruiter's work first, then counsel's, then the admin's.
+LOGIN_ORDER = [Role.RECRUITER, Role.LEGAL, Role.ADMIN]
+DEMO_URL = "http://127.0.0.1:5000"
 DEMO_VACANCY = {
     "title": "Backend developer (Python)",
     "description": "Build and run the Python services behind our customer platform.",
@@ -96,10 +102,51 @@ def demo_command() -> None:
         for values in DEMO_CANDIDATES:
             add_candidate(vacancy, values, actor=users[Role.RECRUITER])
     db.session.commit()
-    click.echo("Demo data is in place. Log in at http://127.0.0.1:5000 with:")
-    for email, _name, role in DEMO_USERS:
+    click.echo("Demo data is in place.")
+    echo_demo_logins(DEMO_URL)
+
+
+@click.command("demo-logins")
+@click.option("--url", default=DEMO_URL, show_default=True, help="Where the web server answers.")
+@click.option("--wait", type=float, default=0.0,
+              help="Seconds to wait for the web server to answer before printing.")
+@with_appcontext
+def demo_logins_command(url: str, wait: float) -> None:
+    """Print the demo's address and logins: the last thing `make run` prints."""
+    if wait and not _answers(url, wait):
+        raise click.ClickException(f"the web server at {url} did not start within {wait:g} "
+                                   "seconds; its log says why")
+    echo_demo_logins(url, running=bool(wait))
+
+
+def echo_demo_logins(url: str, *, running: bool = False) -> None:
+    """Print where to go and each demo login, one block a newcomer can copy from.
+
+    Everything about a demo login is printed here, so what a login needs (a second factor, say)
+    is added in this one place.
+    """
+    where = f"Fairscreen is running at {url} (Ctrl-C stops it)." if running else \
+        f"Start the web server, then open {url}."
+    click.echo(f"\n{where}\n\nLog in with one of the demo users:")
+    click.echo(f"  {'role':<10} {'e-mail':<32} password")
+    for email, _name, role in sorted(DEMO_USERS, key=lambda user: LOGIN_ORDER.index(user[2])):
         note = "" if _has_demo_password(email) else "  (password changed since the demo set it)"
-        click.echo(f"  {role.value:<10} {email:<34} {demo_password(email)}{note}")
+        click.echo(f"  {role.value:<10} {email:<32} {demo_password(email)}{note}")
+
+
+def _answers(url: str, wait: float) -> bool:
+    """Poll `url` until it answers at all (any HTTP status) or `wait` seconds have passed."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()  # noqa: S310 (the demo's own URL)
+            return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.2)
 
 
 def _has_demo_password(email: str) -> bool:

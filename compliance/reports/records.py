@@ -146,9 +146,9 @@ DATA_LABELS = {"name": _l("Name"), "email": _l("E-mail address"), "language": _l
 # Why a subject's data falls due, as the access report tells the candidate.
 RETENTION_LABELS = {
     RetentionReason.UNDECIDED: _l("the longest a case may stay open without a decision"),
-    RetentionReason.CONSENT_UNANSWERED: _l("the consent request was not answered"),
-    RetentionReason.CONSENT_DECLINED: _l("you declined consent"),
-    RetentionReason.CONSENT_WITHDRAWN: _l("you withdrew consent"),
+    RetentionReason.CONSENT_UNANSWERED: _l("the request for your agreement was not answered"),
+    RetentionReason.CONSENT_DECLINED: _l("you declined"),
+    RetentionReason.CONSENT_WITHDRAWN: _l("you withdrew your agreement"),
     RetentionReason.DECIDED: _l("the retention period after the decision"),
     RetentionReason.TALENT_POOL: _l("your talent-pool consent runs out"),
     RetentionReason.ERASURE_REQUESTED: _l("you asked for erasure"),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from screening.sources.addresses import parse_address
-from screening.sources.errors import Failure, SourceError
+from screening.sources.errors import Failure, Problem, SourceError
 from screening.sources.posts import SourceKind
 
 _HOST = re.compile(
@@ -25,8 +25,8 @@ _DID = re.compile(r"^did:(?:plc:[a-z2-7]{24}|web:[a-z0-9.-]+(?:%3a\d+)?)$")
 class AccountError(SourceError):
     """What the candidate typed is not an account of that kind."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(Failure.INVALID_ACCOUNT, message)
+    def __init__(self, message: str, problem: Problem) -> None:
+        super().__init__(Failure.INVALID_ACCOUNT, message, problem)
 
 
 def normalise_account(kind: SourceKind | str, text: str) -> str:
@@ -34,10 +34,14 @@ def normalise_account(kind: SourceKind | str, text: str) -> str:
     try:
         normalise = _NORMALISERS[SourceKind(kind)]
     except (ValueError, KeyError) as exc:
-        raise AccountError(f"{kind!r} is not a source that takes an account") from exc
+        raise AccountError(
+            f"{kind!r} is not a source that takes an account", Problem.NO_ACCOUNT_SOURCE
+        ) from exc
     cleaned = (text or "").strip()
     if not cleaned or any(c.isspace() for c in cleaned):
-        raise AccountError("an account cannot be empty or contain spaces")
+        raise AccountError(
+            "an account cannot be empty or contain spaces", Problem.ACCOUNT_EMPTY
+        )
     return normalise(cleaned)
 
 
@@ -46,13 +50,19 @@ def feed_url(text: str) -> str:
     url = text if "://" in text else f"https://{text}"
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http"):
-        raise AccountError("a feed must be an https:// address, e.g. https://example.org/feed")
+        raise AccountError(
+            "a feed must be an https:// address, e.g. https://example.org/feed", Problem.FEED_SCHEME
+        )
     if parts.username or parts.password:
-        raise AccountError("a feed address must not contain a user name or password")
+        raise AccountError(
+            "a feed address must not contain a user name or password", Problem.FEED_CREDENTIALS
+        )
     host = parts.hostname or ""
     # An address literal passes here; whether it may be reached is the guarded client's call.
     if not (_is_host(host) or parse_address(host) is not None):
-        raise AccountError("a feed address needs a host name, e.g. https://example.org/feed")
+        raise AccountError(
+            "a feed address needs a host name, e.g. https://example.org/feed", Problem.FEED_HOST
+        )
     return url
 
 
@@ -66,12 +76,17 @@ def mastodon_handle(text: str) -> str:
         elif len(path) == 2 and path[0] == "users":
             user = path[1]
         else:
-            raise AccountError("a Mastodon profile URL looks like https://instance.social/@name")
+            raise AccountError(
+                "a Mastodon profile URL looks like https://instance.social/@name",
+                Problem.MASTODON_URL
+            )
         host = parts.hostname or ""
     else:
         user, _, host = text.removeprefix("@").partition("@")
     if not _MASTODON_USER.match(user) or not _is_host(host.lower()):
-        raise AccountError("a Mastodon account looks like @name@instance.social")
+        raise AccountError(
+            "a Mastodon account looks like @name@instance.social", Problem.MASTODON_HANDLE
+        )
     return f"{user}@{host.lower()}"
 
 
@@ -87,15 +102,23 @@ def bluesky_actor(text: str) -> str:
         parts = urlsplit(text)
         path = parts.path.strip("/").split("/")
         if len(path) != 2 or path[0] != "profile":
-            raise AccountError("a Bluesky profile URL looks like https://bsky.app/profile/name")
+            raise AccountError(
+                "a Bluesky profile URL looks like https://bsky.app/profile/name",
+                Problem.BLUESKY_URL
+            )
         text = path[1]
     text = text.removeprefix("@").lower()
     if text.startswith("did:"):
         if not _DID.match(text):
-            raise AccountError("a Bluesky DID looks like did:plc:... (24 characters) or did:web:")
+            raise AccountError(
+                "a Bluesky DID looks like did:plc:... (24 characters) or did:web:",
+                Problem.BLUESKY_DID
+            )
         return text
     if not _is_host(text):
-        raise AccountError("a Bluesky handle looks like name.bsky.social or a domain name")
+        raise AccountError(
+            "a Bluesky handle looks like name.bsky.social or a domain name", Problem.BLUESKY_HANDLE
+        )
     return text
 
 
@@ -105,12 +128,15 @@ def github_login(text: str) -> str:
         parts = urlsplit(text if "://" in text else f"https://{text}")
         path = parts.path.strip("/").split("/")
         if (parts.hostname or "").lower() not in ("github.com", "www.github.com") or len(path) != 1:
-            raise AccountError("a GitHub profile URL looks like https://github.com/login")
+            raise AccountError(
+                "a GitHub profile URL looks like https://github.com/login", Problem.GITHUB_URL
+            )
         text = path[0]
     login = text.removeprefix("@")
     if not _GITHUB_LOGIN.match(login):
         raise AccountError(
-            "a GitHub login has up to 39 letters, digits or single hyphens, not at the ends"
+            "a GitHub login has up to 39 letters, digits or single hyphens, not at the ends",
+            Problem.GITHUB_LOGIN,
         )
     return login
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from screening.sources.errors import Failure, SourceError
+from screening.sources.errors import Failure, Problem, SourceError
 
 NESTED_SUFFIXES = (".zip", ".jar", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".7z", ".rar", ".zst")
 # Exports are stored or deflated. zipfile inflates bzip2 and LZMA a whole read at a time, with
@@ -74,13 +74,16 @@ class ArchiveBudget:
         self.total += chunk
         limits = self.limits
         if member_bytes > limits.max_file:
-            raise _refuse(f"{shown_name(name)} unpacks to more than {_mb(limits.max_file)}")
+            raise _refuse(f"{shown_name(name)} unpacks to more than {_mb(limits.max_file)}",
+                          Problem.MEMBER_TOO_LARGE, file=shown_name(name),
+                          limit=limits.max_file)
         if self.total > limits.max_total:
-            raise _refuse(f"the archive unpacks to more than {_mb(limits.max_total)}")
+            raise _refuse(f"the archive unpacks to more than {_mb(limits.max_total)}",
+                          Problem.ARCHIVE_TOO_LARGE, limit=limits.max_total)
         if self.total > limits.ratio_floor and self.total > limits.max_ratio * self.upload_size:
             raise _refuse(
                 f"the archive unpacks to more than {limits.max_ratio:g} times its own size; "
-                "refused as a ZIP bomb"
+                "refused as a ZIP bomb", Problem.ZIP_BOMB, ratio=limits.max_ratio
             )
 
 
@@ -90,13 +93,14 @@ class SafeZip:
     def __init__(self, data: bytes, limits: ArchiveLimits | None = None) -> None:
         self.limits = limits or ArchiveLimits()
         if len(data) > self.limits.max_upload:
-            raise _refuse(f"the upload is larger than {_mb(self.limits.max_upload)}")
+            raise _refuse(f"the upload is larger than {_mb(self.limits.max_upload)}",
+                          Problem.UPLOAD_TOO_LARGE, limit=self.limits.max_upload)
         check_directory_size(data, self.limits)
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-            raise _refuse("the upload is not a readable ZIP archive") from exc
+            raise _refuse("the upload is not a readable ZIP archive", Problem.NOT_A_ZIP) from exc
         check_members(infos, self.limits)
         self._members = {info.filename: info for info in infos if not info.is_dir()}
         self.budget = ArchiveBudget(self.limits, len(data))
@@ -124,7 +128,8 @@ class SafeZip:
         except (zipfile.BadZipFile, RuntimeError, ValueError, EOFError, OSError) as exc:
             # zipfile stops at the declared size and then finds the CRC wrong: a member that
             # says less than it holds ends up here too.
-            raise _refuse(f"{shown_name(name)} in the archive cannot be read") from exc
+            raise _refuse(f"{shown_name(name)} in the archive cannot be read",
+                          Problem.MEMBER_UNREADABLE, file=shown_name(name)) from exc
         return b"".join(chunks)
 
 
@@ -137,7 +142,8 @@ def check_json_density(data: bytes, name: str) -> None:
     """
     containers = data.count(b"{") + data.count(b"[")
     if containers > len(data) // MIN_BYTES_PER_CONTAINER + 16:
-        raise _refuse(f"{shown_name(name)} holds far more nested items than any real export")
+        raise _refuse(f"{shown_name(name)} holds far more nested items than any real export",
+                      Problem.TOO_NESTED, file=shown_name(name))
 
 
 def check_directory_size(data: bytes, limits: ArchiveLimits) -> None:
@@ -153,7 +159,8 @@ def check_directory_size(data: bytes, limits: ArchiveLimits) -> None:
     if entries > limits.max_entries or (
         directory_size > limits.max_entries * _DIRECTORY_BYTES_PER_ENTRY
     ):
-        raise _refuse(f"the archive has more than {limits.max_entries} files")
+        raise _refuse(f"the archive has more than {limits.max_entries} files",
+                      Problem.TOO_MANY_FILES, count=limits.max_entries)
 
 
 def _end_record(data: bytes) -> tuple[int, int] | None:
@@ -175,26 +182,30 @@ def _end_record(data: bytes) -> tuple[int, int] | None:
 def check_members(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
     """Refuse the whole archive if any member is dangerous; say which and why."""
     if len(infos) > limits.max_entries:
-        raise _refuse(f"the archive has more than {limits.max_entries} files")
+        raise _refuse(f"the archive has more than {limits.max_entries} files",
+                      Problem.TOO_MANY_FILES, count=limits.max_entries)
     for info in infos:
         name = info.filename
         _check_name(name)
         if info.flag_bits & 0x1:
-            raise _refuse(f"{shown_name(name)} is encrypted; upload the export as downloaded")
+            raise _refuse(f"{shown_name(name)} is encrypted; upload the export as downloaded",
+                          Problem.ENCRYPTED, file=shown_name(name))
         if name.lower().endswith(NESTED_SUFFIXES):
             raise _refuse(
-                f"{shown_name(name)} is an archive inside the archive; nested archives are refused"
-            )
+                f"{shown_name(name)} is an archive inside the archive; nested archives are refused",
+                Problem.NESTED_ARCHIVE, file=shown_name(name))
         if info.compress_type not in INFLATABLE:
-            raise _refuse(f"{shown_name(name)} is packed in a way exports are not; refused")
+            raise _refuse(f"{shown_name(name)} is packed in a way exports are not; refused",
+                          Problem.PACKING, file=shown_name(name))
 
 
 def _check_name(name: str) -> None:
     parts = name.replace("\\", "/").split("/")
     if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
-        raise _refuse(f"{shown_name(name)!r} points outside the archive (path traversal); refused")
+        raise _refuse(f"{shown_name(name)!r} points outside the archive (path traversal); refused",
+                      Problem.PATH_TRAVERSAL, file=shown_name(name))
     if "\x00" in name:
-        raise _refuse("a file name in the archive contains a NUL byte; refused")
+        raise _refuse("a file name in the archive contains a NUL byte; refused", Problem.NUL_NAME)
 
 
 def is_zip(data: bytes) -> bool:
@@ -211,5 +222,5 @@ def _mb(size: int) -> str:
     return f"{size / MB:g} MB"
 
 
-def _refuse(message: str) -> SourceError:
-    return SourceError(Failure.INVALID_EXPORT, message)
+def _refuse(message: str, problem: Problem, **facts) -> SourceError:
+    return SourceError(Failure.INVALID_EXPORT, message, problem, **facts)

@@ -27,13 +27,59 @@ class Failure(enum.StrEnum):
     INVALID_EXPORT = "invalid_export"
 
 
-class SourceError(Exception):
-    """A source could not be read; `message` names hosts and limits, never post content."""
+class Problem(enum.StrEnum):
+    """What exactly was wrong with what a candidate typed or uploaded, so that pages can say it
+    in the reader's language (screening.labels); `message` stays the English for logs."""
 
-    def __init__(self, failure: Failure, message: str) -> None:
+    NO_ACCOUNT_SOURCE = "no_account_source"
+    ACCOUNT_EMPTY = "account_empty"
+    FEED_SCHEME = "feed_scheme"
+    FEED_CREDENTIALS = "feed_credentials"
+    FEED_HOST = "feed_host"
+    MASTODON_URL = "mastodon_url"
+    MASTODON_HANDLE = "mastodon_handle"
+    BLUESKY_URL = "bluesky_url"
+    BLUESKY_DID = "bluesky_did"
+    BLUESKY_HANDLE = "bluesky_handle"
+    GITHUB_URL = "github_url"
+    GITHUB_LOGIN = "github_login"
+    UNRECOGNISED_EXPORT = "unrecognised_export"
+    FILE_TOO_LARGE = "file_too_large"
+    UPLOAD_TOO_LARGE = "upload_too_large"
+    MEMBER_TOO_LARGE = "member_too_large"
+    ARCHIVE_TOO_LARGE = "archive_too_large"
+    ZIP_BOMB = "zip_bomb"
+    NOT_A_ZIP = "not_a_zip"
+    MEMBER_UNREADABLE = "member_unreadable"
+    TOO_NESTED = "too_nested"
+    TOO_MANY_FILES = "too_many_files"
+    ENCRYPTED = "encrypted"
+    NESTED_ARCHIVE = "nested_archive"
+    PACKING = "packing"
+    PATH_TRAVERSAL = "path_traversal"
+    NUL_NAME = "nul_name"
+    NOT_X_DATA = "not_x_data"
+    BAD_JSON = "bad_json"
+    NOT_A_LIST = "not_a_list"
+    TOO_MANY_ROWS = "too_many_rows"
+    BAD_CSV = "bad_csv"
+    NOT_LINKEDIN = "not_linkedin"
+    NOT_AN_OUTBOX = "not_an_outbox"
+
+
+class SourceError(Exception):
+    """A source could not be read; `message` names hosts and limits, never post content.
+
+    `problem` and `facts` (file names, limits) let a page say the same in the reader's language.
+    """
+
+    def __init__(self, failure: Failure, message: str, problem: Problem | None = None,
+                 **facts) -> None:
         super().__init__(message)
         self.failure = failure
         self.message = message
+        self.problem = problem
+        self.facts = facts
 
     def __str__(self) -> str:
         return f"{self.failure}: {self.message}"

@@ -18,7 +18,7 @@ from screening.sources.archives import (
     is_zip,
     shown_name,
 )
-from screening.sources.errors import Failure, SourceError, unexpected
+from screening.sources.errors import Failure, Problem, SourceError, unexpected
 from screening.sources.paging import within_window
 from screening.sources.posts import MAX_URL_CHARS, Post, SourceKind, Window
 
@@ -72,7 +72,8 @@ def read_export_with_skips(
     exported = exported_at or datetime.now(UTC)
     if not is_zip(data) and len(data) > limits.max_file:
         raise SourceError(
-            Failure.INVALID_EXPORT, f"the file is larger than {limits.max_file / MB:g} MB"
+            Failure.INVALID_EXPORT, f"the file is larger than {limits.max_file / MB:g} MB",
+            Problem.FILE_TOO_LARGE, limit=limits.max_file
         )
     skipped: list[str] = []
     try:
@@ -116,7 +117,7 @@ def _from_zip(archive: SafeZip, exported: datetime, skipped: list[str]) -> list[
             if member
             for post in _linkedin_file(archive.read(member), member, exported, kind)
         ]
-    raise SourceError(Failure.INVALID_EXPORT, UNRECOGNISED)
+    raise SourceError(Failure.INVALID_EXPORT, UNRECOGNISED, Problem.UNRECOGNISED_EXPORT)
 
 
 def _from_file(filename: str, data: bytes, exported: datetime) -> list[Post]:
@@ -127,7 +128,7 @@ def _from_file(filename: str, data: bytes, exported: datetime) -> list[Post]:
         return _mastodon_archive(data)
     if name.endswith(".csv"):
         return _linkedin_file(data, filename, exported)
-    raise SourceError(Failure.INVALID_EXPORT, UNRECOGNISED)
+    raise SourceError(Failure.INVALID_EXPORT, UNRECOGNISED, Problem.UNRECOGNISED_EXPORT)
 
 
 def _linkedin_file(
@@ -137,7 +138,8 @@ def _linkedin_file(
     kind = kind or linkedin.file_kind(header)
     if kind is None:
         raise SourceError(
-            Failure.INVALID_EXPORT, f"{name} is not one of {', '.join(linkedin.FILES)}"
+            Failure.INVALID_EXPORT, f"{name} is not one of {', '.join(linkedin.FILES)}",
+            Problem.NOT_LINKEDIN, file=name
         )
     return linkedin.to_posts(kind, rows, "linkedin-export", exported)
 
@@ -147,12 +149,15 @@ def _mastodon_archive(data: bytes) -> list[Post]:
     try:
         outbox: Any = tolerant_json.loads(data)
     except ValueError as exc:
-        raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not valid JSON") from exc
+        raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not valid JSON", Problem.BAD_JSON,
+                          file="outbox.json") from exc
     if not isinstance(outbox, dict):
-        raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not an ActivityPub outbox")
+        raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not an ActivityPub outbox",
+                          Problem.NOT_AN_OUTBOX)
     items = outbox.get("orderedItems")
     if outbox.get("type") != "OrderedCollection" or not isinstance(items, list):
-        raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not an ActivityPub outbox")
+        raise SourceError(Failure.INVALID_EXPORT, "outbox.json is not an ActivityPub outbox",
+                          Problem.NOT_AN_OUTBOX)
     return activities_to_posts(items, _actor_handle(items), SourceKind.MASTODON_ARCHIVE)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from screening.sources.archives import MAX_CSV_ROWS
-from screening.sources.errors import Failure, SourceError
+from screening.sources.errors import Failure, Problem, SourceError
 from screening.sources.posts import Post, SourceKind
 from screening.sources.text import normalise_space
 
@@ -28,12 +28,14 @@ def read_csv(data: bytes, name: str) -> tuple[list[str], list[dict[str, str]]]:
         for row in reader:
             if len(rows) == MAX_CSV_ROWS:
                 raise SourceError(
-                    Failure.INVALID_EXPORT, f"{name} has more than {MAX_CSV_ROWS} rows"
+                    Failure.INVALID_EXPORT, f"{name} has more than {MAX_CSV_ROWS} rows",
+                    Problem.TOO_MANY_ROWS, file=name, count=MAX_CSV_ROWS
                 )
             rows.append({k.strip(): (v or "") for k, v in row.items() if k})
         header = [h.strip() for h in reader.fieldnames or []]
     except csv.Error as exc:
-        raise SourceError(Failure.INVALID_EXPORT, f"{name} is not a readable CSV file") from exc
+        raise SourceError(Failure.INVALID_EXPORT, f"{name} is not a readable CSV file",
+                          Problem.BAD_CSV, file=name) from exc
     return header, rows
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from screening.sources import tolerant_json
 from screening.sources.archives import check_json_density
-from screening.sources.errors import Failure, SourceError
+from screening.sources.errors import Failure, Problem, SourceError
 from screening.sources.posts import MAX_URL_CHARS, Post, SourceKind, in_utc
 from screening.sources.text import MAX_SOURCE_CHARS, normalise_space
 
@@ -28,16 +28,20 @@ def parse_ytd(data: bytes, name: str) -> list[Any]:
     data = data.removeprefix(BOM)
     match = _ASSIGNMENT.match(data)
     if match is None:
-        raise SourceError(Failure.INVALID_EXPORT, f"{name} is not an X archive data file")
+        raise SourceError(Failure.INVALID_EXPORT, f"{name} is not an X archive data file",
+                          Problem.NOT_X_DATA, file=name)
     check_json_density(data, name)
     try:
         items = tolerant_json.loads(data[match.end() :].decode("utf-8").rstrip().rstrip(";"))
     except ValueError as exc:
         raise SourceError(
-            Failure.INVALID_EXPORT, f"{name} is not valid JSON after its prefix"
+            Failure.INVALID_EXPORT, f"{name} is not valid JSON after its prefix", Problem.BAD_JSON,
+            file=name
         ) from exc
     if not isinstance(items, list):
-        raise SourceError(Failure.INVALID_EXPORT, f"{name} does not hold a list")
+        raise SourceError(
+            Failure.INVALID_EXPORT, f"{name} does not hold a list", Problem.NOT_A_LIST, file=name
+        )
     return items
 
 

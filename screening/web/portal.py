@@ -40,6 +40,7 @@ from screening.labels import (
     decision_label,
     failure_label,
     requested_right_label,
+    source_error_message,
     source_label,
 )
 from screening.lifecycle import Action, CaseError, allowed
@@ -121,7 +122,7 @@ def _read_answers(kinds: list[str], *, only_given: bool = False):
             try:
                 account = normalise_account(SourceKind(kind), account)
             except AccountError as error:
-                errors[f"account-{kind}"] = error.message
+                errors[f"account-{kind}"] = source_error_message(error)
                 continue
         answers.append(SourceAnswer(kind=kind, account=account if given else None, given=given))
     if request.form.get("decline_all"):
@@ -407,7 +408,8 @@ def upload(token: str):
         return redirect(url_for("portal.home", token=token))
     except SourceError as error:
         db.session.rollback()
-        message = _("The export could not be read: %(reason)s", reason=error.message)
+        message = _("The export could not be read: %(reason)s",
+                    reason=source_error_message(error))
         return _portal_page(candidate, token, {"export": message}, 422, {"kind": kind})
     db.session.commit()
     flash(_("Your export was read. What bears on the job is shown below; the file was not kept."))

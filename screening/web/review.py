@@ -32,7 +32,7 @@ def ask_consent(candidate_id: int):
         flash(case_error_message(error, CONSENT_ERRORS))
         return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
     db.session.commit()
-    flash(_("The consent request is on its way to the candidate."))
+    flash(_("The request for agreement is on its way to the candidate."))
     return redirect(url_for("recruiter.candidate", candidate_id=candidate_id))
 
 

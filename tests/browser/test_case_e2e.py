@@ -110,8 +110,8 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
     recruiter.get_by_label("E-mail address").fill("jamie@example.org")
     recruiter.get_by_label("Language for messages to the candidate").select_option("en")
     recruiter.get_by_role("button", name="Save").click()
-    recruiter.get_by_role("button", name="Ask for consent").click()
-    assert recruiter.get_by_text("The consent request is on its way").is_visible()
+    recruiter.get_by_role("button", name="Ask for agreement").click()
+    assert recruiter.get_by_text("The request for agreement is on its way").is_visible()
     shoot(recruiter, "recruiter-asked")
 
     candidate = browser.new_context(locale="en-GB").new_page()

@@ -24,8 +24,9 @@ def test_access_report_lists_what_is_held_and_what_the_caller_passes(app, make_c
 
     text = pdf_text(pdf)
     for expected in ("Access report (Art. 15 GDPR)", "Noor de Vries", "noor@example.org",
-                     "Check published work.", "Interview only.", "github", "[person]",
-                     "This was a university project.", "recruiter 3", "2026-11-03 14:00",
+                     "Check published work.", "Interview only.", "GitHub", "[person]",
+                     "This was a university project.", "Recruiter 3",
+                     "November 3, 2026 at 3:00",  # 14:00 UTC, read in Amsterdam
                      "2 posts were withheld", "Autoriteit Persoonsgegevens"):
         assert expected in text, expected
     data = json.loads(attachments(pdf)["access-report.json"])

@@ -238,6 +238,7 @@ def test_legal_hold_keeps_an_erasure_request_waiting(client, db, login, recruite
     assert response.status_code == 302
     page = legal_client.get("/legal/rights").get_data(as_text=True)
     assert "Objection" in page and "On legal hold" in page and "Pending court case" in page
+    assert "on_hold" not in page
     request_id = db.session.scalars(db.select(rights.RightsRequest)).one().id
     subject_id = case_candidate.subject_id
     legal_client.post(f"/legal/rights/{request_id}/resolve", data={"note": "Case settled"})

@@ -90,7 +90,7 @@ def test_a_partly_failed_run_says_which_sources_are_missing(
         assert "Not read in this screening" in page and "GitHub" in page, path
     notice = db.session.scalars(db.select(OutboxMessage).where(
         OutboxMessage.kind == "screened_notice")).one()
-    assert "could not be read" in notice.body and "github" in notice.body
+    assert "could not be read" in notice.body and "GitHub" in notice.body
     _token, raw = create_token(recruiter, "ATS", actor=recruiter)
     db.session.commit()
     answer = client.get(f"/api/v1/screening-runs/{run.id}",

@@ -5,11 +5,10 @@ asks for reasons beside their field, and says until when the comment window runs
 import re
 from datetime import timedelta
 
-from babel.dates import format_date
-
 from compliance.db import utcnow
 from screening.lifecycle import CaseState
 from screening.models import Candidate
+from tests.rendered import format_date
 from tests.screening.api.conftest import api, token_for  # noqa: F401 (fixtures)
 
 REASONS = "Another candidate had more experience with the patient record system."

@@ -2,13 +2,12 @@
 shows the candidate's waiting requests, and offers no form the case no longer allows."""
 # ruff: noqa: F811 (the case's fixtures are imported, then named as test arguments)
 
-from babel.dates import format_date
-
 from compliance import rights
 from compliance.accounts import Role
 from screening.findings import window_closes_at
 from screening.models import Candidate
 from screening.runs import Finding
+from tests.rendered import format_date
 from tests.screening.case.conftest import (  # noqa: F401 (the case's fixtures)
     _server4,
     allow_loopback,

@@ -1,0 +1,89 @@
+"""`make run` shows a newcomer only what they need: the chatter goes to a log, and the address and
+the three demo logins come last."""
+
+import os
+import selectors
+import signal
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from screening.setup_commands import demo_password
+from tests.conftest import free_port
+from tests.screening.test_config import ROOT, clean_env
+
+LOGINS = ["recruiter@demo.fairscreen.test", "legal@demo.fairscreen.test",
+          "admin@demo.fairscreen.test"]
+
+
+class _Hello(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        self.send_response(302)
+        self.send_header("Location", "/login")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _login_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if "@demo.fairscreen.test" in line]
+
+
+def test_demo_logins_wait_for_the_server_and_end_with_the_address_and_logins(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    server = HTTPServer(("127.0.0.1", 0), _Hello)
+    url = f"http://127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = runner.invoke(args=["demo-logins", "--url", url, "--wait", "10"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[0] == f"Fairscreen is running at {url} (Ctrl-C stops it)."
+    with app.app_context():
+        expected = [(email, demo_password(email)) for email in LOGINS]
+    assert [(line.split()[1], line.split()[-1]) for line in lines[-3:]] == expected
+    assert [line.split()[0] for line in lines[-3:]] == ["recruiter", "legal", "admin"]
+
+
+def test_demo_logins_say_so_when_the_server_never_answers(app, runner):
+    url = f"http://127.0.0.1:{free_port()}"
+    result = runner.invoke(args=["demo-logins", "--url", url, "--wait", "0.5"])
+    assert result.exit_code == 1
+    assert "did not start" in result.output and "@demo" not in result.output
+
+
+def test_make_run_prints_the_address_and_logins_last_and_the_rest_to_its_log(tmp_path):
+    instance, port = tmp_path / "instance", free_port()
+    env = clean_env(instance, PORT=str(port), MAIL_CATCHER_PORT=str(free_port()))
+    env.pop("MAKEFLAGS", None)
+    env.pop("MAKELEVEL", None)
+    run = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           start_new_session=True)
+    shown = []
+    try:
+        with selectors.DefaultSelector() as waiting:
+            waiting.register(run.stdout, selectors.EVENT_READ)
+            deadline = time.monotonic() + 240
+            while len(_login_lines("\n".join(shown))) < 3 and time.monotonic() < deadline:
+                if waiting.select(timeout=1):
+                    line = run.stdout.readline()
+                    if not line:
+                        break
+                    shown.append(line.rstrip("\n"))
+    finally:
+        os.killpg(run.pid, signal.SIGTERM)
+        run.wait(timeout=30)
+        run.stdout.close()
+    lines = [line for line in shown if line.strip()]
+    assert len(_login_lines("\n".join(lines))) == 3, "\n".join(shown)
+    assert f"Fairscreen is running at http://127.0.0.1:{port}" in lines[-6]
+    assert [line.split()[0] for line in lines[-3:]] == ["recruiter", "legal", "admin"]
+    assert len(lines) <= 9, "\n".join(shown)  # a line of set-up, the mail catcher, the logins
+    log = (instance / "run.log").read_text()
+    assert "Running upgrade" in log and "Demo data is in place." in log
