@@ -58,7 +58,7 @@ def test_the_audit_log_names_staff_and_reads_as_text(db, login, legal, make_user
 
 
 @pytest.mark.parametrize("language, found, label", [
-    ("en", "1 event found.", "Consent requested"),
+    ("en", "1 event found.", "Agreement requested"),
     ("nl", "1 gebeurtenis gevonden.", None)])
 def test_the_audit_filters_work_in_either_language(db, login, legal, make_user, language,
                                                    found, label):
