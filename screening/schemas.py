@@ -123,3 +123,12 @@ class ReportRequestSchema(Schema):
             raise ValidationError(str(REQUIRED), "vacancy")
         if period and data["since"] > data["until"]:
             raise ValidationError(str(_l("The period must end after it starts.")), "until")
+
+
+class TeamSchema(Schema):
+    """Who works on a vacancy: its owner and the recruiters assigned to it."""
+
+    owner_id = fields.Integer(required=True, strict=False,
+                              error_messages={"required": REQUIRED, "invalid": NOT_CHOICE})
+    assignee_ids = fields.List(fields.Integer(error_messages={"invalid": NOT_CHOICE}),
+                               load_default=list)

@@ -35,6 +35,25 @@ class AssigneeError(VacancyFieldError):
         super().__init__(str(_l("Choose active recruiters only.")))
 
 
+class TeamChangeRefused(VacancyFieldError):
+    """Only the vacancy's owner or an administrator decides who works on it."""
+
+    field = "assignee_ids"
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("Only the vacancy's owner or an administrator can change who "
+                                "works on it.")))
+
+
+class OwnerError(VacancyFieldError):
+    """The new owner is not an active recruiter."""
+
+    field = "owner_id"
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("Choose an active recruiter.")))
+
+
 class CriminalCriterionError(VacancyFieldError):
     """A criterion asks about criminal records, which screening never looks for (Art. 10)."""
 
@@ -99,6 +118,8 @@ def update_vacancy(vacancy: Vacancy, values: dict, *, actor: User) -> Vacancy:
         changed.append("status")
     assignees = _assignees(values.get("assignee_ids", []), vacancy.owner)
     if {u.id for u in assignees} != {u.id for u in vacancy.assignees}:
+        if not may_change_team(actor, vacancy):
+            raise TeamChangeRefused()
         vacancy.assignees = assignees
         changed.append("assignees")
     current = vacancy.assessment
@@ -126,3 +147,35 @@ def vacancy_form_values(vacancy: Vacancy) -> dict:
     values["assignee_ids"] = [u.id for u in vacancy.assignees]
     values.update(vacancy.assessment.fields() if vacancy.assessment else {})
     return values
+
+
+def may_change_team(user: User, vacancy: Vacancy) -> bool:
+    """Tell whether the user decides who works on the vacancy: its owner, or an admin."""
+    return user.role == Role.ADMIN or (user.role == Role.RECRUITER
+                                       and vacancy.owner_id == user.id)
+
+
+def change_team(vacancy: Vacancy, *, owner_id: int, assignee_ids: list[int],
+                actor: User) -> list[str]:
+    """Give the vacancy a new owner and assignees, all active recruiters; audit what changed.
+
+    An assignee sees the vacancy and works on its candidates as its owner does; whoever is
+    neither no longer sees it (screening.access).
+    """
+    if not may_change_team(actor, vacancy):
+        raise TeamChangeRefused()
+    owner = next((u for u in recruiters() if u.id == owner_id), None)
+    if owner is None:
+        raise OwnerError()
+    assignees = _assignees(assignee_ids, owner)
+    changed = []
+    if owner.id != vacancy.owner_id:
+        vacancy.owner, changed = owner, ["owner"]
+    if {u.id for u in assignees} != {u.id for u in vacancy.assignees}:
+        vacancy.assignees, changed = assignees, [*changed, "assignees"]
+    db.session.flush()
+    if changed:
+        audit.record(AuditAction.VACANCY_UPDATED, actor=actor, objects={"vacancy": vacancy.id},
+                     fields=changed, owner=owner.id,
+                     assignees=sorted(u.id for u in assignees))
+    return changed
