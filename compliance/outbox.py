@@ -78,15 +78,19 @@ def smtp_configured() -> bool:
 
 
 def store(subject: Subject, *, kind: str, recipient: str, title: str, body: str,
-          language: str) -> OutboxMessage:
-    """Put a message in the outbox; with SMTP, it is handed to the queue once the caller commits."""
+          language: str, about: dict[str, int] | None = None) -> OutboxMessage:
+    """Put a message in the outbox; with SMTP, it is handed to the queue once the caller commits.
+
+    `about` names, by id, what a message to staff concerns (a candidate, a vacancy), for the audit.
+    """
     message = OutboxMessage(subject=subject, kind=kind, recipient=recipient, title=title,
                             body=body, language=language,
                             status=Status.QUEUED if smtp_configured() else Status.STORED)
     db.session.add(message)
     db.session.flush()
     audit.record(AuditAction.NOTIFICATION_SENT, actor="system", subject=subject,
-                 objects={"message": message.id}, kind=kind, channel=message.status.value)
+                 objects={**(about or {}), "message": message.id}, kind=kind,
+                 channel=message.status.value)
     # Handed to the queue once the caller commits: nothing is sent for a rolled-back change,
     # and no caller (page, API, background run) can forget to send.
     after_commit(functools.partial(_hand_over, message.id, message.status))
