@@ -91,7 +91,8 @@ def test_an_agreement_reaches_owner_and_assignee_once_each_in_their_language(
     assert sorted(mail) == sorted([team["owner"].email, team["colleague"].email])
     [english], [dutch] = mail[team["owner"].email], mail[team["colleague"].email]
     case = candidate.id
-    assert english["Subject"] == f"Candidate {case} agreed to be screened for \u201cData engineer\u201d"
+    assert english["Subject"] == (f"Candidate {case} agreed to be screened for "
+                                  f"\u201cData engineer\u201d")
     assert dutch["Subject"] == (f"Kandidaat {case} gaat akkoord met de screening voor "
                                 f"\u201cData engineer\u201d")
     assert f"http://127.0.0.1:5000/candidates/{case}" in english.get_body().get_content()
@@ -118,7 +119,8 @@ def test_a_declined_case_is_erased_and_the_recruiters_still_hear_of_it(db, inbox
     db.session.commit()
     mail = staff_mail_in(inbox, team)
     [english] = mail[team["owner"].email]
-    assert english["Subject"] == f"Candidate {case} declined to be screened for \u201cData engineer\u201d"
+    assert english["Subject"] == (f"Candidate {case} declined to be screened for "
+                                  f"\u201cData engineer\u201d")
     assert len(mail[team["colleague"].email]) == 1
     assert_no_personal_data(mail[team["colleague"].email] + [english])
 
