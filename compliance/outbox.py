@@ -28,6 +28,7 @@ from compliance.mail import HeaderName, build, header
 from compliance.oncommit import after_commit
 from compliance.personal import PersonalText
 from compliance.queue import enqueue, enqueue_in, periodic, task
+from compliance.staff_mail import StaffMailSubject
 from compliance.subjects import Subject
 
 MAX_ATTEMPTS = 5
@@ -203,8 +204,11 @@ def promote_stored(now: datetime) -> list[int]:
     """
     young = now - timedelta(days=policy.STORED_MAIL_SEND_DAYS)
     later = aliased(OutboxMessage)
+    # Staff mail is about many cases under one subject: a later message replaces none of it.
+    staff = exists().where(StaffMailSubject.subject_id == OutboxMessage.subject_id)
     replaced = exists().where(later.subject_id == OutboxMessage.subject_id,
-                              later.kind == OutboxMessage.kind, later.id > OutboxMessage.id)
+                              later.kind == OutboxMessage.kind, later.id > OutboxMessage.id,
+                              ~staff)
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.created_at >= young, replaced)
         .join(Subject, OutboxMessage.subject_id == Subject.id)

@@ -206,3 +206,20 @@ def test_no_window_notice_once_the_candidate_is_done(db, inbox, team, candidate,
     db.session.commit()
     closes = utcnow() + timedelta(days=candidate.vacancy.comment_window_days)
     assert staff_notices.notify_closing_windows(now=closes - timedelta(hours=2)) == 0
+
+
+def test_staff_mail_kept_without_smtp_is_sent_once_smtp_is_there(app, db, inbox, team,
+                                                                  candidate, make_candidate):
+    """Two notices of one kind to one recruiter are two events: neither replaces the other."""
+    from compliance import outbox
+
+    other = make_candidate(candidate.vacancy, name="Sam Other", email="sam@example.org")
+    server = app.config.pop("MAIL_SERVER")
+    assert staff_notices.run_ended(candidate, 101, finished=True) == 2
+    assert staff_notices.run_ended(other, 102, finished=False) == 2
+    db.session.commit()
+    app.config["MAIL_SERVER"] = server
+    assert inbox.messages == []
+    assert outbox.resend_task() == 4  # promoted and sent
+    mail = staff_mail_in(inbox, team)
+    assert len(mail[team["owner"].email]) == 2 and len(mail[team["colleague"].email]) == 2
