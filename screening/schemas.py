@@ -61,8 +61,8 @@ class VacancySchema(Schema):
     comment_window_days = integer(0, policy.COMMENT_WINDOW_MAX_DAYS,
                                   default=policy.COMMENT_WINDOW_DAYS)
     status = choice(VacancyStatus, default=VacancyStatus.OPEN.value)
-    assignee_ids = fields.List(fields.Integer(error_messages={"invalid": NOT_CHOICE}),
-                               load_default=list)
+    # Absent from an update: the team stays as it is (only its owner or an admin changes it).
+    assignee_ids = fields.List(fields.Integer(error_messages={"invalid": NOT_CHOICE}))
     purpose = text(5000)
     necessity = text(5000)
     alternatives = text(5000)

@@ -116,11 +116,7 @@ def update_vacancy(vacancy: Vacancy, values: dict, *, actor: User) -> Vacancy:
     if vacancy.status != VacancyStatus(values["status"]):
         vacancy.status = VacancyStatus(values["status"])
         changed.append("status")
-    assignees = _assignees(values.get("assignee_ids", []), vacancy.owner)
-    if {u.id for u in assignees} != {u.id for u in vacancy.assignees}:
-        if not may_change_team(actor, vacancy):
-            raise TeamChangeRefused()
-        vacancy.assignees = assignees
+    if "assignee_ids" in values and _team_changes(vacancy, values["assignee_ids"], actor):
         changed.append("assignees")
     current = vacancy.assessment
     if current is None or current.fields() != {k: values[k] for k in ASSESSMENT_FIELDS}:
@@ -131,6 +127,16 @@ def update_vacancy(vacancy: Vacancy, values: dict, *, actor: User) -> Vacancy:
         audit.record(AuditAction.VACANCY_UPDATED, actor=actor, objects={"vacancy": vacancy.id},
                      fields=changed, assessment_version=vacancy.assessment.version)
     return vacancy
+
+
+def _team_changes(vacancy: Vacancy, assignee_ids: list[int], actor: User) -> bool:
+    """Set the assignees an update names, if they differ; only the owner or an admin may."""
+    if set(assignee_ids) - {vacancy.owner_id} == {u.id for u in vacancy.assignees}:
+        return False
+    if not may_change_team(actor, vacancy):
+        raise TeamChangeRefused()
+    vacancy.assignees = _assignees(assignee_ids, vacancy.owner)
+    return True
 
 
 def _add_assessment(vacancy: Vacancy, values: dict, actor: User) -> None:

@@ -180,7 +180,7 @@ def edit_vacancy(vacancy_id: int):
         return _vacancy_form(vacancy_form_values(vacancy), {}, vacancy)
     data, errors = load_form(VacancySchema(), request.form, **VACANCY_FORM)
     if data and not may_change_team(current_user, vacancy):  # the form has no such field
-        data["assignee_ids"] = [u.id for u in vacancy.assignees]
+        data.pop("assignee_ids", None)
     if data:
         try:
             update_vacancy(vacancy, data, actor=current_user)

@@ -158,3 +158,19 @@ def test_bad_team_values_get_a_message_next_to_the_field(client, db, as_user, ma
     assert len(team_events(db)) == before
     db.session.expire_all()
     assert db.session.get(Vacancy, candidate.vacancy_id).owner_id == owner.id
+
+
+def test_an_assignee_saves_the_vacancy_form_and_the_team_stays(client, db, as_user, owner,
+                                                               colleague, candidate):
+    from tests.screening.web.test_access_matrix import VACANCY_FORM
+
+    vacancy = db.session.get(Vacancy, candidate.vacancy_id)
+    vacancy.assignees = [colleague]
+    db.session.commit()
+    as_user(colleague)
+    response = client.post(f"/vacancies/{vacancy.id}/edit",
+                           data={**VACANCY_FORM, "title": "Senior data engineer"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert vacancy.title == "Senior data engineer"
+    assert vacancy.owner_id == owner.id and [u.id for u in vacancy.assignees] == [colleague.id]
