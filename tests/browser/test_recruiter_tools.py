@@ -116,3 +116,23 @@ def test_search_filter_assign_and_switch_off(live_app, live_server, page, axe, p
     # The name typed reached no address and no Referer.
     seen = " ".join(addresses).lower()
     assert "zoe" not in seen and "zo%c3%ab" not in seen and "verbruggen" not in seen
+
+
+def test_search_and_filter_work_without_javascript(live_app, live_server, browser, people):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.locator("#email").fill("rita@example.test")
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/dashboard")
+    page.locator("#state").select_option(value="added")
+    page.get_by_role("button", name="Filter", exact=True).click()
+    page.wait_for_url("**/dashboard?state=added*")
+    assert page.get_by_text("3 candidates match.").is_visible()
+    page.locator("#name").fill("smit")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url("**/dashboard/search?state=added")
+    assert page.get_by_role("link", name="Anna Smit").is_visible()
+    assert page.get_by_role("link", name="Piet de Vries").count() == 0
+    context.close()
