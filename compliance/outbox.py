@@ -28,6 +28,7 @@ from compliance.mail import HeaderName, build, header
 from compliance.oncommit import after_commit
 from compliance.personal import PersonalText
 from compliance.queue import enqueue, enqueue_in, periodic, task
+from compliance.staff_mail import StaffMailSubject
 from compliance.subjects import Subject
 
 MAX_ATTEMPTS = 5
@@ -78,15 +79,19 @@ def smtp_configured() -> bool:
 
 
 def store(subject: Subject, *, kind: str, recipient: str, title: str, body: str,
-          language: str) -> OutboxMessage:
-    """Put a message in the outbox; with SMTP, it is handed to the queue once the caller commits."""
+          language: str, about: dict[str, int] | None = None) -> OutboxMessage:
+    """Put a message in the outbox; with SMTP, it is handed to the queue once the caller commits.
+
+    `about` names, by id, what a message to staff concerns (a candidate, a vacancy), for the audit.
+    """
     message = OutboxMessage(subject=subject, kind=kind, recipient=recipient, title=title,
                             body=body, language=language,
                             status=Status.QUEUED if smtp_configured() else Status.STORED)
     db.session.add(message)
     db.session.flush()
     audit.record(AuditAction.NOTIFICATION_SENT, actor="system", subject=subject,
-                 objects={"message": message.id}, kind=kind, channel=message.status.value)
+                 objects={**(about or {}), "message": message.id}, kind=kind,
+                 channel=message.status.value)
     # Handed to the queue once the caller commits: nothing is sent for a rolled-back change,
     # and no caller (page, API, background run) can forget to send.
     after_commit(functools.partial(_hand_over, message.id, message.status))
@@ -199,8 +204,11 @@ def promote_stored(now: datetime) -> list[int]:
     """
     young = now - timedelta(days=policy.STORED_MAIL_SEND_DAYS)
     later = aliased(OutboxMessage)
+    # Staff mail is about many cases under one subject: a later message replaces none of it.
+    staff = exists().where(StaffMailSubject.subject_id == OutboxMessage.subject_id)
     replaced = exists().where(later.subject_id == OutboxMessage.subject_id,
-                              later.kind == OutboxMessage.kind, later.id > OutboxMessage.id)
+                              later.kind == OutboxMessage.kind, later.id > OutboxMessage.id,
+                              ~staff)
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.created_at >= young, replaced)
         .join(Subject, OutboxMessage.subject_id == Subject.id)

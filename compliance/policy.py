@@ -32,6 +32,9 @@ STORED_MAIL_SEND_DAYS = CONSENT_ANSWER_DAYS
 # DESIGN.md, rule "no scores, no ranking, no automated decision": comment window 3 days.
 COMMENT_WINDOW_DAYS = 3
 COMMENT_WINDOW_MAX_DAYS = 30  # the most a vacancy may grant; longer only delays the procedure
+# The vacancy's recruiters are told once, this long before the window closes, that a decision
+# can soon be taken: the product's own number, so the hearing ends in a decision, not silence.
+COMMENT_WINDOW_NOTICE_HOURS = 24
 
 # Posts older than 3 years are out of scope. Art. 5(1)(c) minimisation; AP: "as short a period
 # as possible"; DESIGN.md, rule on old posts: lookback 3 years, per vacancy.

@@ -44,13 +44,14 @@ def register_extensions(app: Flask) -> None:
         rights,
         web,
     )
-    from screening import (  # noqa: F401 (declare tasks)
+    from screening import (  # noqa: F401 (declare their tasks)
         case,
         counsel,
         expiry,
         labels,
         reports,
         runs,
+        staff_notices,
     )
     from screening.api import idempotency  # noqa: F401 (declares its sweep)
 
@@ -72,13 +73,14 @@ def register_api(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from compliance.web import admin, auth, legal, rights
-    from screening.web import portal, recruiter, reports, review
+    from screening.web import portal, recruiter, reports, review, teams
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(rights.bp)
     app.register_blueprint(recruiter.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(teams.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(legal.bp)
     app.register_blueprint(reports.bp)

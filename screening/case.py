@@ -18,6 +18,7 @@ from compliance.oncommit import after_commit
 from compliance.organisation import get_settings
 from compliance.subjects import RetentionReason, Subject
 from compliance.tokens import Purpose
+from screening import staff_notices
 from screening.lifecycle import Action, CaseError, CaseState, check, guard, move
 from screening.models import Candidate
 from screening.notices import MessageKind, consent_notice, mail, public_url, talent_pool_notice
@@ -111,7 +112,9 @@ def answer_consent(candidate: Candidate, answers: list[SourceAnswer], *, talent_
                                    scope=scope(candidate), language=candidate.language,
                                    method=method)
     tokens.revoke_all(candidate.subject, Purpose.CONSENT)
-    move(candidate, to, actor="candidate", reason=action)
+    moved = move(candidate, to, actor="candidate", reason=action)
+    # Before the case ends: a candidate who declines is erased once this commits.
+    staff_notices.candidate_answered(candidate, agreed=agreed, event_seq=moved.seq)
     if agreed:  # the 14-day clock of the request stops; the undecided backstop runs instead
         retention.after_added(candidate.subject, utcnow())
     else:

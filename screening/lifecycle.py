@@ -152,8 +152,10 @@ def check(candidate, action: Action) -> CaseState:
     return TRANSITIONS[(CaseState(candidate.state), Action(action))]
 
 
-def move(candidate, to: CaseState, *, actor: Any, reason: Action, **details: Any) -> None:
-    """Move the case along the table: the one writer of its state, one audit event per move."""
+def move(candidate, to: CaseState, *, actor: Any, reason: Action,
+         **details: Any) -> audit.AuditEvent:
+    """Move the case along the table: the one writer of its state, one audit event per move
+    (returned: its number names the event, for whatever must happen once per move)."""
     if check(candidate, reason) != to:
         raise IllegalTransition(candidate.state, reason)
     before = candidate.state
@@ -162,6 +164,6 @@ def move(candidate, to: CaseState, *, actor: Any, reason: Action, **details: Any
     if record is not None:
         record.state, record.moved_at = to, utcnow()
         record.why = details.get("why", record.why)
-    audit.record(AuditAction.CASE_MOVED, actor=actor, subject=candidate.subject,
-                 objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
-                 step=reason.value, **{"from": before.value, "to": to.value}, **details)
+    return audit.record(AuditAction.CASE_MOVED, actor=actor, subject=candidate.subject,
+                        objects={"candidate": candidate.id, "vacancy": candidate.vacancy_id},
+                        step=reason.value, **{"from": before.value, "to": to.value}, **details)

@@ -1,4 +1,5 @@
-"""The texts candidates are shown: the consent notice (versioned, stored as shown) and e-mails."""
+"""The texts candidates are shown: the consent notice (versioned, stored as shown) and e-mails;
+and the e-mails recruiters get about their vacancies, which carry no candidate's personal data."""
 
 import enum
 from dataclasses import dataclass
@@ -8,9 +9,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from compliance import outbox
+from compliance.accounts import User
 from compliance.consent import Notice
 from compliance.mail import clean_text
 from compliance.organisation import get_settings
+from compliance.staff_mail import mail_subject
 from screening.labels import source_label
 from screening.models import Candidate
 
@@ -33,6 +36,18 @@ class MessageKind(enum.StrEnum):
     TALENT_POOL_RENEWAL = "talent_pool_renewal"
     RIGHTS_EXTENDED = "rights_extended"  # Art. 12(3): more time, why, within the first month
     RIGHTS_REFUSED = "rights_refused"  # Art. 12(4): why, and the right to complain
+
+
+class StaffMessageKind(enum.StrEnum):
+    """Every e-mail a recruiter gets about a case, each with `templates/email/<kind>.txt`.
+
+    Each names the case by its number and the vacancy by its title, never the candidate: no
+    name, address or finding. Each kind is switched on or off in the user's preferences.
+    """
+
+    CANDIDATE_ANSWERED = "staff_candidate_answered"
+    RUN_ENDED = "staff_run_ended"
+    WINDOW_CLOSING = "staff_window_closing"
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,24 @@ def mail(kind: MessageKind, candidate: Candidate, **context) -> outbox.OutboxMes
     return outbox.store(candidate.subject, kind=MessageKind(kind).value,
                         recipient=candidate.email, title=title, body=body,
                         language=candidate.language)
+
+
+def staff_language(user: User) -> str:
+    """Return the language a staff member reads: theirs, else the organisation's first."""
+    return user.language or (get_settings().languages or ["en"])[0]
+
+
+def mail_staff(kind: StaffMessageKind, user: User, *, about: dict[str, int],
+               **context) -> outbox.OutboxMessage:
+    """Write a staff member an e-mail of this kind, in their language, sealed under their own
+    mail subject; `about` names the case and vacancy by id for the audit."""
+    language = staff_language(user)
+    with force_locale(language):
+        body = render_template(f"email/{StaffMessageKind(kind).value}.txt", **context)
+    title, _sep, rest = body.partition("\n")
+    return outbox.store(mail_subject(user), kind=StaffMessageKind(kind).value,
+                        recipient=user.email, title=clean_text(title), body=rest.strip() + "\n",
+                        language=language, about=about)
 
 
 def public_url(path: str) -> str:

@@ -15,6 +15,7 @@ from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.oncommit import after_commit
 from compliance.queue import enqueue, task
 from screening import classifier as nlp
+from screening import staff_notices
 from screening.case import agreed_scope, ask_to_correct, notify_screened
 from screening.criminal_records import classifier_vacancy
 from screening.findings import Finding
@@ -316,6 +317,7 @@ def _finish(run: ScreeningRun, status: RunStatus, *, error: str | None = None,
                      classifier=get_classifier().version, failed_sources=failed)
         if notify:
             notify_screened(candidate, run, missing=failed)
+        staff_notices.run_ended(candidate, run.id, finished=True)
     else:
         if candidate.state == CaseState.SCREENING:  # the case stays where it was
             action = Action.FAIL_RERUN if _had_results(run) else Action.FAIL_RUN
@@ -327,6 +329,8 @@ def _finish(run: ScreeningRun, status: RunStatus, *, error: str | None = None,
                      failed_sources=failed)
         if error == "all_sources_failed":
             ask_to_correct(candidate, run, failed)
+        if status == RunStatus.FAILED:  # a stopped run ends the case: nothing to tell
+            staff_notices.run_ended(candidate, run.id, finished=False)
     db.session.commit()
     return status
 

@@ -61,8 +61,8 @@ class VacancySchema(Schema):
     comment_window_days = integer(0, policy.COMMENT_WINDOW_MAX_DAYS,
                                   default=policy.COMMENT_WINDOW_DAYS)
     status = choice(VacancyStatus, default=VacancyStatus.OPEN.value)
-    assignee_ids = fields.List(fields.Integer(error_messages={"invalid": NOT_CHOICE}),
-                               load_default=list)
+    # Absent from an update: the team stays as it is (only its owner or an admin changes it).
+    assignee_ids = fields.List(fields.Integer(error_messages={"invalid": NOT_CHOICE}))
     purpose = text(5000)
     necessity = text(5000)
     alternatives = text(5000)
@@ -123,3 +123,12 @@ class ReportRequestSchema(Schema):
             raise ValidationError(str(REQUIRED), "vacancy")
         if period and data["since"] > data["until"]:
             raise ValidationError(str(_l("The period must end after it starts.")), "until")
+
+
+class TeamSchema(Schema):
+    """Who works on a vacancy: its owner and the recruiters assigned to it."""
+
+    owner_id = fields.Integer(required=True, strict=False,
+                              error_messages={"required": REQUIRED, "invalid": NOT_CHOICE})
+    assignee_ids = fields.List(fields.Integer(error_messages={"invalid": NOT_CHOICE}),
+                               load_default=list)

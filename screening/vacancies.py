@@ -35,6 +35,25 @@ class AssigneeError(VacancyFieldError):
         super().__init__(str(_l("Choose active recruiters only.")))
 
 
+class TeamChangeRefused(VacancyFieldError):
+    """Only the vacancy's owner or an administrator decides who works on it."""
+
+    field = "assignee_ids"
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("Only the vacancy's owner or an administrator can change who "
+                                "works on it.")))
+
+
+class OwnerError(VacancyFieldError):
+    """The new owner is not an active recruiter."""
+
+    field = "owner_id"
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("Choose an active recruiter.")))
+
+
 class CriminalCriterionError(VacancyFieldError):
     """A criterion asks about criminal records, which screening never looks for (Art. 10)."""
 
@@ -97,9 +116,7 @@ def update_vacancy(vacancy: Vacancy, values: dict, *, actor: User) -> Vacancy:
     if vacancy.status != VacancyStatus(values["status"]):
         vacancy.status = VacancyStatus(values["status"])
         changed.append("status")
-    assignees = _assignees(values.get("assignee_ids", []), vacancy.owner)
-    if {u.id for u in assignees} != {u.id for u in vacancy.assignees}:
-        vacancy.assignees = assignees
+    if "assignee_ids" in values and _team_changes(vacancy, values["assignee_ids"], actor):
         changed.append("assignees")
     current = vacancy.assessment
     if current is None or current.fields() != {k: values[k] for k in ASSESSMENT_FIELDS}:
@@ -110,6 +127,16 @@ def update_vacancy(vacancy: Vacancy, values: dict, *, actor: User) -> Vacancy:
         audit.record(AuditAction.VACANCY_UPDATED, actor=actor, objects={"vacancy": vacancy.id},
                      fields=changed, assessment_version=vacancy.assessment.version)
     return vacancy
+
+
+def _team_changes(vacancy: Vacancy, assignee_ids: list[int], actor: User) -> bool:
+    """Set the assignees an update names, if they differ; only the owner or an admin may."""
+    if set(assignee_ids) - {vacancy.owner_id} == {u.id for u in vacancy.assignees}:
+        return False
+    if not may_change_team(actor, vacancy):
+        raise TeamChangeRefused()
+    vacancy.assignees = _assignees(assignee_ids, vacancy.owner)
+    return True
 
 
 def _add_assessment(vacancy: Vacancy, values: dict, actor: User) -> None:
@@ -126,3 +153,35 @@ def vacancy_form_values(vacancy: Vacancy) -> dict:
     values["assignee_ids"] = [u.id for u in vacancy.assignees]
     values.update(vacancy.assessment.fields() if vacancy.assessment else {})
     return values
+
+
+def may_change_team(user: User, vacancy: Vacancy) -> bool:
+    """Tell whether the user decides who works on the vacancy: its owner, or an admin."""
+    return user.role == Role.ADMIN or (user.role == Role.RECRUITER
+                                       and vacancy.owner_id == user.id)
+
+
+def change_team(vacancy: Vacancy, *, owner_id: int, assignee_ids: list[int],
+                actor: User) -> list[str]:
+    """Give the vacancy a new owner and assignees, all active recruiters; audit what changed.
+
+    An assignee sees the vacancy and works on its candidates as its owner does; whoever is
+    neither no longer sees it (screening.access).
+    """
+    if not may_change_team(actor, vacancy):
+        raise TeamChangeRefused()
+    owner = next((u for u in recruiters() if u.id == owner_id), None)
+    if owner is None:
+        raise OwnerError()
+    assignees = _assignees(assignee_ids, owner)
+    changed = []
+    if owner.id != vacancy.owner_id:
+        vacancy.owner, changed = owner, ["owner"]
+    if {u.id for u in assignees} != {u.id for u in vacancy.assignees}:
+        vacancy.assignees, changed = assignees, [*changed, "assignees"]
+    db.session.flush()
+    if changed:
+        audit.record(AuditAction.VACANCY_UPDATED, actor=actor, objects={"vacancy": vacancy.id},
+                     fields=changed, owner=owner.id,
+                     assignees=sorted(u.id for u in assignees))
+    return changed

@@ -21,6 +21,7 @@ from flask_babel import ngettext
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, logout_user
 
+from compliance import staff_mail
 from compliance.accounts import (
     Role,
     authenticate,
@@ -173,11 +174,24 @@ def preferences():
     return _preferences_page(errors)
 
 
+@bp.post("/preferences/notifications")
+@login_required
+def notifications():
+    """Switch each kind of e-mail on or off: a box left unticked is a kind switched off."""
+    staff_mail.set_enabled(current_user, request.form.getlist("notifications"),
+                           actor=current_user)
+    db.session.commit()
+    flash(_("Your e-mail choices are saved."))
+    return redirect(url_for("auth.preferences"))
+
+
 def _preferences_page(errors: dict, *, token_errors: dict | None = None,
                       password_errors: dict | None = None, new_token: str | None = None,
                       status: int = 200):
     return render_template("auth/preferences.html", errors=errors,
-                           values={"language": current_user.language or ""},
+                           values={"language": current_user.language or "",
+                                   "notifications": staff_mail.enabled_kinds(current_user)},
+                           notification_kinds=staff_mail.kinds_for(current_user),
                            tokens=tokens_of(current_user), token_errors=token_errors or {},
                            password_errors=password_errors or {}, new_token=new_token), status
 

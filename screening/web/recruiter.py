@@ -11,7 +11,7 @@ from sqlalchemy import select
 from compliance import consent, rights
 from compliance.accounts import Role
 from compliance.db import db, utcnow
-from compliance.validation import load_form
+from compliance.validation import NOT_CHOICE, load_form
 from compliance.web.gates import roles_only
 from screening import access
 from screening.candidates import (
@@ -33,14 +33,16 @@ from screening.labels import (
     source_label,
     tombstone_line,
 )
-from screening.lifecycle import Action, CaseError, allowed
+from screening.lifecycle import Action, CaseError, CaseState, allowed
 from screening.models import Candidate, Decision, SourceKind, Vacancy
 from screening.runs import latest_run, missing_sources
 from screening.schemas import CandidateSchema, DecisionSchema, VacancySchema
+from screening.search import candidates_by_vacancy, find_candidates
 from screening.tallies import summarise
 from screening.vacancies import (
     VacancyFieldError,
     create_vacancy,
+    may_change_team,
     new_vacancy_defaults,
     recruiters,
     update_vacancy,
@@ -57,25 +59,87 @@ roles_only(bp, Role.RECRUITER, Role.LEGAL)
 
 @bp.get("/dashboard")
 def dashboard():
+    return _dashboard()
+
+
+@bp.post("/dashboard/search")
+def search():
+    """Search by name: the name travels in the body of a POST, never in an address, so it
+    reaches no log, history or Referer; the state and vacancy filters stay in the query."""
+    name = request.form.get("name", "").strip()
+    if not name:
+        return _dashboard(name="", name_error=_("Type a name, or part of one."))
+    if len(name) > NAME_MAX:
+        return _dashboard(name=name, name_error=_("Use at most %(n)s characters.", n=NAME_MAX))
+    return _dashboard(name=name)
+
+
+NAME_MAX = 200
+SEARCHABLE_STATES = [s for s in CaseState if s != CaseState.ERASED]
+
+
+def _dashboard(name: str | None = None, name_error: str | None = None):
     vacancies = db.session.scalars(
-        access.visible_vacancies(current_user).order_by(Vacancy.status, Vacancy.title)
-    ).all()
-    attention = [c for v in vacancies for c in v.candidates if c.state in NEEDS_ATTENTION]
+        access.visible_vacancies(current_user).order_by(Vacancy.status, Vacancy.title)).all()
+    values, errors, chosen = _filters([v.id for v in vacancies])
+    values["name"] = name or ""
+    if name_error:
+        errors["name"] = name_error
+    filtering = bool(chosen) or bool(name and not name_error)
+    found = (find_candidates(current_user, name=name if not name_error else None, **chosen)
+             if filtering else [])
+    page = dict(
+        vacancies=vacancies, values=values, errors=errors, filtering=filtering, found=found,
+        state_label=case_state_label, can_change=access.can_change(current_user),
+        states=[("", _("All states"))] + [(s.value, case_state_label(s))
+                                          for s in SEARCHABLE_STATES],
+        vacancy_options=[("", _("All vacancies"))] + [(str(v.id), v.title) for v in vacancies],
+        search_action=url_for("recruiter.search", **{k: values[k] for k in ("state", "vacancy")
+                                                      if values[k] and k not in errors}))
+    if not filtering:
+        page.update(_overview(vacancies))
+    return render_template("recruiter/dashboard.html", **page), 422 if errors else 200
+
+
+def _filters(vacancy_ids: list[int]) -> tuple[dict, dict, dict]:
+    """Read the state and vacancy filters from the query; an unknown value is an error shown
+    beside its field, and is not applied."""
+    values = {key: request.args.get(key, "").strip() for key in ("state", "vacancy")}
+    errors, chosen = {}, {}
+    if values["state"]:
+        if values["state"] in {s.value for s in SEARCHABLE_STATES}:
+            chosen["state"] = CaseState(values["state"])
+        else:
+            errors["state"] = str(NOT_CHOICE)
+    if values["vacancy"]:
+        if values["vacancy"].isdigit() and int(values["vacancy"]) in vacancy_ids:
+            chosen["vacancy_id"] = int(values["vacancy"])
+        else:
+            errors["vacancy"] = str(NOT_CHOICE)
+    return values, errors, chosen
+
+
+def _overview(vacancies: list[Vacancy]) -> dict:
+    """The dashboard without filters: what needs attention, and each vacancy's candidates."""
+    by_vacancy = candidates_by_vacancy([v.id for v in vacancies])
+    attention = [c for v in vacancies for c in by_vacancy.get(v.id, [])
+                 if c.state in NEEDS_ATTENTION]
     ended: dict[int, list[str]] = {}
     # The dashboard shows the last month's; a vacancy's page shows them all.
     for record in ended_cases([v.id for v in vacancies], since=utcnow() - timedelta(days=31)):
         ended.setdefault(record.vacancy_id, []).append(tombstone_line(record))
-    return render_template("recruiter/dashboard.html", vacancies=vacancies,
-                           attention=attention, state_label=case_state_label, ended=ended,
-                           can_change=access.can_change(current_user))
+    return {"attention": attention, "ended": ended, "by_vacancy": by_vacancy}
 
 
 def _vacancy_form(template_values: dict, errors: dict, vacancy: Vacancy | None):
+    # Who works on a vacancy is its owner's choice (and an admin's), on the team page.
+    team = vacancy is None or may_change_team(current_user, vacancy)
     return render_template(
         "recruiter/vacancy_form.html", values=template_values, errors=errors, vacancy=vacancy,
         notices=notice_fields(template_values),
         sources=[(k.value, source_label(k)) for k in SourceKind],
-        recruiters=[(u.id, u.name) for u in recruiters() if u.id != current_user.id],
+        recruiters=[(u.id, u.name) for u in recruiters() if u.id != current_user.id] if team
+        else [],
         languages=[("nl", _("Dutch")), ("en", _("English"))],
     ), 422 if errors else 200
 
@@ -115,6 +179,8 @@ def edit_vacancy(vacancy_id: int):
     if request.method == "GET":
         return _vacancy_form(vacancy_form_values(vacancy), {}, vacancy)
     data, errors = load_form(VacancySchema(), request.form, **VACANCY_FORM)
+    if data and not may_change_team(current_user, vacancy):  # the form has no such field
+        data.pop("assignee_ids", None)
     if data:
         try:
             update_vacancy(vacancy, data, actor=current_user)
@@ -145,6 +211,7 @@ def vacancy(vacancy_id: int):
                            ended=[tombstone_line(r) for r in ended_cases([vacancy.id])],
                            state_label=case_state_label, source_label=source_label,
                            can_change=can_change, conduct_notice=vacancy_notice(vacancy),
+                           can_change_team=may_change_team(current_user, vacancy),
                            expansions=_expansions(vacancy, suggest=can_change))
 
 

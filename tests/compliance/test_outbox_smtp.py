@@ -205,9 +205,12 @@ def test_every_message_of_a_case_is_sent_not_only_the_first(client, db, login, r
     assert client.post(f"/candidates/{case_candidate.id}/screening").status_code == 302
     db.session.rollback()
     statuses = {m.kind: m.status for m in db.session.scalars(db.select(OutboxMessage))}
-    assert statuses == {"consent_request": Status.SENT, "screened_notice": Status.SENT}
-    assert len(inbox.messages) == 2
-    notice = BytesParser(policy=STRICT).parsebytes(inbox.messages[1][1])
+    # The recruiter's notices of the answer and the run are sent as well.
+    assert statuses == {"consent_request": Status.SENT, "screened_notice": Status.SENT,
+                        "staff_candidate_answered": Status.SENT, "staff_run_ended": Status.SENT}
+    to_candidate = [content for rcpt, content in inbox.messages if rcpt != [recruiter.email]]
+    assert len(to_candidate) == 2 and len(inbox.messages) == 4
+    notice = BytesParser(policy=STRICT).parsebytes(to_candidate[1])
     assert notice["Subject"].startswith("What we found in your public posts")
 
 

@@ -18,7 +18,10 @@ OPERATIONS = {
     "vacancies_list": ("GET", "/api/v1/vacancies", None, None),
     "vacancy_create": ("POST", "/api/v1/vacancies", vacancy_values(), None),
     "vacancy_show": ("GET", "/api/v1/vacancies/{v}", None, None),
-    "vacancy_update": ("PUT", "/api/v1/vacancies/{v}", vacancy_values(title="Lead"), ANY),
+    # Without assignee_ids the team stays as it is: only its owner may change it.
+    "vacancy_update": ("PUT", "/api/v1/vacancies/{v}",
+                       {k: v for k, v in vacancy_values(title="Lead").items()
+                        if k != "assignee_ids"}, ANY),
     "candidates_list": ("GET", "/api/v1/vacancies/{v}/candidates", None, None),
     "candidate_create": ("POST", "/api/v1/vacancies/{v}/candidates", CANDIDATE_BODY, None),
     "candidate_show": ("GET", "/api/v1/candidates/{c}", None, None),

@@ -10,6 +10,7 @@ from compliance.audit import AuditAction, AuditEvent
 from compliance.consent import ConsentDecision, ConsentRecord
 from compliance.db import utcnow
 from compliance.outbox import OutboxMessage
+from compliance.staff_mail import StaffMailSubject
 from compliance.subjects import Subject
 from screening.models import Candidate
 from screening.runs import Finding, RunStatus, ScreeningRun
@@ -133,8 +134,14 @@ def test_full_case_from_consent_to_erasure(client, db, login, recruiter, case_ca
     erased = client.post(f"{portal_link}/rights", data={"right": "erasure", "confirm": "yes"})
     assert "Your data has been erased." in erased.get_data(as_text=True)
     db.session.rollback()
-    for model in (Candidate, Subject, Finding, ConsentRecord, OutboxMessage, ScreeningRun):
+    for model in (Candidate, Finding, ConsentRecord, ScreeningRun):
         assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0, model
+    # What is left is the recruiter's own mail, under their own subject, naming no candidate.
+    staff = db.select(StaffMailSubject.subject_id)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Subject)
+                             .where(Subject.id.not_in(staff))) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.subject_id.not_in(staff))) == 0
     assert actions(db)[-4:] == [AuditAction.RIGHTS_REQUESTED, AuditAction.CASE_MOVED,
                                 AuditAction.RIGHTS_RESOLVED, AuditAction.SUBJECT_ERASED]
     assert client.get(portal_link).status_code == 404

@@ -13,6 +13,7 @@ from email.parser import BytesParser
 
 import pytest
 
+from compliance import staff_mail
 from compliance.audit import AuditAction, AuditEvent
 from compliance.consent import ConsentDecision, ConsentPurpose, ConsentRecord, SourceAnswer
 from compliance.db import db as _db
@@ -34,6 +35,13 @@ def app_config(smtp):
     from tests.screening.case.conftest import FAST
 
     return mail_config(smtp, SOURCE_CLIENT_SETTINGS=FAST)
+
+
+@pytest.fixture(autouse=True)
+def recruiter_mail_off(db, recruiter):
+    """These tests read the candidate's mail: the recruiter's own notices are switched off."""
+    staff_mail.set_enabled(recruiter, [], actor="system")
+    db.session.commit()
 
 
 def mails(inbox) -> list:

@@ -21,7 +21,7 @@ from screening import expiry
 from screening.candidates import decide
 from screening.case import answer_consent, request_consent, request_right
 from screening.models import Decision
-from screening.notices import MessageKind
+from screening.notices import MessageKind, StaffMessageKind
 from screening.runs import queue_run
 from tests.conftest import mail_config
 from tests.screening.case.conftest import FAST
@@ -35,8 +35,9 @@ TITLE = "Backend developer\r\nBcc: x@evil.example"
 SHOWN = "Backend developer Bcc: x@evil.example"  # the title as text, on one line
 ADDRESS = "jamie@example.org"
 LINK = re.compile(r"http://127\.0\.0\.1:5000(/\S+)")
-# Mail to staff, not to candidates: the DPO's digest has its own SMTP test in tests/compliance.
-STAFF_TEMPLATES = {"audit_head_digest"}
+# Mail to staff, not to candidates: the DPO's digest has its own SMTP test in tests/compliance,
+# the recruiters' notices theirs in test_staff_notices.py.
+STAFF_TEMPLATES = {"audit_head_digest"} | {kind.value for kind in StaffMessageKind}
 
 K = MessageKind
 # (subject, a sentence of the body, where the link the mail is for leads) per kind and language
@@ -183,7 +184,8 @@ def test_each_kind_arrives_over_smtp_in_the_candidate_s_language(
     candidate = make_candidate(vacancy, name="Jamie Jansen", email=ADDRESS, language=language)
     DRIVERS[kind](db, inbox, candidate, recruiter, server)
 
-    [(recipients, content)] = inbox.messages
+    # The recruiter's own notices (test_staff_notices.py) are not the candidate's mail.
+    [(recipients, content)] = [m for m in inbox.messages if m[0] != [recruiter.email]]
     assert recipients == [ADDRESS]  # no Bcc reached the envelope
     email = BytesParser(policy=STRICT).parsebytes(content)
     assert email.keys() == HEADERS
