@@ -71,6 +71,16 @@ ACTION_LABELS = {
     AuditAction.CASE_MOVED: _l("Case moved to a new state"),
     AuditAction.CONSENT_REMINDED: _l("Reminder sent before the request expires"),
     AuditAction.TALENT_POOL_RENEWAL_ASKED: _l("Talent-pool consent renewal asked"),
+    AuditAction.INVITATION_SENT: _l("Staff member invited"),
+    AuditAction.INVITATION_ACCEPTED: _l("Invitation accepted"),
+    AuditAction.INVITATION_REVOKED: _l("Invitation revoked"),
+    AuditAction.PASSWORD_RESET_REQUESTED: _l("Password reset requested"),
+    AuditAction.PASSWORD_RESET: _l("Password reset"),
+    AuditAction.SECOND_FACTOR_ENROLLED: _l("Second factor set up"),
+    AuditAction.SECOND_FACTOR_REMOVED: _l("Second factor removed"),
+    AuditAction.SECOND_FACTOR_FAILED: _l("Wrong second-factor code"),
+    AuditAction.RECOVERY_CODE_USED: _l("Recovery code used"),
+    AuditAction.RECOVERY_CODES_RENEWED: _l("New recovery codes made"),
 }
 REASON_LABELS = {
     RetentionReason.UNDECIDED: _l("No decision within the backstop period"),
