@@ -157,7 +157,8 @@ def _guard_admin_access(user: User, *, actor, role: Role, active: bool) -> None:
         raise OwnAdminAccess()
     # Locked on PostgreSQL, so two admins demoting each other at once cannot both pass.
     others = db.session.scalars(
-        select(User.id).where(User.role == Role.ADMIN, User.active, User.id != user.id)
+        select(User.id).where(User.role == Role.ADMIN, User.active, User.id != user.id,
+                              User.password_hash != "")  # an invitation not accepted is nobody
         .with_for_update()).all()
     if not others:
         raise LastAdmin()

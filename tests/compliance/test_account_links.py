@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from compliance.account_links import AccountLink, LinkPurpose, digest
-from compliance.accounts import Role, User, find_user
+from compliance.accounts import LastAdmin, Role, User, find_user, update_user
 from compliance.audit import AuditAction, AuditEvent
 from compliance.db import utcnow
 from tests.conftest import PASSWORD, log_in, mail_config
@@ -183,3 +183,11 @@ def test_reset_requests_are_rate_limited_alike_for_any_address(client, make_user
     blocked = client.post("/password/forgot", data={"email": "nobody@example.test"})
     assert blocked.status_code == 429
     assert "Too many attempts" in blocked.get_data(as_text=True)
+
+
+def test_an_invited_admin_does_not_count_as_the_last_admin(client, db, make_user, login, inbox):
+    admin = make_user(Role.ADMIN)
+    login(admin)
+    invite(client, role="admin")
+    with pytest.raises(LastAdmin):
+        update_user(db.session.get(User, admin.id), actor="system", role=Role.RECRUITER)
