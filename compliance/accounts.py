@@ -37,6 +37,19 @@ def _dummy_hash() -> str:
     return _dummy_hashes[profile]
 
 
+def hash_secret(value: str) -> str:
+    """Hash a secret a person holds (a password, a recovery code) with argon2id."""
+    return _hasher().hash(value)
+
+
+def secret_matches(hashed: str, value: str) -> bool:
+    """Check a secret against its argon2id hash."""
+    try:
+        return _hasher().verify(hashed, value)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 class Role(enum.StrEnum):
     RECRUITER = "recruiter"
     LEGAL = "legal"

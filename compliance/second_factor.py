@@ -18,12 +18,11 @@ from datetime import datetime
 
 import pyotp
 import segno
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ForeignKey, Integer, String, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from compliance import audit, vault
-from compliance.accounts import Role, User, _hasher
+from compliance.accounts import Role, User, hash_secret, secret_matches
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, utcnow
 
@@ -193,7 +192,7 @@ def _new_recovery_codes(user: User) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = ["-".join("".join(secrets.choice(_ALPHABET) for _ in range(5)) for _ in range(2))
              for _ in range(RECOVERY_CODES)]
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_hasher().hash(code))
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=hash_secret(code))
                        for code in codes)
     db.session.flush()
     return codes
@@ -206,9 +205,7 @@ def _use_recovery_code(user: User, code: str) -> bool:
     unused = db.session.scalars(select(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).all()
     for row in unused:
-        try:
-            _hasher().verify(row.code_hash, code)
-        except (VerificationError, InvalidHashError):
+        if not secret_matches(row.code_hash, code):
             continue
         taken = db.session.execute(
             update(RecoveryCode).where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
