@@ -19,7 +19,7 @@ import smtplib
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Integer, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -189,7 +189,7 @@ def _send_invitation(user: User) -> None:
 
 def _mail_after_commit(user: User, purpose: LinkPurpose, raw: str) -> None:
     """Write the e-mail now (in the user's language) and send it once the caller commits."""
-    with force_locale(user.language or "en"):
+    with force_locale(user.language or str(get_locale() or "en")):  # else the page's language
         title, body = _message(user, purpose, raw)
     after_commit(functools.partial(enqueue, "accounts.mail", user.id, purpose.value, title, body))
 

@@ -191,3 +191,12 @@ def test_an_invited_admin_does_not_count_as_the_last_admin(client, db, make_user
     invite(client, role="admin")
     with pytest.raises(LastAdmin):
         update_user(db.session.get(User, admin.id), actor="system", role=Role.RECRUITER)
+
+
+def test_a_reset_mail_is_written_in_the_language_of_the_page(client, make_user, inbox):
+    user = make_user()
+    client.post("/password/forgot", data={"email": user.email},
+                headers={"Accept-Language": "nl-NL,nl;q=0.9"})
+    [(_to, subject, body)] = mailed(inbox)
+    assert subject == "Kies een nieuw Fairscreen-wachtwoord"
+    assert "De link werkt één keer en verloopt over 60 minuten." in body
