@@ -54,6 +54,8 @@ def _code_page(errors: dict, status: int = 200):
 
 
 THROTTLED_PAGES["factor.code"] = lambda message: _code_page({"form": message})[0]
+THROTTLED_PAGES["factor.switch_off"] = lambda message: preferences_page(
+    {}, factor_errors={"off_code": message})[0]
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -112,6 +114,8 @@ def enrol():
 
 @bp.post("/preferences/second-factor/off")
 @login_required
+@per_address
+@per_account
 def switch_off():
     """A recruiter switches the second factor off, confirming with a current code."""
     user = current_user._get_current_object()
@@ -125,6 +129,7 @@ def switch_off():
         return redirect(url_for("auth.preferences"))
     db.session.commit()
     if data:
+        g.password_refused = True  # a guess at the code, limited like one at the password
         errors = {"off_code": _("This code is not right.")}
     else:
         errors = {"off_code": errors.get("code", "")}

@@ -183,3 +183,17 @@ def test_an_admin_resets_a_lost_second_factor(app, client, db, make_user, login)
     again = counsel_client.post("/login", data={"email": counsel.email, "password": PASSWORD})
     assert again.status_code == 302  # and then set up a new one
     assert counsel_client.get("/legal/rights").headers["Location"] == "/preferences/second-factor"
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_ACCOUNT_RATE_LIMIT": "2 per minute"}])
+def test_guesses_at_the_code_that_switches_it_off_are_rate_limited(client, db, make_user, login,
+                                                                   app_config):
+    user = make_user(second_factor=True)
+    login(user)
+    for _ in range(2):
+        response = client.post("/preferences/second-factor/off", data={"off_code": "000000"})
+        assert response.status_code == 422
+    blocked = client.post("/preferences/second-factor/off", data={"off_code": totp_code(user)})
+    assert blocked.status_code == 429
+    assert 'id="off_code-error"' in blocked.get_data(as_text=True)
+    assert second_factor.enrolled(fresh(db, user))
