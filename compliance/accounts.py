@@ -8,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Integer, String, func, select
+from sqlalchemy import Boolean, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from compliance import audit
@@ -37,6 +37,19 @@ def _dummy_hash() -> str:
     return _dummy_hashes[profile]
 
 
+def hash_secret(value: str) -> str:
+    """Hash a secret a person holds (a password, a recovery code) with argon2id."""
+    return _hasher().hash(value)
+
+
+def secret_matches(hashed: str, value: str) -> bool:
+    """Check a secret against its argon2id hash."""
+    try:
+        return _hasher().verify(hashed, value)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 class Role(enum.StrEnum):
     RECRUITER = "recruiter"
     LEGAL = "legal"
@@ -56,6 +69,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Part of every session's identity: raising it ends all the user's sessions at once.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The second factor (compliance/second_factor.py): the TOTP secret sealed in the vault, the
+    # time it was confirmed (unconfirmed: enrolment under way), the last time step accepted.
+    totp_secret: Mapped[str | None] = mapped_column(Text)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def is_active(self) -> bool:
@@ -152,7 +170,8 @@ def _guard_admin_access(user: User, *, actor, role: Role, active: bool) -> None:
         raise OwnAdminAccess()
     # Locked on PostgreSQL, so two admins demoting each other at once cannot both pass.
     others = db.session.scalars(
-        select(User.id).where(User.role == Role.ADMIN, User.active, User.id != user.id)
+        select(User.id).where(User.role == Role.ADMIN, User.active, User.id != user.id,
+                              User.password_hash != "")  # an invitation not accepted is nobody
         .with_for_update()).all()
     if not others:
         raise LastAdmin()
@@ -169,6 +188,12 @@ def change_password(user: User, current: str, new: str, *, actor) -> bool:
     audit.record(AuditAction.USER_UPDATED, actor=actor, objects={"user": user.id},
                  fields=["password"], role=user.role.value, active=user.active)
     return True
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password's hash and end every session of the user (the caller audits)."""
+    user.password_hash = _hasher().hash(password)
+    _raise_session_version(user)
 
 
 def end_sessions(user: User, *, actor) -> None:
@@ -202,8 +227,10 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the active user with these credentials, auditing success and failure."""
     user = find_user(email)
     try:
-        _hasher().verify(user.password_hash if user else _dummy_hash(), password)
-        ok = user is not None and user.active
+        # An invited user without a password yet is checked like an unknown address.
+        _hasher().verify(user.password_hash if user and user.password_hash else _dummy_hash(),
+                         password)
+        ok = user is not None and user.active and bool(user.password_hash)
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
@@ -212,5 +239,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = _hasher().hash(password)
-    audit.record(AuditAction.LOGIN_SUCCEEDED, actor=user)
+    # With a second factor, the password is the first of two steps (compliance/second_factor).
+    audit.record(AuditAction.LOGIN_SUCCEEDED, actor=user,
+                 **({"step": "password"} if user.totp_enabled_at else {}))
     return user

@@ -78,6 +78,16 @@ class AuditAction(enum.StrEnum):
     RIGHTS_EXTENDED = "rights.extended"  # Art. 12(3): the deadline moved, the candidate told
     LEGAL_HOLD_PLACED = "legal_hold.placed"
     LEGAL_HOLD_RELEASED = "legal_hold.released"
+    INVITATION_SENT = "invitation.sent"  # a staff member invited by e-mail (or invited again)
+    INVITATION_ACCEPTED = "invitation.accepted"
+    INVITATION_REVOKED = "invitation.revoked"
+    PASSWORD_RESET_REQUESTED = "password_reset.requested"  # only for an existing account
+    PASSWORD_RESET = "password_reset.done"
+    SECOND_FACTOR_ENROLLED = "second_factor.enrolled"
+    SECOND_FACTOR_REMOVED = "second_factor.removed"  # by the user, or reset by an admin
+    SECOND_FACTOR_FAILED = "second_factor.failed"  # a wrong code at login; the code is not kept
+    RECOVERY_CODE_USED = "recovery_code.used"
+    RECOVERY_CODES_RENEWED = "recovery_codes.renewed"
 
 
 class AuditEvent(db.Model):

@@ -39,6 +39,26 @@ class PasswordChangeSchema(Schema):
     new_password = new_password()
 
 
+class CodeSchema(Schema):
+    """A second factor's code: six digits from the app, or a recovery code."""
+
+    code = text(20)
+
+
+class InviteSchema(Schema):
+    email = email()
+    name = text(120)
+    role = choice(Role)
+
+
+class ForgotSchema(Schema):
+    email = email()
+
+
+class NewPasswordSchema(Schema):
+    new_password = new_password()
+
+
 class UserUpdateSchema(Schema):
     role = choice(Role)
     active = fields.Boolean(load_default=False)

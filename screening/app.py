@@ -36,12 +36,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from compliance import (  # noqa: F401 (tasks, models)
+        account_links,
         api_tokens,
         audit,
         head_digest,
         outbox,
         retention,
         rights,
+        second_factor,
         web,
     )
     from screening import (  # noqa: F401 (declare their tasks)
@@ -72,10 +74,12 @@ def register_api(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from compliance.web import admin, auth, legal, rights
+    from compliance.web import account_links, admin, auth, legal, rights, second_factor
     from screening.web import portal, recruiter, reports, review, teams
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(second_factor.bp)
+    app.register_blueprint(account_links.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(rights.bp)
     app.register_blueprint(recruiter.bp)

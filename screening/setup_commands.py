@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from compliance import policy
+from compliance import policy, second_factor
 from compliance.accounts import Role, User, create_user, find_user
 from compliance.db import db
 from compliance.key_commands import provided_keys
@@ -90,6 +90,8 @@ def demo_command() -> None:
     for email, name, role in DEMO_USERS:
         users[role] = find_user(email) or create_user(email, name, demo_password(email), role,
                                                       actor="system")
+        if second_factor.required(users[role]) and not second_factor.enrolled(users[role]):
+            second_factor.set_up(users[role], demo_totp_secret(email), actor="system")
     settings = get_settings()
     if not settings.controller_name:
         update_settings({"controller_name": "Demo Werving B.V.",
@@ -132,6 +134,9 @@ def echo_demo_logins(url: str, *, running: bool = False) -> None:
     for email, _name, role in sorted(DEMO_USERS, key=lambda user: LOGIN_ORDER.index(user[2])):
         note = "" if _has_demo_password(email) else "  (password changed since the demo set it)"
         click.echo(f"  {role.value:<10} {email:<32} {demo_password(email)}{note}")
+        user = find_user(email)
+        if user is not None and second_factor.required(user):
+            click.echo(_demo_totp_line(user))
 
 
 def _answers(url: str, wait: float) -> bool:
@@ -147,6 +152,21 @@ def _answers(url: str, wait: float) -> bool:
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.2)
+
+
+def demo_totp_secret(email: str) -> str:
+    """Derive the demo user's TOTP secret from the instance secret, like the password."""
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo-totp:{email}".encode(),
+                      hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode()
+
+
+def _demo_totp_line(user: User) -> str:
+    secret = demo_totp_secret(user.email)
+    if not second_factor.has_secret(user, secret):
+        return f"  {'':<10} {'':<32} (second factor changed since the demo set it)"
+    return (f"  {'':<10} {'authenticator app key:':<32} {second_factor.grouped(secret)}\n"
+            f"  {'':<10} {'':<32} {second_factor.provisioning_uri(user, secret)}")
 
 
 def _has_demo_password(email: str) -> bool:

@@ -9,13 +9,15 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import pyotp
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text, update
 
-from compliance.accounts import Role, create_user
+from compliance import second_factor, vault
+from compliance.accounts import Role, User, create_user
 from compliance.db import db as _db
 from screening.app import create_app
 from screening.candidates import add_candidate
@@ -205,7 +207,8 @@ def runner(app):
 def make_user(db):
     counter = iter(range(1, 10_000))
 
-    def make(role: Role = Role.RECRUITER, **overrides):
+    def make(role: Role = Role.RECRUITER, *, second_factor: bool | None = None, **overrides):
+        """Make a user; administrators and counsel have a second factor unless told not to."""
         n = next(counter)
         values = {"email": f"{role.value}{n}@example.test", "name": f"{role.value.title()} {n}",
                   "password": PASSWORD, "role": role}
@@ -213,6 +216,10 @@ def make_user(db):
         user = create_user(values["email"], values["name"], values["password"], values["role"],
                            actor="system")
         db.session.commit()
+        if second_factor is None:
+            second_factor = values["role"] in (Role.ADMIN, Role.LEGAL)
+        if second_factor:
+            enrol(user)
         return user
 
     return make
@@ -253,14 +260,44 @@ def make_candidate(db, make_vacancy):
     return make
 
 
+def enrol(user: User) -> None:
+    """Give a user a second factor, as the enrolment page does, committed."""
+    secret = second_factor.start_enrolment(user)
+    second_factor.confirm_enrolment(user, pyotp.TOTP(secret).now(), actor="system")
+    _db.session.commit()
+
+
+def totp_code(user: User) -> str:
+    """Return a code the app accepts now for `user` (in the app context of the test).
+
+    Tests log one user in many times within 30 seconds, where a person would wait for the
+    next code: the step last used is forgotten first. Refusing a replayed code has its own
+    tests (tests/compliance/test_second_factor.py).
+    """
+    _db.session.execute(update(User).where(User.id == user.id).values(totp_last_step=None))
+    _db.session.commit()
+    secret = _db.session.scalar(_db.select(User.totp_secret).where(User.id == user.id))
+    return pyotp.TOTP(vault.decrypt(secret)).now()
+
+
+def log_in(client, user, password: str = PASSWORD, **kwargs):
+    """Log `user` in on `client`: the password, then a code when the user has a second factor.
+
+    Returns the last response (a redirect to where the login lands)."""
+    response = client.post("/login", data={"email": user.email, "password": password}, **kwargs)
+    if response.status_code == 302 and response.headers["Location"].endswith("/login/code"):
+        response = client.post("/login/code", data={"code": totp_code(user)}, **kwargs)
+    return response
+
+
 @pytest.fixture
 def login(client):
-    def log_in(user, password: str = PASSWORD):
-        response = client.post("/login", data={"email": user.email, "password": password})
+    def logged_in(user, password: str = PASSWORD):
+        response = log_in(client, user, password)
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
 
-    return log_in
+    return logged_in
 
 
 # A real SMTP server for the tests of mail: one per test module, on a free loopback port.

@@ -1,14 +1,15 @@
 """The administrator's pages: users and organisation settings."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from compliance import outbox, policy
+from compliance import account_links, outbox, policy, second_factor
 from compliance.accounts import AccountError, Role, User, create_user, end_sessions, update_user
 from compliance.db import db
 from compliance.organisation import get_settings, update_settings
-from compliance.schemas import SettingsSchema, UserCreateSchema, UserUpdateSchema
+from compliance.schemas import InviteSchema, SettingsSchema, UserCreateSchema, UserUpdateSchema
 from compliance.validation import load_form
 from compliance.web.gates import roles_only
 
@@ -20,8 +21,77 @@ roles_only(bp, Role.ADMIN)
 
 @bp.get("/users")
 def users():
-    rows = db.session.scalars(db.select(User).order_by(User.name)).all()
-    return render_template("admin/users.html", users=rows)
+    rows = db.session.scalars(db.select(User).where(User.password_hash != "")
+                              .order_by(User.name)).all()
+    invitations = [
+        {"user": user, "live": link is not None and link.live,
+         "expires": format_datetime(link.expires_at, "short") if link else ""}
+        for user, link in account_links.pending_invitations()]
+    return render_template("admin/users.html", users=rows, invitations=invitations,
+                           enrolled={u.id for u in rows if second_factor.enrolled(u)})
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+def invite():
+    """Invite a person by e-mail: they choose their own password through a single-use link."""
+    errors, values = {}, {"role": Role.RECRUITER.value}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        data, errors = load_form(InviteSchema(), request.form)
+        try:
+            if data:
+                account_links.invite(data["email"], data["name"], Role(data["role"]),
+                                     actor=current_user, language=current_user.language or
+                                     request.accept_languages.best_match(["en", "nl"]) or "en")
+                db.session.commit()
+                flash(_("The invitation is sent. The link in it works once, for %(hours)d "
+                        "hours.", hours=_INVITATION_HOURS))
+                return redirect(url_for("admin.users"))
+        except AccountError as error:
+            errors = {error.field: error.message}
+    return render_template("admin/invite.html", errors=errors, values=values), (
+        422 if errors else 200)
+
+
+_INVITATION_HOURS = int(account_links.INVITATION_LIFETIME.total_seconds() // 3600)
+
+
+@bp.post("/users/<int:user_id>/invitation/resend")
+def resend_invitation(user_id: int):
+    user = db.get_or_404(User, user_id)
+    try:
+        account_links.resend_invitation(user, actor=current_user)
+    except AccountError as error:
+        flash(error.message)
+        return redirect(url_for("admin.users"))
+    db.session.commit()
+    flash(_("A new invitation is sent; the earlier link no longer works."))
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/invitation/revoke")
+def revoke_invitation(user_id: int):
+    user = db.get_or_404(User, user_id)
+    try:
+        account_links.revoke_invitation(user, actor=current_user)
+    except AccountError as error:
+        flash(error.message)
+        return redirect(url_for("admin.users"))
+    db.session.commit()
+    flash(_("The invitation is withdrawn."))
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/second-factor/reset")
+def reset_second_factor(user_id: int):
+    """Remove a user's second factor (a lost phone) and end their sessions; an administrator
+    or counsel sets up a new one at their next login."""
+    user = db.get_or_404(User, user_id)
+    second_factor.remove(user, actor=current_user)
+    end_sessions(user, actor=current_user)
+    db.session.commit()
+    flash(_("The second factor is removed and every session of this user is ended."))
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -62,7 +132,8 @@ def edit_user(user_id: int):
             errors = {error.field: error.message}
         values = {"role": request.form.get("role"), "active": "active" in request.form}
     return render_template("admin/user_edit.html", user=user, errors=errors, values=values,
-                           roles=list(Role)), 422 if errors else 200
+                           roles=list(Role), enrolled=second_factor.enrolled(user)), (
+        422 if errors else 200)
 
 
 @bp.post("/users/<int:user_id>/sessions/end")

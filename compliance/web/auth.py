@@ -21,7 +21,7 @@ from flask_babel import ngettext
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, logout_user
 
-from compliance import staff_mail
+from compliance import second_factor, staff_mail
 from compliance.accounts import (
     Role,
     authenticate,
@@ -37,7 +37,7 @@ from compliance.schemas import ApiTokenSchema, LoginSchema, PasswordChangeSchema
 from compliance.validation import load_form
 from compliance.web import limiter
 from compliance.web.redirects import safe_target
-from compliance.web.sessions import renew_session, start_session
+from compliance.web.sessions import pending_user, renew_session, start_pending, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -53,18 +53,28 @@ def _refused(limit: RequestLimit) -> Response | None:
     message = ngettext("Too many attempts. Try again in %(num)d minute.",
                        "Too many attempts. Try again in %(num)d minutes.", minutes)
     if request.endpoint == "auth.password" and current_user.is_authenticated:
-        page, _status = _preferences_page({}, password_errors={"form": message})
+        page, _status = preferences_page({}, password_errors={"form": message})
     elif request.endpoint == "auth.login":
         page = render_template("auth/login.html", errors={"form": message},
                                values={"email": request.form.get("email", "")})
+    elif request.endpoint in THROTTLED_PAGES:
+        page = THROTTLED_PAGES[request.endpoint](message)
     else:
         return None
     return make_response(page, 429)
 
 
+# Other forms that guess at a secret (the second step, the reset request) name how to show the
+# throttling message on themselves: endpoint -> render(message).
+THROTTLED_PAGES: dict = {}
+
+
 def _account_key() -> str:
-    if request.endpoint == "auth.login":
+    if request.endpoint in ("auth.login", "links.forgot"):
         return login_throttle_key(request.form.get("email", ""))
+    if request.endpoint == "factor.code":
+        pending = pending_user()
+        return login_throttle_key(pending.email if pending else "")
     return login_throttle_key(current_user.email if current_user.is_authenticated else "")
 
 
@@ -111,7 +121,10 @@ def login():
         if data:
             user = authenticate(data["email"], data["password"])
             db.session.commit()
-            if user:
+            if user and second_factor.enrolled(user):
+                start_pending(user, request.args.get("next"))
+                return redirect(url_for("factor.code"))
+            if user:  # an admin or counsel without a second factor is sent to set one up
                 start_session(user)
                 return redirect(safe_target(request.args.get("next"), home_for(user)))
             g.password_refused = True
@@ -153,7 +166,7 @@ def password():
         g.password_refused = True
         errors = {"current_password": _("This is not your current password.")}
     if errors:
-        return _preferences_page({}, password_errors=errors, status=422)
+        return preferences_page({}, password_errors=errors, status=422)
     db.session.commit()
     renew_session(current_user._get_current_object())  # the user, not the proxy to it
     flash(_("Your password is changed. Every other session of yours is logged out."))
@@ -171,7 +184,7 @@ def preferences():
             db.session.commit()
             flash(_("Your preferences are saved."))
             return redirect(url_for("auth.preferences"))
-    return _preferences_page(errors)
+    return preferences_page(errors)
 
 
 @bp.post("/preferences/notifications")
@@ -185,15 +198,20 @@ def notifications():
     return redirect(url_for("auth.preferences"))
 
 
-def _preferences_page(errors: dict, *, token_errors: dict | None = None,
-                      password_errors: dict | None = None, new_token: str | None = None,
-                      status: int = 200):
+def preferences_page(errors: dict, *, token_errors: dict | None = None,
+                     password_errors: dict | None = None, new_token: str | None = None,
+                     factor_errors: dict | None = None, status: int = 200):
+    user = current_user._get_current_object()
+    factor = {"enrolled": second_factor.enrolled(user), "required": second_factor.required(user),
+              "codes_left": second_factor.unused_recovery_codes(user),
+              "errors": factor_errors or {}}
     return render_template("auth/preferences.html", errors=errors,
                            values={"language": current_user.language or "",
                                    "notifications": staff_mail.enabled_kinds(current_user)},
                            notification_kinds=staff_mail.kinds_for(current_user),
                            tokens=tokens_of(current_user), token_errors=token_errors or {},
-                           password_errors=password_errors or {}, new_token=new_token), status
+                           password_errors=password_errors or {}, new_token=new_token,
+                           factor=factor), status
 
 
 @bp.post("/preferences/tokens")
@@ -202,10 +220,10 @@ def new_token():
     """Create a personal API token and show it once, in this response only (never flashed)."""
     data, errors = load_form(ApiTokenSchema(), request.form)
     if not data:
-        return _preferences_page({}, token_errors=errors, status=422)
+        return preferences_page({}, token_errors=errors, status=422)
     _token, raw = create_token(current_user, data["name"], actor=current_user)
     db.session.commit()
-    return _preferences_page({}, new_token=raw)
+    return preferences_page({}, new_token=raw)
 
 
 @bp.post("/preferences/tokens/<int:token_id>/revoke")

@@ -75,6 +75,16 @@ ACTION_LABELS = {
     AuditAction.RIGHTS_EXTENDED: _l("Rights request deadline extended"),
     AuditAction.LEGAL_HOLD_PLACED: _l("Legal hold placed"),
     AuditAction.LEGAL_HOLD_RELEASED: _l("Legal hold released"),
+    AuditAction.INVITATION_SENT: _l("Staff member invited"),
+    AuditAction.INVITATION_ACCEPTED: _l("Invitation accepted"),
+    AuditAction.INVITATION_REVOKED: _l("Invitation revoked"),
+    AuditAction.PASSWORD_RESET_REQUESTED: _l("Password reset requested"),
+    AuditAction.PASSWORD_RESET: _l("Password reset"),
+    AuditAction.SECOND_FACTOR_ENROLLED: _l("Second factor set up"),
+    AuditAction.SECOND_FACTOR_REMOVED: _l("Second factor removed"),
+    AuditAction.SECOND_FACTOR_FAILED: _l("Wrong second-factor code"),
+    AuditAction.RECOVERY_CODE_USED: _l("Recovery code used"),
+    AuditAction.RECOVERY_CODES_RENEWED: _l("New recovery codes made"),
 }
 # Actors that are not staff: a candidate is never named, only called the candidate.
 ACTOR_LABELS = {"system": _l("System"), "candidate": _l("The candidate")}

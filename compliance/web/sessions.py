@@ -15,6 +15,7 @@ from compliance.accounts import User
 from compliance.db import db, utcnow
 
 SESSION_ID = re.compile(r"([0-9]{1,9}):([0-9]{1,9})")
+PENDING_MINUTES = 5  # between a right password and the code
 
 
 def load_user(session_id: str) -> User | None:
@@ -33,6 +34,23 @@ def start_session(user: User) -> None:
     session.clear()
     login_user(user)
     session["login_at"] = session["last_seen"] = _now()
+
+
+def start_pending(user: User, next_url: str | None) -> None:
+    """Remember, on a fresh session, a user whose password was right and who owes a code."""
+    session.clear()
+    session["pending_user"], session["pending_at"] = user.get_id(), _now()
+    session["pending_next"] = next_url
+
+
+def pending_user() -> User | None:
+    """Return the user owing a second factor, for PENDING_MINUTES after their password."""
+    started, session_id = session.get("pending_at"), session.get("pending_user")
+    if not isinstance(started, int) or not isinstance(session_id, str):
+        return None
+    if _now() - started > 60 * PENDING_MINUTES:
+        return None
+    return load_user(session_id)
 
 
 def renew_session(user: User) -> None:

@@ -2,7 +2,7 @@
 the notification kinds a user switched off, and the staff notices already sent, one per event
 
 Revision ID: 0014_recruiter_tools
-Revises: 0012_rights_details
+Revises: 0013_account_security
 Create Date: 2026-12-05 22:00:00
 
 """
@@ -13,7 +13,7 @@ import compliance.db
 
 
 revision = '0014_recruiter_tools'
-down_revision = '0012_rights_details'
+down_revision = '0013_account_security'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ extension's, a hold's and its release's), the extension of a deadline (Art. 12(3
 holds kept after their release as their record (so a subject may be held again)
 
 Revision ID: 0015_rights_workflow
-Revises: 0012_rights_details
+Revises: 0014_recruiter_tools
 Create Date: 2026-12-05 22:00:00
 
 """
@@ -15,7 +15,7 @@ import compliance.personal
 
 
 revision = '0015_rights_workflow'
-down_revision = '0012_rights_details'
+down_revision = '0014_recruiter_tools'
 branch_labels = None
 depends_on = None
 

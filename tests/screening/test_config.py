@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from screening.app import create_app
@@ -105,6 +106,28 @@ def test_demo_password_logs_in(tmp_path):
         "/login", data={"email": "recruiter@demo.fairscreen.test", "password": password})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/dashboard")
+
+
+def test_demo_admin_logs_in_with_the_printed_authenticator_key(tmp_path):
+    instance = tmp_path / "instance"
+    env = clean_env(instance)
+    assert flask(["init"], env).returncode == 0
+    lines = flask(["demo"], env).stdout.splitlines()
+    at = next(i for i, row in enumerate(lines) if "admin@demo" in row)
+    password = lines[at].split()[-1]
+    key = lines[at + 1].split("authenticator app key:")[1].replace(" ", "")
+    assert lines[at + 2].strip().startswith("otpauth://totp/Fairscreen:admin%40demo")
+    app = create_app({"TESTING": True, **json.loads((instance / "secrets.json").read_text()),
+        "DATABASE_URL": f"sqlite:///{instance / 'fairscreen.db'}", "WTF_CSRF_ENABLED": False,
+        "VAULT_DATABASE_URL": f"sqlite:///{instance / 'vault.db'}",
+        "HUEY_SQLITE_PATH": str(tmp_path / "q.db")})
+    client = app.test_client()
+    response = client.post(
+        "/login", data={"email": "admin@demo.fairscreen.test", "password": password})
+    assert response.headers["Location"].endswith("/login/code")
+    response = client.post("/login/code", data={"code": pyotp.TOTP(key).now()})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/admin/users")
 
 
 def test_users_create_prompts_for_the_password_and_validates(runner, db):

@@ -27,6 +27,11 @@ class _Hello(BaseHTTPRequestHandler):
         pass
 
 
+def _ended(output: str) -> bool:
+    logins = _login_lines(output)
+    return len(logins) == 3 and "otpauth://" in output.split(logins[-1], 1)[1]
+
+
 def _login_lines(output: str) -> list[str]:
     return [line for line in output.splitlines() if "@demo.fairscreen.test" in line]
 
@@ -46,8 +51,11 @@ def test_demo_logins_wait_for_the_server_and_end_with_the_address_and_logins(app
     assert lines[0] == f"Fairscreen is running at {url} (Ctrl-C stops it)."
     with app.app_context():
         expected = [(email, demo_password(email)) for email in LOGINS]
-    assert [(line.split()[1], line.split()[-1]) for line in lines[-3:]] == expected
-    assert [line.split()[0] for line in lines[-3:]] == ["recruiter", "legal", "admin"]
+    logins = _login_lines("\n".join(lines))
+    assert [(line.split()[1], line.split()[2]) for line in logins] == expected
+    assert [line.split()[0] for line in logins] == ["recruiter", "legal", "admin"]
+    # The logins come last, each second factor's key and link under its login.
+    assert lines.index(logins[0]) > 0 and "otpauth://" in lines[-1]
 
 
 def test_demo_logins_say_so_when_the_server_never_answers(app, runner):
@@ -70,7 +78,8 @@ def test_make_run_prints_the_address_and_logins_last_and_the_rest_to_its_log(tmp
         with selectors.DefaultSelector() as waiting:
             waiting.register(run.stdout, selectors.EVENT_READ)
             deadline = time.monotonic() + 240
-            while len(_login_lines("\n".join(shown))) < 3 and time.monotonic() < deadline:
+            # Done when the admin's login (the last) and its second factor's link are out.
+            while not _ended("\n".join(shown)) and time.monotonic() < deadline:
                 if waiting.select(timeout=1):
                     line = run.stdout.readline()
                     if not line:
@@ -81,9 +90,14 @@ def test_make_run_prints_the_address_and_logins_last_and_the_rest_to_its_log(tmp
         run.wait(timeout=30)
         run.stdout.close()
     lines = [line for line in shown if line.strip()]
-    assert len(_login_lines("\n".join(lines))) == 3, "\n".join(shown)
-    assert f"Fairscreen is running at http://127.0.0.1:{port}" in lines[-6]
-    assert [line.split()[0] for line in lines[-3:]] == ["recruiter", "legal", "admin"]
-    assert len(lines) <= 9, "\n".join(shown)  # a line of set-up, the mail catcher, the logins
+    logins = _login_lines("\n".join(lines))
+    assert [line.split()[0] for line in logins] == ["recruiter", "legal", "admin"], \
+        "\n".join(shown)
+    first = lines.index(logins[0])
+    assert f"Fairscreen is running at http://127.0.0.1:{port}" in lines[first - 3]
+    # Only the logins and the legal and admin users' authenticator keys and links follow.
+    assert len(lines) - first == 3 + 2 * 2 and "otpauth://" in lines[-1]
+    # A line of set-up, the mail catcher, the address, the logins and their second factors.
+    assert len(lines) <= 13, "\n".join(shown)
     log = (instance / "run.log").read_text()
     assert "Running upgrade" in log and "Demo data is in place." in log

@@ -9,7 +9,7 @@ from compliance.web import limiter
 from compliance.web.sessions import _now
 from screening.app import create_app
 from tests.compliance.test_queue import REDIS_URL, redis_reason
-from tests.conftest import PASSWORD, base_config
+from tests.conftest import PASSWORD, base_config, log_in
 
 COOKIE = "fairscreen_session"
 NEW_PASSWORD = "a much longer and newer passphrase"
@@ -25,7 +25,7 @@ def stolen_copy(app, victim_client):
 
 def logged_in(app, user):
     browser = app.test_client()
-    response = browser.post("/login", data={"email": user.email, "password": PASSWORD})
+    response = log_in(browser, user)
     assert response.status_code == 302
     return browser
 

@@ -14,6 +14,7 @@ from compliance.staff_mail import StaffMailSubject
 from compliance.subjects import Subject
 from screening.models import Candidate
 from screening.runs import Finding, RunStatus, ScreeningRun
+from tests.conftest import log_in
 from tests.screening.case.conftest import RELEVANT, WITHHELD
 
 REJECTION = {"decision": "rejected",
@@ -234,8 +235,7 @@ def test_legal_hold_keeps_an_erasure_request_waiting(client, db, login, recruite
     _consent, portal = ask_and_agree(client, db, login, recruiter, case_candidate, blog)
     legal = make_user(Role.LEGAL)
     legal_client = app.test_client()
-    legal_client.post("/login", data={"email": legal.email, "password": "correct horse battery "
-                                      "staple"})
+    log_in(legal_client, legal)
     page = legal_client.get(f"/candidates/{case_candidate.id}").get_data(as_text=True)
     assert "Place a legal hold" in page
     legal_client.post("/legal/rights/holds", data={"subject_id": case_candidate.subject_id,

@@ -14,6 +14,7 @@ from screening.case import request_right
 from screening.labels import tombstone_line
 from screening.lifecycle import CaseRecord, CaseState
 from screening.models import Candidate
+from tests.conftest import log_in
 
 ENDINGS = {rights.Right.ERASURE: ("erasure_requested", "asked for erasure on"),
            rights.Right.OBJECTION: ("objection", "objected on")}
@@ -102,7 +103,7 @@ def test_released_from_the_legal_page_the_recruiter_reads_the_objection(
     request = held_request(db, case_candidate, legal, rights.Right.OBJECTION)
     cid, vid = case_candidate.id, case_candidate.vacancy_id
     counsel = app.test_client()
-    counsel.post("/login", data={"email": legal.email, "password": "correct horse battery staple"})
+    log_in(counsel, legal)
     answer = counsel.post(f"/legal/rights/{request.id}/resolve", data={"note": "Case settled"})
     assert answer.status_code == 302
     db.session.rollback()

@@ -5,7 +5,7 @@ import pytest
 from compliance.accounts import Role
 from compliance.audit import AuditAction, AuditEvent
 from screening.models import Candidate, Vacancy
-from tests.conftest import PASSWORD, vacancy_values
+from tests.conftest import PASSWORD, log_in, vacancy_values
 
 VACANCY_FORM = {**{k: v for k, v in vacancy_values().items() if k not in ("criteria",
                    "allowed_sources", "assignee_ids")},
@@ -36,6 +36,9 @@ ROUTES = {
                                                     "role": "legal", "password": PASSWORD}),
     "admin_user_edit": ("POST", "/admin/users/{u}", {"role": "legal", "active": "1"}),
     "admin_settings": ("GET", "/admin/settings", None),
+    "admin_invite": ("POST", "/admin/users/invite", {"email": "invited@example.test",
+                                                     "name": "Invited", "role": "recruiter"}),
+    "admin_second_factor_reset": ("POST", "/admin/users/{u}/second-factor/reset", None),
     "preferences": ("GET", "/preferences", None),
 }
 
@@ -49,7 +52,8 @@ OBJECT_ROUTES = {"vacancy_show", "vacancy_edit_form", "vacancy_edit", "candidate
 READ_ROUTES = {"dashboard", "vacancy_show", "candidate_show", "preferences",
                "screening_progress"}
 LEGAL_ROUTES = {"legal_rights"}
-ADMIN_ROUTES = {"admin_users", "admin_user_new", "admin_user_edit", "admin_settings"}
+ADMIN_ROUTES = {"admin_users", "admin_user_new", "admin_user_edit", "admin_settings",
+                "admin_invite", "admin_second_factor_reset"}
 
 
 def expected(route: str, who: str) -> int:
@@ -128,7 +132,7 @@ def test_dashboard_lists_only_the_recruiters_own_vacancies(app, world):
     link = f'/vacancies/{ids["v"]}"'
     for who, shown in [("other", False), ("assigned", True), ("owner", True), ("legal", True)]:
         client = app.test_client()
-        client.post("/login", data={"email": people[who].email, "password": PASSWORD})
+        log_in(client, people[who])
         assert (link in client.get("/dashboard").get_data(as_text=True)) is shown, who
 
 
