@@ -75,6 +75,7 @@ class AuditAction(enum.StrEnum):
     CASE_MOVED = "case.moved"  # one per transition of a case's life (screening/lifecycle.py)
     CONSENT_REMINDED = "consent.reminded"  # the one reminder 3 days before a request expires
     TALENT_POOL_RENEWAL_ASKED = "talent_pool.renewal_asked"  # before the pool's year ends
+    LINK_REQUESTED = "link.requested"  # a fresh link asked for from a dead one (sent or not)
 
 
 class AuditEvent(db.Model):

@@ -62,7 +62,14 @@ def register_api(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from compliance.web import admin, auth, legal, rights
-    from screening.web import portal, recruiter, reports, review
+    from screening.web import (
+        portal,
+        portal_accounts,  # noqa: F401 (its routes join portal.bp as it is imported)
+        portal_links,  # noqa: F401 (likewise: dead links and the portal's error pages)
+        recruiter,
+        reports,
+        review,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)

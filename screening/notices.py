@@ -27,6 +27,7 @@ class MessageKind(enum.StrEnum):
     SCREENED_NOTICE = "screened_notice"  # Art. 14: what was collected, from where
     CORRECT_ACCOUNTS = "correct_accounts"  # after a run that could read no source
     TALENT_POOL_RENEWAL = "talent_pool_renewal"
+    FRESH_LINK = "fresh_link"  # asked for from an expired or used link
 
 
 @dataclass(frozen=True)

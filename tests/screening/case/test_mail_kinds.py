@@ -14,11 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from compliance import tokens
 from compliance.consent import SourceAnswer
 from compliance.db import utcnow
+from compliance.tokens import Purpose
 from screening import expiry
 from screening.candidates import decide
 from screening.case import answer_consent, request_consent
+from screening.links import send_fresh_link
 from screening.models import Decision
 from screening.notices import MessageKind
 from screening.runs import queue_run
@@ -68,6 +71,13 @@ EXPECTED = {
                                     "Verleng je toestemming met een jaar, of weiger:",
                                     "/talent-pool"),
 }
+FRESH = {
+    (K.FRESH_LINK, "en"): (f"Your new link for \u201c{SHOWN}\u201d",
+                           "You asked for a new link", "/portal/"),
+    (K.FRESH_LINK, "nl"): (f"Je nieuwe link voor \u201c{SHOWN}\u201d",
+                           "Je hebt om een nieuwe link gevraagd", "/portal/"),
+}
+EXPECTED.update(FRESH)
 GREETING = {"en": "Dear Jamie Jansen,", "nl": "Beste Jamie Jansen,"}
 WEB_PAGE = b"<!doctype html><html><head><title>Jamie</title></head><body>Hi!</body></html>"
 
@@ -126,9 +136,18 @@ def talent_pool_renewal(db, inbox, candidate, recruiter, server):
     db.session.commit()
 
 
+def fresh_link(db, inbox, candidate, recruiter, server):
+    agreed(db, candidate, recruiter, server.url("/feed.xml"))
+    dead = tokens.issue(candidate.subject, Purpose.PORTAL, timedelta(seconds=-1))
+    db.session.commit()
+    inbox.messages.clear()
+    assert send_fresh_link(dead, ADDRESS.upper())
+    db.session.commit()
+
+
 DRIVERS = {K.CONSENT_REQUEST: consent_request, K.CONSENT_REMINDER: consent_reminder,
            K.SCREENED_NOTICE: screened_notice, K.CORRECT_ACCOUNTS: correct_accounts,
-           K.TALENT_POOL_RENEWAL: talent_pool_renewal}
+           K.TALENT_POOL_RENEWAL: talent_pool_renewal, K.FRESH_LINK: fresh_link}
 
 
 def test_every_kind_of_mail_has_a_case():
