@@ -419,6 +419,7 @@ def upload_too_large(error: RequestEntityTooLarge):
         db.select(Candidate).where(Candidate.subject_id == link.subject_id))
     if candidate:
         g.locale_override = candidate.language
+        g.portal_home = url_for("portal.home", token=token)
     message = _("This file is larger than %(upload)s MB, the most you can upload here.",
                 upload=_megabytes(current_app.config["MAX_CONTENT_LENGTH"]))
     if not candidate:
