@@ -71,6 +71,7 @@ ACTION_LABELS = {
     AuditAction.CASE_MOVED: _l("Case moved to a new state"),
     AuditAction.CONSENT_REMINDED: _l("Reminder sent before the request expires"),
     AuditAction.TALENT_POOL_RENEWAL_ASKED: _l("Talent-pool consent renewal asked"),
+    AuditAction.LINK_REQUESTED: _l("Fresh link asked for by the candidate"),
 }
 REASON_LABELS = {
     RetentionReason.UNDECIDED: _l("No decision within the backstop period"),
