@@ -65,7 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from screening.web import (
         portal,
         portal_accounts,  # noqa: F401 (its routes join portal.bp as it is imported)
-        portal_links,  # noqa: F401 (likewise: dead links and the portal's error pages)
+        portal_links,
         recruiter,
         reports,
         review,
@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(recruiter.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(portal.bp)
+    app.extensions["error_pages"] = portal_links.unrouted_error
     app.register_blueprint(legal.bp)
     app.register_blueprint(reports.bp)
     legal.provide_vacancies(app, vacancy_options)

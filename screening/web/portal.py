@@ -175,6 +175,7 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
         can_comment=context_heard(candidate),
         missing=[source_label(k) for k in missing_sources(run)] if run else [],
         correctable=[k for k in accounts if k in PUBLIC_KINDS],
+        examples={k: example_hint(k) for k in accounts if k in PUBLIC_KINDS},
         accounts_url=url_for("portal.accounts", token=token)
         if can_screen and not failed and any(k in PUBLIC_KINDS for k in accounts) else None,
         window_open=comment_window_open(candidate), window_closes=_moment(closes),

@@ -66,9 +66,9 @@ def fresh_link(token: str):
     return render_template("candidate/link_sent.html")
 
 
-def _portal_home() -> str | None:
+def _portal_home(raw: str | None = None) -> str | None:
     """The candidate's own page, where the request's link is a live portal link."""
-    raw = (request.view_args or {}).get("token", "")
+    raw = raw if raw is not None else (request.view_args or {}).get("token", "")
     link = tokens.resolve(raw, Purpose.PORTAL)
     if link is None:
         return None
@@ -96,15 +96,27 @@ def form_expired(error: CSRFError):
                                      "your page again and send it once more.")), 400
 
 
-def candidate_error(error: HTTPException):
+def candidate_error(error: HTTPException, raw: str | None = None):
     """Any other error on a candidate page: say what happened and where to go from here."""
     if getattr(error, "response", None) is not None:
         return error.response
     code = error.code or 500
-    home = _portal_home()
+    home = _portal_home(raw)
     message = MESSAGES.get(code, lambda: _("Something went wrong on our side."))()
     return render_template("candidate/error.html", home=home, title=_("This did not work"),
                            message=message), code
+
+
+CANDIDATE_PATHS = ("/portal/", "/consent/", "/links/")
+
+
+def unrouted_error(error: HTTPException):
+    """Answer an error on a candidate address that matched no view (a wrong method, a path
+    under a portal link that does not exist); None lets the app's own page answer."""
+    if not request.path.startswith(CANDIDATE_PATHS) or request.blueprint is not None:
+        return None
+    parts = request.path.split("/")
+    return candidate_error(error, parts[2] if len(parts) > 2 else "")
 
 
 # Per code, as the app's own handlers are: Flask looks a code's handlers up before any class's.
