@@ -26,7 +26,7 @@ from compliance.tokens import Purpose
 from compliance.validation import load_form
 from compliance.web import limiter
 from screening import case, expiry
-from screening.accounts import example_hint
+from screening.accounts import check_account, example_hint
 from screening.findings import (
     add_context,
     comment_window_open,
@@ -106,6 +106,7 @@ def consent_page(token: str):
     errors, values = {}, {}
     if request.method == "POST":
         answers, errors, values = _read_answers(kinds)
+        unchecked = [] if errors else _unanswered(answers, errors)
         if not errors:
             try:
                 agreed = case.answer_consent(candidate, answers,
@@ -118,11 +119,31 @@ def consent_page(token: str):
             portal = tokens.issue(candidate.subject, Purpose.PORTAL, case.PORTAL_LIFETIME)
             db.session.commit()
             return redirect(url_for("portal.home", token=portal))
+    else:
+        unchecked = []
     return render_template("candidate/consent.html", candidate=candidate, sections=sections,
                            kinds=kinds, source_label=source_label, errors=errors, values=values,
+                           unchecked=unchecked,
                            talent_pool_text=talent_pool_notice(candidate).text,
                            examples={k: example_hint(k) for k in kinds if k in PUBLIC_KINDS},
                            exports=EXPORT_KINDS), 422 if errors else 200
+
+
+def _unanswered(answers: list[SourceAnswer], errors: dict) -> list[str]:
+    """Check that each agreed account answers, unless the candidate chose to keep it as typed;
+    put a field message on each that does not, and return their kinds."""
+    unchecked = []
+    for answer in answers:
+        if not answer.given or SourceKind(answer.kind) not in PUBLIC_KINDS \
+                or request.form.get(f"keep-{answer.kind}"):
+            continue
+        failure = check_account(answer.kind, answer.account or "")
+        if failure is not None:
+            errors[f"account-{answer.kind}"] = _(
+                "We could not read this account: %(reason)s. Correct it, or tick the box to "
+                "keep it as you typed it.", reason=failure_label(failure))
+            unchecked.append(answer.kind)
+    return unchecked
 
 
 def _read_answers(kinds: list[str], *, only_given: bool = False):

@@ -27,8 +27,15 @@ HTML = b"<!doctype html><html><head><title>Home</title></head><body>Hi</body></h
 
 
 @pytest.fixture
-def app_config(_server4):
-    return {"SOURCE_CLIENT_SETTINGS": FAST, "SOURCE_BASE_URLS": {"github": _server4.base}}
+def immediate() -> bool:
+    """Whether a queued run runs at once (as it is committed) or waits for a consumer."""
+    return True
+
+
+@pytest.fixture
+def app_config(_server4, immediate):
+    return {"SOURCE_CLIENT_SETTINGS": FAST, "SOURCE_BASE_URLS": {"github": _server4.base},
+            "HUEY_IMMEDIATE": immediate}
 
 
 @pytest.fixture
@@ -128,8 +135,7 @@ def test_removing_an_account_erases_its_findings_and_keeps_the_others(
     assert accounts_of(db, case_candidate) == {"github": "sigmavirus24"}
 
 
-@pytest.mark.parametrize("app_config", [{"HUEY_IMMEDIATE": False,
-                                         "SOURCE_CLIENT_SETTINGS": FAST}])
+@pytest.mark.parametrize("immediate", [False])
 def test_no_correction_while_a_run_is_queued(client, db, portal, world, case_candidate, blog):
     client.post(f"/candidates/{case_candidate.id}/screening")
     db.session.rollback()
@@ -150,3 +156,24 @@ def test_no_correction_after_the_decision(client, db, portal, world, case_candid
     client.post(f"{portal}/accounts", data={"account-rss": world.url("/other.xml")})
     client.post(f"{portal}/accounts/rss/remove")
     assert accounts_of(db, case_candidate) == {"rss": blog, "github": "sigmavirus24"}
+
+
+def test_the_consent_form_checks_each_account_and_lets_one_be_kept(client, db, login, recruiter,
+                                                                   case_candidate, world):
+    login(recruiter)
+    client.post(f"/candidates/{case_candidate.id}/consent-request")
+    link = links(db, "consent_request")["consent"]
+    form = {"agree-rss": "yes", "account-rss": world.url("/home"), "agree-github": "yes",
+            "account-github": "sigmavirus24", "agree-x-archive": "no"}
+    page = client.get(link).get_data(as_text=True)
+    assert "For example: https://example.com/feed.xml" in page and "For example: octocat" in page
+    refused = client.post(link, data=form)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'id="account-rss-error"' in page and 'name="keep-rss"' in page
+    assert 'id="account-github-error"' not in page and 'name="keep-github"' not in page
+    assert accounts_of(db, case_candidate) == {}
+    kept = client.post(link, data={**form, "keep-rss": "1"})
+    assert kept.status_code == 302
+    assert accounts_of(db, case_candidate) == {"rss": world.url("/home"),
+                                               "github": "sigmavirus24"}
