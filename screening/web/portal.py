@@ -65,6 +65,7 @@ from screening.sources import (
     normalise_account,
 )
 from screening.sources.archives import MB
+from screening.sources.exports import UNRECOGNISED
 from screening.sources.text import MAX_POST_CHARS
 from screening.tallies import summarise
 
@@ -422,7 +423,12 @@ def upload(token: str):
         return redirect(url_for("portal.home", token=token))
     except SourceError as error:
         db.session.rollback()
-        message = _("The export could not be read: %(reason)s", reason=error.message)
+        reason = error.message  # names limits and files, in English
+        if error.message == UNRECOGNISED:  # the common case, in the candidate's words
+            reason = _("it is not a %(platform)s export we recognise. Upload the ZIP file the "
+                       "platform gave you, or the text file in it (for X: data/tweets.js)",
+                       platform=source_label(kind))
+        message = _("The export could not be read: %(reason)s", reason=reason)
         return _portal_page(candidate, token, {"export": message}, 422, {"kind": kind})
     db.session.commit()
     flash(_("Your export was read. What bears on the job is shown below; the file was not kept."))

@@ -84,7 +84,7 @@ MESSAGES = {
     404: lambda: _("This page does not exist."),
     405: lambda: _("This page cannot be used that way."),
     409: lambda: _("This was already done, or can no longer be done."),
-    429: lambda: _("Too many attempts in a short time. Wait an hour, then try again."),
+    429: lambda: _("Too many attempts in a short time. Wait a minute, then try again."),
 }
 
 
@@ -103,6 +103,8 @@ def candidate_error(error: HTTPException, raw: str | None = None):
     code = error.code or 500
     home = _portal_home(raw)
     message = MESSAGES.get(code, lambda: _("Something went wrong on our side."))()
+    if code == 429 and request.endpoint == "portal.fresh_link":
+        message = _("Too many attempts in a short time. Wait an hour, then try again.")
     return render_template("candidate/error.html", home=home, title=_("This did not work"),
                            message=message), code
 

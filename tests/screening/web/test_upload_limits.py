@@ -195,3 +195,12 @@ def test_an_upload_over_500_kib_never_touches_the_disk(client, db, portal):
         DISK_WRITES.on = False
     assert response.status_code == 302
     assert DISK_WRITES.seen == []
+
+
+@pytest.mark.parametrize("language", ["nl"])
+def test_an_unrecognised_export_is_explained_in_the_candidate_s_words(client, db, portal):
+    response = upload(client, portal, b"just some text", "tweets.js")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="export-error"' in page
+    assert "geen X/Twitter-archief-export die we herkennen" in page
+    assert "/login" not in page and nothing_kept(db)
