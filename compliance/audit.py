@@ -88,6 +88,7 @@ class AuditAction(enum.StrEnum):
     SECOND_FACTOR_FAILED = "second_factor.failed"  # a wrong code at login; the code is not kept
     RECOVERY_CODE_USED = "recovery_code.used"
     RECOVERY_CODES_RENEWED = "recovery_codes.renewed"
+    LINK_REQUESTED = "link.requested"  # a fresh link asked for from a dead one (sent or not)
 
 
 class AuditEvent(db.Model):

@@ -115,6 +115,17 @@ def withdraw(subject: Subject, *, notice: Notice, scope: dict[str, Any], languag
     retention.after_consent_ended(subject, RetentionReason.CONSENT_WITHDRAWN)
 
 
+def withdraw_source(subject: Subject, kind: str, *, notice: Notice, scope: dict[str, Any],
+                    language: str, method: str) -> None:
+    """Withdraw the consent for one source only; the others stand (at least one must)."""
+    if kind not in current(subject):
+        raise LookupError(kind)
+    _add(subject, ConsentPurpose.SCREENING, ConsentDecision.WITHDRAWN, kind, None,
+         notice=notice, scope=scope, language=language, method=method)
+    audit.record(AuditAction.CONSENT_WITHDRAWN, actor="candidate", subject=subject,
+                 objects=_objects(scope), sources=[kind], method=method)
+
+
 def history(subject: Subject) -> list[ConsentRecord]:
     """Return every consent record of the subject, oldest first."""
     return list(db.session.scalars(select(ConsentRecord).where(

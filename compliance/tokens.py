@@ -57,6 +57,14 @@ def resolve(raw: str, purpose: Purpose) -> AccessToken | None:
     return token
 
 
+def lookup(raw: str) -> AccessToken | None:
+    """Return the token for this raw value whatever its state, to tell a dead link from a forged
+    one; never use it to grant access (that is `resolve`)."""
+    if not raw or len(raw) > 100:
+        return None
+    return db.session.scalar(select(AccessToken).where(AccessToken.token_hash == _digest(raw)))
+
+
 def revoke_all(subject: Subject, purpose: Purpose) -> None:
     """Revoke every live token of a subject for a purpose (e.g. a consent request answered)."""
     for token in db.session.scalars(select(AccessToken).where(

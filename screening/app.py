@@ -75,7 +75,15 @@ def register_api(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from compliance.web import account_links, admin, auth, legal, rights, second_factor
-    from screening.web import portal, recruiter, reports, review, teams
+    from screening.web import (
+        portal,
+        portal_accounts,  # noqa: F401 (its routes join portal.bp as it is imported)
+        portal_links,
+        recruiter,
+        reports,
+        review,
+        teams,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(second_factor.bp)
@@ -86,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(review.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(portal.bp)
+    app.extensions["error_pages"] = portal_links.unrouted_error
     app.register_blueprint(legal.bp)
     app.register_blueprint(reports.bp)
     legal.provide_vacancies(app, vacancy_options)

@@ -29,6 +29,9 @@ DEFAULTS = {
     "LOGIN_RATE_LIMIT": "5 per minute",
     "LOGIN_ACCOUNT_RATE_LIMIT": "10 per hour",  # failed logins per account, from any address
     "PORTAL_RATE_LIMIT": "60 per minute",
+    # A fresh link asked for from a dead one: per typed address and per dead link.
+    "FRESH_LINK_RATE_LIMIT": "3 per hour",
+    "ACCOUNT_CHECK_SECONDS": 5,  # how long the portal waits to see an account answer
     "BABEL_DEFAULT_LOCALE": "en",
     # Dates and times on pages, in e-mails and in PDFs are in this zone (stored in UTC).
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",

@@ -36,6 +36,7 @@ class MessageKind(enum.StrEnum):
     TALENT_POOL_RENEWAL = "talent_pool_renewal"
     RIGHTS_EXTENDED = "rights_extended"  # Art. 12(3): more time, why, within the first month
     RIGHTS_REFUSED = "rights_refused"  # Art. 12(4): why, and the right to complain
+    FRESH_LINK = "fresh_link"  # asked for from an expired or used link
 
 
 class StaffMessageKind(enum.StrEnum):

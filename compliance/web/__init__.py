@@ -117,6 +117,12 @@ def render_error(error):
     if getattr(error, "response", None) is not None:
         return error.response  # a page of its own, such as the login form's rate-limit message
     code = getattr(error, "code", 500) or 500
+    # An area with pages of its own (the candidate portal) answers errors no view of it saw,
+    # such as a wrong method on one of its addresses.
+    own_pages = current_app.extensions.get("error_pages")
+    answer = own_pages(error) if own_pages is not None else None
+    if answer is not None:
+        return answer
     message = None
     if code == 429:
         message = _l("Too many attempts. Wait a minute, then try again.")

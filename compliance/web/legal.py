@@ -85,6 +85,7 @@ ACTION_LABELS = {
     AuditAction.SECOND_FACTOR_FAILED: _l("Wrong second-factor code"),
     AuditAction.RECOVERY_CODE_USED: _l("Recovery code used"),
     AuditAction.RECOVERY_CODES_RENEWED: _l("New recovery codes made"),
+    AuditAction.LINK_REQUESTED: _l("Fresh link asked for by the candidate"),
 }
 # Actors that are not staff: a candidate is never named, only called the candidate.
 ACTOR_LABELS = {"system": _l("System"), "candidate": _l("The candidate")}

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import format_date, format_decimal, format_number, format_time
 from flask_babel import gettext as _
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from compliance import consent, outbox, policy, rights, tokens
 from compliance.audit import AuditAction, record
@@ -26,6 +26,7 @@ from compliance.tokens import Purpose
 from compliance.validation import load_form
 from compliance.web import limiter
 from screening import case, expiry
+from screening.accounts import check_account, example_hint
 from screening.findings import (
     add_context,
     comment_window_open,
@@ -80,21 +81,33 @@ def _candidate(raw: str, purpose: Purpose) -> Candidate:
     candidate = token and db.session.scalar(
         db.select(Candidate).where(Candidate.subject_id == token.subject_id))
     if not candidate:
-        abort(404)
+        raise DeadLink(raw)
     g.locale_override = candidate.language
+    if purpose == Purpose.PORTAL:
+        g.portal_home = url_for("portal.home", token=raw)
     return candidate
+
+
+class DeadLink(NotFound):
+    """A candidate link that opens nothing (any more): screening.web.portal_links answers it
+    with a page that offers a fresh link."""
+
+    def __init__(self, raw: str) -> None:
+        super().__init__()
+        self.raw = raw
 
 
 @bp.route("/consent/<token>", methods=["GET", "POST"])
 def consent_page(token: str):
     candidate = _candidate(token, Purpose.CONSENT)
     if not allowed(candidate, Action.AGREE):
-        abort(404)
+        raise DeadLink(token)  # answered already: the portal link in the e-mail goes on
     sections, _notice = consent_notice(candidate)
     kinds = [k for k in candidate.vacancy.allowed_sources]
     errors, values = {}, {}
     if request.method == "POST":
         answers, errors, values = _read_answers(kinds)
+        unchecked = [] if errors else _unanswered(answers, errors)
         if not errors:
             try:
                 agreed = case.answer_consent(candidate, answers,
@@ -107,10 +120,31 @@ def consent_page(token: str):
             portal = tokens.issue(candidate.subject, Purpose.PORTAL, case.PORTAL_LIFETIME)
             db.session.commit()
             return redirect(url_for("portal.home", token=portal))
+    else:
+        unchecked = []
     return render_template("candidate/consent.html", candidate=candidate, sections=sections,
                            kinds=kinds, source_label=source_label, errors=errors, values=values,
+                           unchecked=unchecked,
                            talent_pool_text=talent_pool_notice(candidate).text,
+                           examples={k: example_hint(k) for k in kinds if k in PUBLIC_KINDS},
                            exports=EXPORT_KINDS), 422 if errors else 200
+
+
+def _unanswered(answers: list[SourceAnswer], errors: dict) -> list[str]:
+    """Check that each agreed account answers, unless the candidate chose to keep it as typed;
+    put a field message on each that does not, and return their kinds."""
+    unchecked = []
+    for answer in answers:
+        if not answer.given or SourceKind(answer.kind) not in PUBLIC_KINDS \
+                or request.form.get(f"keep-{answer.kind}"):
+            continue
+        failure = check_account(answer.kind, answer.account or "")
+        if failure is not None:
+            errors[f"account-{answer.kind}"] = _(
+                "We could not read this account: %(reason)s. Correct it, or tick the box to "
+                "keep it as you typed it.", reason=failure_label(failure))
+            unchecked.append(answer.kind)
+    return unchecked
 
 
 def _read_answers(kinds: list[str], *, only_given: bool = False):
@@ -163,6 +197,9 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
         can_comment=context_heard(candidate),
         missing=[source_label(k) for k in missing_sources(run)] if run else [],
         correctable=[k for k in accounts if k in PUBLIC_KINDS],
+        examples={k: example_hint(k) for k in accounts if k in PUBLIC_KINDS},
+        accounts_url=url_for("portal.accounts", token=token)
+        if can_screen and not failed and any(k in PUBLIC_KINDS for k in accounts) else None,
         window_open=comment_window_open(candidate), window_closes=_moment(closes),
         exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts] if can_screen
         else [],
@@ -182,28 +219,6 @@ def _moment(when) -> dict[str, str] | None:
     if when is None:
         return None
     return {"date": format_date(when, "long"), "time": format_time(when, "short")}
-
-
-@bp.post("/portal/<token>/accounts")
-def correct_accounts(token: str):
-    """The candidate corrects an account that could not be read; it stays agreed to."""
-    candidate = _candidate(token, Purpose.PORTAL)
-    agreed = [k for k in consent.current(candidate.subject) if k in PUBLIC_KINDS]
-    kinds = [k for k in agreed if request.form.get(f"account-{k}", "").strip()]
-    answers, errors, values = _read_answers(kinds, only_given=True)
-    if not kinds:
-        errors = {"form": _("Give the corrected address of at least one account.")}
-    if errors:
-        return _home(candidate, token, errors, values)
-    try:
-        case.correct_accounts(candidate, answers)
-    except CaseError as error:
-        db.session.rollback()
-        flash(case_error_message(error, {}))
-        return redirect(url_for("portal.home", token=token))
-    db.session.commit()
-    flash(_("Your accounts are corrected. The recruiter can now screen them again."))
-    return redirect(url_for("portal.home", token=token))
 
 
 @bp.post("/portal/<token>/findings/<int:finding_id>/context")
@@ -428,10 +443,11 @@ def upload_too_large(error: RequestEntityTooLarge):
         db.select(Candidate).where(Candidate.subject_id == link.subject_id))
     if candidate:
         g.locale_override = candidate.language
+        g.portal_home = url_for("portal.home", token=token)
     message = _("This file is larger than %(upload)s MB, the most you can upload here.",
                 upload=_megabytes(current_app.config["MAX_CONTENT_LENGTH"]))
     if not candidate:
-        return render_template("errors/error.html", code=413, title=_("The upload is too large"),
+        return render_template("candidate/error.html", title=_("The upload is too large"),
                                message=message), 413
     return _portal_page(candidate, token, {"export": message}, 413)
 

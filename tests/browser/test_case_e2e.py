@@ -16,7 +16,7 @@ from compliance.organisation import update_settings
 from compliance.outbox import OutboxMessage
 from screening.app import create_app
 from screening.sources.addresses import ALLOW_PRIVATE_ENV
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, Axe
 from tests.conftest import PASSWORD, ROOT, IsolatedClient, base_config
 from tests.screening.case.conftest import FAST, POSTS, feed
 from tests.screening.sources.conftest import RecordedServer, _server4, recorded, reply  # noqa: F401
@@ -88,11 +88,15 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
         page.screenshot(path=str(ARTIFACTS / f"e2e-{next(shots):02d}-{name}.png"), full_page=True)
 
     recruiter = browser.new_context(locale="en-GB").new_page()
+    staff = Axe(recruiter)
     recruiter.goto(f"{case_server}/login")
+    staff.check()
     recruiter.get_by_label("E-mail address").fill("rita@example.test")
     recruiter.get_by_label("Password").fill(PASSWORD)
     recruiter.get_by_role("button", name="Log in").click()
+    staff.check()
     recruiter.get_by_role("link", name="New vacancy").click()
+    staff.check()
     recruiter.get_by_label("Title").fill("Python backend developer")
     recruiter.get_by_label("Language of the vacancy").select_option("en")
     recruiter.get_by_label("Job-relevant criteria").fill("Python\nDjango\nPostgreSQL\npytest")
@@ -105,17 +109,23 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
                         ("Balancing of interests", "Confirmed accounts only.")]:
         recruiter.get_by_label(label).fill(text)
     recruiter.get_by_role("button", name="Save").click()
+    staff.check()
     recruiter.get_by_role("link", name="Add a candidate").click()
+    staff.check()
     recruiter.get_by_label("Name").fill("Jamie Jansen")
     recruiter.get_by_label("E-mail address").fill("jamie@example.org")
     recruiter.get_by_label("Language for messages to the candidate").select_option("en")
     recruiter.get_by_role("button", name="Save").click()
+    staff.check()
     recruiter.get_by_role("button", name="Ask for agreement").click()
+    staff.check()
     assert recruiter.get_by_text("The request for agreement is on its way").is_visible()
     shoot(recruiter, "recruiter-asked")
 
     candidate = browser.new_context(locale="en-GB").new_page()
+    own = Axe(candidate)
     candidate.goto(latest_link("consent_request", "consent"))
+    own.check()
     shoot(candidate, "consent-page")
     candidate.locator("#agree-rss-yes").check()
     candidate.locator("#account-rss").fill(sources.url("/feed.xml"))
@@ -123,32 +133,41 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
     candidate.locator("#account-github").fill("sigmavirus24")
     candidate.get_by_role("button", name="Send my answer").click()
     candidate.wait_for_url("**/portal/**")
+    own.check()
     shoot(candidate, "portal-before-run")
 
     recruiter.reload()
+    staff.check()
     recruiter.get_by_role("button", name="Start the screening").click()
     recruiter.wait_for_url("**/run")
     shoot(recruiter, "run-progress")
     recruiter.get_by_text("Done.").wait_for(timeout=60_000)
+    staff.check()  # the run page refreshes itself until done: checked as it stands then
     shoot(recruiter, "run-done")
     recruiter.get_by_role("link", name="Read the findings").click()
+    staff.check()
     assert recruiter.get_by_text("A decision may not rest on this alone.").is_visible()
     page_text = recruiter.content()
     assert "Django" in page_text and "burn-out" not in page_text
     shoot(recruiter, "findings")
 
     candidate.goto(latest_link("screened_notice", "portal"))
+    own.check()
     candidate.locator("textarea").first.fill("I led the testing work on that migration.")
     candidate.get_by_role("button", name="Save context").first.click()
+    own.check()
     assert candidate.get_by_text("Your context is saved.").is_visible()
     shoot(candidate, "portal-with-context")
     recruiter.reload()
+    staff.check()
     assert recruiter.get_by_text("I led the testing work").is_visible()
 
     candidate.get_by_role("link", name="See everything we hold about you").click()
+    own.check()
     assert candidate.get_by_role("heading", name="Access report").is_visible()
     shoot(candidate, "access-report")
     candidate.go_back()
+    own.check()
     with candidate.expect_download() as download:
         candidate.get_by_role("link", name="Download a copy of your data (JSON)").click()
     data = json.loads(download.value.path().read_text())
@@ -169,11 +188,15 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
     candidate.get_by_role("link", name="Erase my data now").click()
+    own.check()
     assert candidate.get_by_text("This cannot be undone.").is_visible()
     candidate.get_by_role("button", name="Yes, erase my data now").click()
+    own.check()
     assert candidate.get_by_text("Your data has been erased.").is_visible()
     shoot(candidate, "erased")
     recruiter.goto(f"{case_server}/dashboard")
+    staff.check()
+    assert not staff.unchecked() and not own.unchecked(), (staff.unchecked(), own.unchecked())
     assert "Jamie Jansen" not in recruiter.content()
 
     result = case_app.test_cli_runner().invoke(args=["audit", "verify"])

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from compliance import rights
+from compliance import rights, tokens
 from compliance.consent import SourceAnswer
 from compliance.db import utcnow
+from compliance.tokens import Purpose
 from screening import expiry
 from screening.candidates import decide
 from screening.case import answer_consent, request_consent, request_right
+from screening.links import send_fresh_link
 from screening.models import Decision
 from screening.notices import MessageKind, StaffMessageKind
 from screening.runs import queue_run
@@ -81,6 +83,13 @@ EXPECTED = {
         f"Ons antwoord op je verzoek over \u201c{SHOWN}\u201d",
         "toezichthouder, de Autoriteit Persoonsgegevens,", "/portal/"),
 }
+FRESH = {
+    (K.FRESH_LINK, "en"): (f"Your new link for \u201c{SHOWN}\u201d",
+                           "You asked for a new link", "/portal/"),
+    (K.FRESH_LINK, "nl"): (f"Je nieuwe link voor \u201c{SHOWN}\u201d",
+                           "Je hebt om een nieuwe link gevraagd", "/portal/"),
+}
+EXPECTED.update(FRESH)
 GREETING = {"en": "Dear Jamie Jansen,", "nl": "Beste Jamie Jansen,"}
 WEB_PAGE = b"<!doctype html><html><head><title>Jamie</title></head><body>Hi!</body></html>"
 
@@ -150,13 +159,21 @@ def rights_refused(db, inbox, candidate, recruiter, server):
     request = request_right(candidate, rights.Right.RECTIFICATION)
     db.session.commit()
     rights.refuse(request, actor=recruiter, reasons="The date is right as it stands.")
+
+
+def fresh_link(db, inbox, candidate, recruiter, server):
+    agreed(db, candidate, recruiter, server.url("/feed.xml"))
+    dead = tokens.issue(candidate.subject, Purpose.PORTAL, timedelta(seconds=-1))
+    db.session.commit()
+    inbox.messages.clear()
+    assert send_fresh_link(dead, ADDRESS.upper())
     db.session.commit()
 
 
 DRIVERS = {K.CONSENT_REQUEST: consent_request, K.CONSENT_REMINDER: consent_reminder,
            K.SCREENED_NOTICE: screened_notice, K.CORRECT_ACCOUNTS: correct_accounts,
            K.TALENT_POOL_RENEWAL: talent_pool_renewal, K.RIGHTS_EXTENDED: rights_extended,
-           K.RIGHTS_REFUSED: rights_refused}
+           K.RIGHTS_REFUSED: rights_refused, K.FRESH_LINK: fresh_link}
 
 
 def test_every_kind_of_mail_has_a_case():

@@ -103,6 +103,15 @@ def test_the_oversize_message_follows_the_configured_limit(app, client, db, port
     assert "groter dan 2 MB" in response.get_data(as_text=True)
 
 
+def test_the_oversize_page_leads_back_to_the_portal_never_to_the_staff_login(app, client,
+                                                                           portal):
+    app.config["MAX_CONTENT_LENGTH"] = 2 * MB
+    page = upload(client, portal, b"\0" * (3 * MB), "twitter.zip").get_data(as_text=True)
+    assert f'href="{portal}"' in page and "/login" not in page
+    forged = upload(client, "/portal/forged-token", b"\0" * (3 * MB), "x.zip")
+    assert "/login" not in forged.get_data(as_text=True)  # the dead-link page: a fresh link
+
+
 def test_an_oversize_body_on_a_forged_link_reveals_nothing(app, client):
     app.config["WTF_CSRF_ENABLED"] = True  # else the view's 404 for the link comes first
     response = upload(client, "/portal/forged-token", b"\0" * (51 * MB), "x.zip")
@@ -186,3 +195,12 @@ def test_an_upload_over_500_kib_never_touches_the_disk(client, db, portal):
         DISK_WRITES.on = False
     assert response.status_code == 302
     assert DISK_WRITES.seen == []
+
+
+@pytest.mark.parametrize("language", ["nl"])
+def test_an_unrecognised_export_is_explained_in_the_candidate_s_words(client, db, portal):
+    response = upload(client, portal, b"just some text", "tweets.js")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="export-error"' in page
+    assert "geen X/Twitter-archief-export die we herkennen" in page
+    assert "/login" not in page and nothing_kept(db)
