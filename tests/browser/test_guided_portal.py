@@ -25,7 +25,7 @@ MB = 1024 * 1024
 HTML = b"<!doctype html><html><head><title>Home</title></head><body>Hi</body></html>"
 WORDS = {
     "en": {"dead": "This link no longer works", "email": "Your e-mail address",
-           "send": "Send me a new link", "sent": "Check your e-mail",
+           "send": "Send me a new link", "sent": "Look in your e-mail",
            "portal": "Your screening for", "upload": "Upload", "platform": "Platform",
            "file": "Export file", "too_large": "This file is larger than 1 MB",
            "correct": "Correct or remove an account", "example": "For example: https://",

@@ -96,7 +96,7 @@ def test_a_forged_link_reads_in_the_browser_s_language(client):
 def test_the_address_on_file_gets_a_fresh_link_that_opens_the_portal(client, db, inbox, dead):
     before = {e.id for e in db.session.scalars(db.select(tokens.AccessToken))}
     answer = ask(client, dead, " Jamie@Example.org ")
-    assert answer.status_code == 200 and "Check your e-mail" in answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Look in your e-mail" in answer.get_data(as_text=True)
     [message] = fresh(db)
     assert [m[0] for m in inbox.messages] == [[ADDRESS]]
     link = mailed_links(inbox)["portal"]
@@ -130,7 +130,7 @@ def test_an_erased_case_sends_nothing(client, db, inbox, dead):
     assert client.post(f"/portal/{subject_token}/withdraw").status_code == 200
     inbox.messages.clear()
     answer = ask(client, dead, ADDRESS)
-    assert answer.status_code == 200 and "Check your e-mail" in answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Look in your e-mail" in answer.get_data(as_text=True)
     assert fresh(db) == [] and inbox.messages == []
 
 
