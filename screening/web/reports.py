@@ -68,8 +68,9 @@ def _covers(params: dict, titles: dict[int, str]) -> str:
         return _("vacancy \u201c%(title)s\u201d", title=titles.get(params["vacancy"], "–"))
     if "since" in params:
         return _("%(since)s to %(until)s",
-                 since=format_date(datetime.fromisoformat(params["since"]), "long"),
-                 until=format_date(datetime.fromisoformat(params["until"]), "long"))
+                 # the calendar dates asked for, not shifted into the instance's time zone
+                 since=format_date(datetime.fromisoformat(params["since"]).date(), "long"),
+                 until=format_date(datetime.fromisoformat(params["until"]).date(), "long"))
     return ""
 
 

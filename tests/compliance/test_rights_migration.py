@@ -20,7 +20,7 @@ def test_clear_reasons_are_sealed_on_the_way_up(tmp_path, sqlite_template, monke
     monkeypatch.setenv("FAIRSCREEN_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(base_config(f"sqlite:///{path}"))
     with app.app_context():
-        downgrade(directory=MIGRATIONS, revision="0012_rights_details")
+        downgrade(directory=MIGRATIONS, revision="0014_recruiter_tools")
         user = create_user("lee@example.test", "Lee", PASSWORD, Role.LEGAL, actor="system")
         subject = create_subject()
         db.session.commit()
@@ -47,7 +47,7 @@ def test_clear_reasons_are_sealed_on_the_way_up(tmp_path, sqlite_template, monke
         assert db.session.get(LegalHold, 1).reason == "Claim of Jamie pending"
         assert db.session.get(RightsRequest, 1).reasons == "Jamie still owes us the laptop"
 
-        downgrade(directory=MIGRATIONS, revision="0012_rights_details")
+        downgrade(directory=MIGRATIONS, revision="0014_recruiter_tools")
         upgrade(directory=MIGRATIONS)
         db.session.remove()
         db.engine.dispose()

@@ -39,7 +39,10 @@ ADDRESS = "jamie@example.org"
 LINK = re.compile(r"http://127\.0\.0\.1:5000(/\S+)")
 # Mail to staff, not to candidates: the DPO's digest has its own SMTP test in tests/compliance,
 # the recruiters' notices theirs in test_staff_notices.py.
-STAFF_TEMPLATES = {"audit_head_digest"} | {kind.value for kind in StaffMessageKind}
+# Staff mail: the DPO's digest, an invitation and a password reset (sent, not stored), and the
+# recruiters' notices.
+STAFF_TEMPLATES = {"audit_head_digest", "invitation", "password_reset"} | {
+    kind.value for kind in StaffMessageKind}
 
 K = MessageKind
 # (subject, a sentence of the body, where the link the mail is for leads) per kind and language
@@ -159,6 +162,7 @@ def rights_refused(db, inbox, candidate, recruiter, server):
     request = request_right(candidate, rights.Right.RECTIFICATION)
     db.session.commit()
     rights.refuse(request, actor=recruiter, reasons="The date is right as it stands.")
+    db.session.commit()
 
 
 def fresh_link(db, inbox, candidate, recruiter, server):

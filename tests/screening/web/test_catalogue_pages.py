@@ -12,7 +12,7 @@ from compliance.accounts import Role
 from compliance.outbox import OutboxMessage
 from screening.models import Candidate
 from screening.runs import Finding
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from tests.rendered import offences, page_texts, pdf_texts
 from tests.screening.case.conftest import (  # noqa: F401 (the case's fixtures)
     _server4,
@@ -102,8 +102,7 @@ def walked(app, client, db, login, recruiter, make_vacancy, make_candidate, make
     counsel.language = language
     db.session.commit()
     staff = app.test_client()
-    assert staff.post("/login", data={"email": counsel.email, "password": PASSWORD}).status_code \
-        == 302
+    assert log_in(staff, counsel).status_code == 302
     held = staff.post("/legal/rights/holds", data={"subject_id": candidate.subject_id,
                                                     "reason": "Pending court case"})
     assert held.status_code == 302, held.get_data(as_text=True)[:2000]
@@ -125,8 +124,7 @@ def walked(app, client, db, login, recruiter, make_vacancy, make_candidate, make
     admin.language = language
     db.session.commit()
     staff = app.test_client()
-    assert staff.post("/login", data={"email": admin.email, "password": PASSWORD}).status_code \
-        == 302
+    assert log_in(staff, admin).status_code == 302
     for name, path in [("users", "/admin/users"), ("outbox", "/admin/outbox"),
                        ("settings", "/admin/settings"), ("preferences", "/preferences")]:
         response = staff.get(path)
