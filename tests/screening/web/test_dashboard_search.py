@@ -46,7 +46,7 @@ def test_filter_by_state_in_the_query(client, cases):
     page = client.get("/dashboard?state=consent_requested").get_data(as_text=True)
     assert rows(page) == ["Piet de Vries"]
     assert "1 candidate matches." in page
-    assert '<option value="consent_requested" selected>Consent requested</option>' in page
+    assert '<option value="consent_requested" selected>Agreement requested</option>' in page
 
 
 def test_filter_by_vacancy_in_the_query(client, cases):
