@@ -202,5 +202,5 @@ def test_an_unrecognised_export_is_explained_in_the_candidate_s_words(client, db
     response = upload(client, portal, b"just some text", "tweets.js")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and 'id="export-error"' in page
-    assert "geen X/Twitter-archief-export die we herkennen" in page
+    assert "dit is geen export die we kennen" in page
     assert "/login" not in page and nothing_kept(db)
