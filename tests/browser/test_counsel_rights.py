@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from compliance import audit, retention, rights
-from compliance.accounts import Role, create_user
+from compliance.accounts import Role, create_user, find_user
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
 from compliance.organisation import get_settings
@@ -21,7 +21,15 @@ from screening.app import create_app
 from screening.candidates import add_candidate
 from screening.case import request_right
 from screening.vacancies import create_vacancy
-from tests.conftest import PASSWORD, IsolatedClient, base_config, mail_config, vacancy_values
+from tests.conftest import (
+    PASSWORD,
+    IsolatedClient,
+    base_config,
+    enrol,
+    mail_config,
+    totp_code,
+    vacancy_values,
+)
 
 # What each language shows, and the regulator its organisation's jurisdiction names.
 SEEN = {
@@ -70,6 +78,7 @@ def a_case(language: str):
     seen = SEEN[language]
     legal = create_user("lee@example.test", "Lee Counsel", PASSWORD, Role.LEGAL, actor="system")
     legal.language = language
+    enrol(legal)
     recruiter = create_user("rita@example.test", "Rita", PASSWORD, Role.RECRUITER, actor="system")
     get_settings().jurisdiction = seen["jurisdiction"]
     vacancy = create_vacancy(vacancy_values(title="Backend developer"), owner=recruiter)
@@ -94,6 +103,10 @@ def log_in(page, axe, server):
     axe.check()
     page.fill("#email", "lee@example.test")
     page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/login/code")  # counsel must have a second factor
+    axe.check()
+    page.fill("#code", totp_code(find_user("lee@example.test")))
     page.keyboard.press("Enter")
     page.wait_for_url("**/dashboard")
     axe.check()
