@@ -133,7 +133,7 @@ def render_email(kind: MessageKind, candidate: Candidate, **context) -> tuple[st
                                settings=get_settings(), **context)
         organisation = current_brand().name
         if organisation:  # the first line says who writes, as the From header does
-            body = body.replace("\n", "\n" + _("This message is from %(organisation)s.",
+            body = body.replace("\n", "\n" + _("Sender: %(organisation)s",
                                                organisation=clean_text(organisation)) + "\n\n", 1)
     title, _sep, rest = body.partition("\n")
     # One line, as it will be sent: a title's control or separator characters are spaces.
