@@ -9,13 +9,15 @@ neither a browser nor the PDF renderer fetches it from anywhere else.
 
 import base64
 import hashlib
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 
 from flask import g, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from compliance import audit
 from compliance.audit import AuditAction
@@ -26,6 +28,7 @@ MAX_LOGO_BYTES = 512 * 1024
 MAX_LOGO_SIDE = 2048  # pixels on either side of an upload; larger is refused before decoding
 STORED_SIDE = 512  # what is kept: a header shows the logo at most a few dozen pixels high
 FORMATS = ("PNG", "JPEG")
+_DECODING = threading.Lock()
 
 
 class LogoError(ValueError):
@@ -61,7 +64,8 @@ def clean_logo(data: bytes) -> bytes:
                 if max(image.size) > MAX_LOGO_SIDE:
                     raise LogoError(_l("The logo may be at most %(px)d by %(px)d pixels.",
                                        px=MAX_LOGO_SIDE))
-                image.load()  # decodes every pixel: a truncated or forged file fails here
+                with _strict_decoding():
+                    image.load()  # decodes every pixel: a truncated or forged file fails here
                 image = image.convert("RGBA" if _has_alpha(image) else "RGB")
     except LogoError:
         raise
@@ -72,6 +76,18 @@ def clean_logo(data: bytes) -> bytes:
     out = BytesIO()
     image.save(out, format="PNG", optimize=True)  # only pixels: no text chunks, no EXIF
     return out.getvalue()
+
+
+@contextmanager
+def _strict_decoding():
+    """Refuse a truncated file while decoding: WeasyPrint, once imported, tells Pillow to fill
+    truncated images in (a process-wide flag), which would pass half a file as a logo."""
+    with _DECODING:
+        kept, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = kept
 
 
 def _has_alpha(image: Image.Image) -> bool:

@@ -1,5 +1,6 @@
 """The organisation's logo: checked as an image, stored clean, served from our own origin."""
 
+import base64
 from io import BytesIO
 
 import pytest
@@ -15,6 +16,7 @@ from compliance.branding import (
     logo_data_uri,
 )
 from compliance.organisation import get_settings
+from compliance.reports.render import AssetsOnlyFetcher, RefusedURL
 
 SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
        b'<script>alert(1)</script><rect width="10" height="10"/></svg>')
@@ -58,7 +60,9 @@ def test_a_logo_is_re_encoded_as_png_without_its_metadata(data):
     (b"MZ\x90\x00 not an image at all, whatever its name says", "not a PNG or JPEG"),
     (SVG, "not a PNG or JPEG"),
     (b"GIF89a" + png()[6:], "not a PNG or JPEG"),
-    (png()[:60], "not a PNG or JPEG"),  # a real PNG header, cut short
+    # Cut short, also once WeasyPrint (imported above) told Pillow to fill truncated images in.
+    (png()[:60], "not a PNG or JPEG"),
+    (jpeg_with_exif()[:-40], "not a PNG or JPEG"),
     (png(3000, 4), "at most 2048 by 2048 pixels"),
     (b"", "Choose a PNG or JPEG file."),
 ])
@@ -144,3 +148,14 @@ def test_the_logo_can_be_removed(client, db, admin):
     db.session.rollback()
     assert get_settings().logo_hash == "" and get_settings().logo_png is None
     assert client.get(f"/brand/logo-{old}.png").status_code == 404
+
+
+def test_the_pdf_renderer_takes_an_embedded_png_and_still_refuses_other_data(app, tmp_path):
+    fetcher = AssetsOnlyFetcher(tmp_path)
+    logo = clean_logo(png())
+    fetched = fetcher.fetch("data:image/png;base64," + base64.b64encode(logo).decode())
+    assert fetched.read() == logo and fetched.content_type == "image/png"
+    for url in ["data:text/css;base64,Ym9keXt9", "data:image/svg+xml;base64,PHN2Zy8+",
+                "data:image/png;base64,not base64!", "http://127.0.0.1:9/logo.png"]:
+        with pytest.raises(RefusedURL):
+            fetcher.fetch(url)
