@@ -1,8 +1,8 @@
 """The organisation's settings: who the controller is and the defaults for new vacancies."""
 
 from flask import current_app
-from sqlalchemy import Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from compliance import audit, policy
 from compliance.audit import AuditAction
@@ -29,6 +29,11 @@ class OrganisationSettings(db.Model):
         Integer, default=policy.preset(None).retention_days)
     default_lookback_years: Mapped[int] = mapped_column(Integer, default=policy.LOOKBACK_YEARS)
     default_languages: Mapped[str] = mapped_column(String(20), default="nl,en")
+    # Branding (compliance/branding.py): the name candidates know the employer by, and its logo
+    # as a re-encoded PNG; the logo is loaded only where it is served or embedded.
+    display_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    logo_png: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
+    logo_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     @property
     def languages(self) -> list[str]:

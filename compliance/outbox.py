@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from compliance import audit, policy
 from compliance.audit import AuditAction
+from compliance.branding import current_brand
 from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.mail import HeaderName, build, header
 from compliance.oncommit import after_commit
@@ -279,7 +280,9 @@ def send_mail(recipient: str, title: str, body: str) -> None:
     Every header goes through `mail.header`, which never lets user text become a header line.
     """
     config = current_app.config
-    sender = header(HeaderName.FROM, config.get("MAIL_SENDER_NAME", "Fairscreen"),
+    # The organisation is who writes (branding): an unknown sender's link looks like phishing.
+    sender = header(HeaderName.FROM,
+                    current_brand().name or config.get("MAIL_SENDER_NAME", "Fairscreen"),
                     address=config.get("MAIL_SENDER", "no-reply@fairscreen.invalid"))
     recipient_header = header(HeaderName.TO, address=recipient)
     wire = build(sender=sender, recipient=recipient_header,

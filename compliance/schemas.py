@@ -74,6 +74,7 @@ class PreferencesSchema(Schema):
 
 class SettingsSchema(Schema):
     controller_name = text(200)
+    display_name = text(200, required=False)  # what candidates know the employer by
     controller_address = text(1000)
     dpo_contact = text(254)
     jurisdiction = choice(Jurisdiction, required=False)  # absent: the country stays

@@ -74,7 +74,15 @@ def register_api(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from compliance.web import account_links, admin, auth, legal, rights, second_factor
+    from compliance.web import (
+        account_links,
+        admin,
+        auth,
+        branding,
+        legal,
+        rights,
+        second_factor,
+    )
     from screening.web import (
         portal,
         portal_accounts,  # noqa: F401 (its routes join portal.bp as it is imported)
@@ -89,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(second_factor.bp)
     app.register_blueprint(account_links.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(branding.bp)
     app.register_blueprint(rights.bp)
     app.register_blueprint(recruiter.bp)
     app.register_blueprint(review.bp)

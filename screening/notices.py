@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from compliance import outbox
 from compliance.accounts import User
+from compliance.branding import current_brand
 from compliance.consent import Notice
 from compliance.mail import clean_text
 from compliance.organisation import get_settings
@@ -130,6 +131,10 @@ def render_email(kind: MessageKind, candidate: Candidate, **context) -> tuple[st
         body = render_template(f"email/{MessageKind(kind).value}.txt", candidate=candidate,
                                vacancy_title=clean_text(candidate.vacancy.title),
                                settings=get_settings(), **context)
+        organisation = current_brand().name
+        if organisation:  # the first line says who writes, as the From header does
+            body = body.replace("\n", "\n" + _("Sender: %(organisation)s",
+                                               organisation=clean_text(organisation)) + "\n\n", 1)
     title, _sep, rest = body.partition("\n")
     # One line, as it will be sent: a title's control or separator characters are spaces.
     return clean_text(title), rest.strip() + "\n"

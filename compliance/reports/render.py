@@ -1,5 +1,6 @@
 """Template -> HTML -> PDF bytes, with a URL fetcher that reaches only the project's PDF assets."""
 
+import base64
 import logging
 import warnings
 from pathlib import Path
@@ -11,9 +12,11 @@ from flask_babel import force_locale
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from compliance.branding import current_brand, logo_data_uri
 from compliance.reports.pdfa import PDF_VARIANT, data_attachment, tidy_for_signing
 
 ASSETS = "pdf"  # the only folder under static/ the renderer may read
+DATA_PNG = "data:image/png;base64,"
 log = logging.getLogger(__name__)
 
 
@@ -31,6 +34,14 @@ class AssetsOnlyFetcher(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith(DATA_PNG):  # the logo, embedded from the database: nothing is fetched
+            try:
+                data = base64.b64decode(url[len(DATA_PNG):], validate=True)
+            except ValueError:
+                data = None
+            if data is not None:
+                self.served.append("data:image/png")
+                return URLFetcherResponse(DATA_PNG, data, {"Content-Type": "image/png"})
         path = self._asset(url)
         if path is None:
             self.refused.append(url)
@@ -88,5 +99,6 @@ def render_pdf(template: str, lang: str, *, data: bytes, data_name: str, title: 
     """Render a template to an unsigned PDF/A-3b document embedding `data`."""
     with force_locale(lang):
         title = str(title)  # a lazy string takes the report's language here
-        html = html_for(template, lang, title=title, **context)
+        html = html_for(template, lang, title=title, brand=current_brand(),
+                        logo=logo_data_uri(), **context)
     return write_pdf(html, data=data, data_name=data_name, title=title)

@@ -104,7 +104,7 @@ def add_security_headers(response):
         response.headers.setdefault(name, value)
     if request.is_secure or (current_app.config.get("PUBLIC_URL") or "").startswith("https:"):
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.endpoint != "static":
+    if request.endpoint not in ("static", "brand.logo"):  # the logo is public, by hash
         # Candidate pages and downloads, and staff pages, show personal data: no copy may stay
         # in a browser or proxy cache. This overrides send_file's own caching defaults.
         response.headers["Cache-Control"] = "no-store"

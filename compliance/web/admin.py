@@ -5,7 +5,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from compliance import account_links, outbox, policy, second_factor
+from compliance import account_links, branding, outbox, policy, second_factor
 from compliance.accounts import AccountError, Role, User, create_user, end_sessions, update_user
 from compliance.db import db
 from compliance.organisation import get_settings, update_settings
@@ -161,16 +161,37 @@ def settings():
     values["default_languages"] = current.languages
     if request.method == "POST":
         data, errors = load_form(SettingsSchema(), request.form, lists=("default_languages",))
-        if data:
+        logo, logo_error = _uploaded_logo()
+        if logo_error:
+            errors = {**(errors or {}), "logo": logo_error}
+        if data and not logo_error:  # nothing is written unless every field is right
             update_settings(data, actor=current_user)
+            if logo is not None:
+                branding.set_logo(logo, actor=current_user)
+            elif "remove_logo" in request.form:
+                branding.remove_logo(actor=current_user)
             db.session.commit()
             flash(_("The settings are saved."))
             return redirect(url_for("admin.settings"))
         values = request.form.to_dict()
         values["default_languages"] = request.form.getlist("default_languages")
     return render_template("admin/settings.html", errors=errors, values=values,
+                           logo_url=branding.current_brand().logo_url,
+                           max_logo_kb=branding.MAX_LOGO_BYTES // 1024,
+                           max_logo_side=branding.MAX_LOGO_SIDE,
                            languages=[("nl", _("Dutch")), ("en", _("English"))],
                            jurisdictions=[("NL", _("Netherlands")), ("BE", _("Belgium")),
                                           ("FR", _("France"))]), (
         422 if errors else 200
     )
+
+
+def _uploaded_logo() -> tuple[bytes | None, str | None]:
+    """Return the cleaned logo from the form, or the message to show next to its field."""
+    upload = request.files.get("logo")
+    if upload is None or not upload.filename:
+        return None, None
+    try:  # one byte more than allowed is enough to tell that it is too large
+        return branding.clean_logo(upload.read(branding.MAX_LOGO_BYTES + 1)), None
+    except branding.LogoError as error:
+        return None, str(error.message)

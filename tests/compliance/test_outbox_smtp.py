@@ -62,7 +62,7 @@ def test_consent_request_is_sent_over_smtp_and_its_links_masked(client, db, logi
     assert client.post(f"/candidates/{case_candidate.id}/consent-request").status_code == 302
     recipients, email = arrived(inbox)
     assert recipients == ["jamie@example.org"]
-    assert email["From"] == "Fairscreen <jobs@acme.test>"
+    assert email["From"] == '"Acme B.V." <jobs@acme.test>'  # the organisation writes
     assert "/consent/" in email.get_body().get_content()
     message = the_message(db)
     assert message.status == Status.SENT and message.sent_at is not None

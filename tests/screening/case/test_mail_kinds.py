@@ -93,6 +93,7 @@ FRESH = {
                            "Je hebt om een nieuwe link gevraagd", "/portal/"),
 }
 EXPECTED.update(FRESH)
+SENDER = {"en": "Sender", "nl": "Afzender"}
 GREETING = {"en": "Dear Jamie Jansen,", "nl": "Beste Jamie Jansen,"}
 WEB_PAGE = b"<!doctype html><html><head><title>Jamie</title></head><body>Hi!</body></html>"
 
@@ -210,11 +211,13 @@ def test_each_kind_arrives_over_smtp_in_the_candidate_s_language(
     assert recipients == [ADDRESS]  # no Bcc reached the envelope
     email = BytesParser(policy=STRICT).parsebytes(content)
     assert email.keys() == HEADERS
-    assert email["From"] == "Fairscreen <jobs@acme.test>" and email["To"] == ADDRESS
+    # The organisation writes, and says so first (compliance/branding.py).
+    assert email["From"] == '"Acme B.V." <jobs@acme.test>' and email["To"] == ADDRESS
     subject, sentence, leads_to = EXPECTED[(kind, language)]
     assert email["Subject"] == subject
     body = email.get_body().get_content()
-    assert body.startswith(GREETING[language]) and sentence in body
+    assert body.splitlines()[:3] == [f"{SENDER[language]}: Acme B.V.", "", GREETING[language]]
+    assert sentence in body
     [link, *_others] = [path for path in LINK.findall(body)
                         if leads_to in path and not path.endswith("/withdraw")]
     assert client.get(link).status_code == 200, link  # the page it promises opens
