@@ -71,24 +71,26 @@ def test_make_run_prints_the_address_and_logins_last_and_the_rest_to_its_log(tmp
     env.pop("MAKEFLAGS", None)
     env.pop("MAKELEVEL", None)
     run = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            start_new_session=True)
-    shown = []
+    output = b""
     try:
         with selectors.DefaultSelector() as waiting:
             waiting.register(run.stdout, selectors.EVENT_READ)
             deadline = time.monotonic() + 240
-            # Done when the admin's login (the last) and its second factor's link are out.
-            while not _ended("\n".join(shown)) and time.monotonic() < deadline:
+            # Done when the admin's login (the last) and its second factor's link are out. Read
+            # the pipe's bytes as they come: a buffered readline could hold a line back.
+            while not _ended(output.decode(errors="replace")) and time.monotonic() < deadline:
                 if waiting.select(timeout=1):
-                    line = run.stdout.readline()
-                    if not line:
+                    chunk = os.read(run.stdout.fileno(), 65536)
+                    if not chunk:
                         break
-                    shown.append(line.rstrip("\n"))
+                    output += chunk
     finally:
         os.killpg(run.pid, signal.SIGTERM)
         run.wait(timeout=30)
         run.stdout.close()
+    shown = output.decode(errors="replace").splitlines()
     lines = [line for line in shown if line.strip()]
     logins = _login_lines("\n".join(lines))
     assert [line.split()[0] for line in logins] == ["recruiter", "legal", "admin"], \
@@ -96,7 +98,7 @@ def test_make_run_prints_the_address_and_logins_last_and_the_rest_to_its_log(tmp
     first = lines.index(logins[0])
     assert f"Fairscreen is running at http://127.0.0.1:{port}" in lines[first - 3]
     # Only the logins and the legal and admin users' authenticator keys and links follow.
-    assert len(lines) - first == 3 + 2 * 2 and "otpauth://" in lines[-1]
+    assert len(lines) - first == 3 + 2 * 2 and "otpauth://" in lines[-1], "\n".join(shown)
     # A line of set-up, the mail catcher, the address, the logins and their second factors.
     assert len(lines) <= 13, "\n".join(shown)
     log = (instance / "run.log").read_text()
