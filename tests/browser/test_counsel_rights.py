@@ -2,14 +2,11 @@
 hold it, refuse it (the candidate's mail arrives over SMTP naming the regulator), see held
 subjects marked on the erasures page, release a hold, and filter the audit log."""
 
-import shutil
-import threading
 from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
 
 import pytest
-from werkzeug.serving import make_server
 
 from compliance import audit, retention, rights
 from compliance.accounts import Role, create_user, find_user
@@ -17,14 +14,11 @@ from compliance.audit import AuditAction
 from compliance.db import db, utcnow
 from compliance.organisation import get_settings
 from compliance.subjects import RetentionReason, Subject
-from screening.app import create_app
 from screening.candidates import add_candidate
 from screening.case import request_right
 from screening.vacancies import create_vacancy
 from tests.conftest import (
     PASSWORD,
-    IsolatedClient,
-    base_config,
     enrol,
     mail_config,
     totp_code,
@@ -50,26 +44,10 @@ SEEN = {
 
 
 @pytest.fixture
-def counsel_app(tmp_path, sqlite_template, monkeypatch, smtp):
-    path = tmp_path / "counsel.db"
-    shutil.copy(sqlite_template, path)
-    monkeypatch.setenv("FAIRSCREEN_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(base_config(f"sqlite:///{path}", WTF_CSRF_ENABLED=True,
-                                 SESSION_COOKIE_SECURE=True, **mail_config(smtp)))
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def counsel_server(counsel_app):
-    server = make_server("127.0.0.1", 0, counsel_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+def counsel_server(live_app, live_server, smtp):
+    """The browser tests' live app and server, sending its mail to the test's SMTP server."""
+    live_app.config.update(mail_config(smtp))
+    return live_server
 
 
 def a_case(language: str):
@@ -119,7 +97,7 @@ def submit(page, axe, action: str):
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
-def test_counsel_extends_holds_refuses_and_releases(counsel_app, counsel_server, page, axe,
+def test_counsel_extends_holds_refuses_and_releases(counsel_server, page, axe,
                                                     inbox, screenshot, language):
     seen = SEEN[language]
     correcting, erasing, held_subject = a_case(language)
