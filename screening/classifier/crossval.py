@@ -223,6 +223,22 @@ def _evidence(scored: Scored) -> CriteriaMatch:
                          [], [("", 0, 0)] * int(f.get("field", 0)), [("", 0, 0)] * signal)
 
 
+def nested_report(scored: Sequence[Scored], thresholds: dict[str, float]) -> Report:
+    """Return the pooled report with each fold judged at thresholds it did not help set.
+
+    The model layer's thresholds are set by the worst special post of every fold, the held-out
+    one included; here each fold's are set from the other folds only, as they would be for a
+    vacancy nobody has seen, so the special posts it shows estimate what an unseen set would
+    show. The relevance rules' thresholds (`thresholds`) stay as given.
+    """
+    pooled = Report()
+    for fold in sorted({s.fold for s in scored}):
+        these = [s for s in scored if s.fold == fold]
+        own = {**thresholds, **strictest_thresholds([s for s in scored if s.fold != fold])}
+        pooled = pooled + evaluate([s.record for s in these], [s.verdict(own) for s in these])
+    return pooled
+
+
 def reports(
     scored: Sequence[Scored], thresholds: dict[str, float]
 ) -> tuple[list[Report], Report]:

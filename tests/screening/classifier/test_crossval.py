@@ -3,8 +3,9 @@
 import pytest
 
 from screening.classifier import crossval, training
-from screening.classifier.corpus import read_posts, read_vacancies
+from screening.classifier.corpus import Record, read_posts, read_vacancies
 from screening.classifier.evaluation import HELD_BACK, wilson
+from screening.classifier.model import Outcome, Post, Verdict
 
 from .conftest import CORPUS
 
@@ -123,3 +124,29 @@ def test_training_targets_follow_the_labels(small):
     assert cats["special"] == 1.0 and cats["relevant"] == 0.0
     assert {k for k, v in cats.items() if v and k != "special"} == set(
         withheld.gold["categories"])
+
+
+def _held_out(fold: int, post_id: str, gold: dict, score: float) -> crossval.Scored:
+    """A post that every layer but the model would show, with this special-category score."""
+    record = Record(Post("text", id=post_id), f"vacancy-{fold}", gold)
+    shown = Verdict(Outcome.RELEVANT, language="en", decided_by="relevance:criteria")
+    return crossval.Scored(record, fold, shown, {"special": score}, {})
+
+
+def test_the_nested_estimate_judges_each_fold_at_the_other_folds_thresholds():
+    special = {"verdict": "withheld", "categories": ["health"]}
+    relevant = {"verdict": "relevant", "categories": []}
+    result = [
+        _held_out(1, "s1", special, 0.50), _held_out(1, "r1", relevant, 0.30),
+        _held_out(2, "s2", special, 0.20), _held_out(2, "r2", relevant, 0.10),
+        _held_out(3, "s3", special, 0.60), _held_out(3, "r3", relevant, 0.40),
+    ]
+    thresholds = crossval.strictest_thresholds(result)
+    assert thresholds["shown"] == pytest.approx(0.18)  # set by fold 2's special post
+    _, pooled = crossval.reports(result, thresholds)
+    assert pooled.special_shown == []
+    nested = crossval.nested_report(result, thresholds)
+    # Fold 2 is judged at 0.45, set by the other folds' worst special post (0.50): its own
+    # special post shows. Folds 1 and 3 are judged at 0.18, which withholds r1 and r3.
+    assert nested.special_shown == ["s2"]
+    assert nested.relevant_support == 3 and nested.false_withholds == 2
