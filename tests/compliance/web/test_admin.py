@@ -58,7 +58,9 @@ def test_staff_are_added_by_invitation_not_with_a_password_typed_by_an_admin(cli
     assert client.get("/admin/users/new").status_code == 404
     assert client.post("/admin/users/new", data=form).status_code == 404
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
-    for template in (ROOT / "templates").rglob("*.html"):  # no page links to the old route
+    templates = list((ROOT / "templates").rglob("*.html"))
+    assert any("admin.invite" in t.read_text(encoding="utf-8") for t in templates)
+    for template in templates:  # no page links to the old route
         assert "admin.new_user" not in template.read_text(encoding="utf-8"), template
 
 
