@@ -3,19 +3,17 @@
 An invitation creates the account at once, without a password (nobody can log in to it), and
 mails a link where the invitee chooses one. A reset link is mailed only to an account that
 exists, but the page that asks for it answers the same either way, so nobody learns from it
-whether an address has an account. The raw token exists only in the e-mail: the database keeps
-its SHA-256, and each link works once, until it expires or a newer one of its kind replaces it.
+whether an address has an account. The database keeps the link's SHA-256, and each link works
+once, until it expires or a newer one of its kind replaces it.
 
-Staff are no data subjects of a case, so their mail does not go through the candidates' outbox
-(which hangs every message off a subject and masks links for the admins' page): it is built by
-`mail.build` and sent by `outbox.send_mail`, from a queued task once the caller commits.
+The mail goes the way of all staff mail: into the outbox, sealed under the user's own mail
+subject, sent and retried from there (the queue carries the message's id, never its text), and
+masked once sent. A replaced or withdrawn link's mail that still waits is never sent.
 """
 
 import enum
-import functools
 import hashlib
 import secrets
-import smtplib
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template, url_for
@@ -28,8 +26,7 @@ from compliance import audit, outbox
 from compliance.accounts import AccountError, DuplicateEmail, Role, User, find_user, set_password
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, str_enum, utcnow
-from compliance.oncommit import after_commit
-from compliance.queue import enqueue, task
+from compliance.staff_mail import existing_mail_subject, mail_subject
 
 INVITATION_LIFETIME = timedelta(hours=72)
 RESET_LIFETIME = timedelta(hours=1)
@@ -133,6 +130,9 @@ def revoke_invitation(user: User, *, actor: User) -> None:
     if not pending(user):
         raise AccountError(_("This user has already accepted the invitation."))
     audit.record(AuditAction.INVITATION_REVOKED, actor=actor, objects={"user": user.id})
+    subject = existing_mail_subject(user)
+    if subject is not None:  # its mail, if still waiting, is never sent
+        outbox.withdraw(subject, LinkPurpose.INVITATION.value, reason="Withdrawn")
     db.session.execute(delete(AccountLink).where(AccountLink.user_id == user.id))
     db.session.delete(user)
     db.session.flush()
@@ -170,9 +170,8 @@ def request_reset(email: str) -> None:
     user = find_user(email)
     if user is None or not user.active or pending(user):
         return
-    raw = _issue(user, LinkPurpose.PASSWORD_RESET)
     audit.record(AuditAction.PASSWORD_RESET_REQUESTED, actor="system", objects={"user": user.id})
-    _mail_after_commit(user, LinkPurpose.PASSWORD_RESET, raw)
+    _send(user, LinkPurpose.PASSWORD_RESET)
 
 
 def reset_password(link: AccountLink, password: str) -> User:
@@ -184,32 +183,23 @@ def reset_password(link: AccountLink, password: str) -> User:
 
 
 def _send_invitation(user: User) -> None:
-    _mail_after_commit(user, LinkPurpose.INVITATION, _issue(user, LinkPurpose.INVITATION))
+    _send(user, LinkPurpose.INVITATION)
 
 
-def _mail_after_commit(user: User, purpose: LinkPurpose, raw: str) -> None:
-    """Write the e-mail now (in the user's language) and send it once the caller commits."""
-    with force_locale(user.language or str(get_locale() or "en")):  # else the page's language
+def _send(user: User, purpose: LinkPurpose) -> outbox.OutboxMessage:
+    """Issue a new link and put its e-mail, in the user's language, in the outbox.
+
+    The earlier link of this purpose stops working, so its e-mail, if still waiting, is never
+    sent. The outbox sends after the caller commits, and retries a temporary failure.
+    """
+    subject = mail_subject(user)
+    outbox.withdraw(subject, purpose.value, reason="Superseded")
+    raw = _issue(user, purpose)
+    language = user.language or str(get_locale() or "en")  # else the page's language
+    with force_locale(language):
         title, body = _message(user, purpose, raw)
-    after_commit(functools.partial(enqueue, "accounts.mail", user.id, purpose.value, title, body))
-
-
-@task("accounts.mail")
-def mail_task(user_id: int, purpose: str, title: str, body: str) -> None:
-    """Send one invitation or reset e-mail; a failure is audited (the admin or user asks again)."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        return  # the invitation was revoked meanwhile
-    try:
-        if not outbox.smtp_configured():
-            raise smtplib.SMTPServerDisconnected("no mail server configured")
-        outbox.send_mail(str(user.email), title, body)
-    except (OSError, smtplib.SMTPException, ValueError) as error:
-        current_app.logger.warning("accounts: %s e-mail not sent: %s", purpose,
-                                   outbox.describe(error))
-        audit.record(AuditAction.NOTIFICATION_FAILED, actor="system", objects={"user": user.id},
-                     kind=purpose, error=outbox.describe(error))
-        db.session.commit()
+    return outbox.store(subject, kind=purpose.value, recipient=user.email, title=title,
+                        body=body, language=language, about={"user": user.id})
 
 
 def _message(user: User, purpose: LinkPurpose, raw: str) -> tuple[str, str]:

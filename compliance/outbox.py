@@ -233,11 +233,7 @@ def promote_stored(now: datetime) -> list[int]:
                          channel=Status.QUEUED.value, was=Status.STORED.value)
             queued.append(message_id)
             continue
-        message.last_error = "Superseded" if is_young else "StoredTooLong"
-        message.body = mask_links(message.body)  # never sent: nobody may hold its links
-        audit.record(AuditAction.NOTIFICATION_FAILED, actor="system", subject=message.subject,
-                     objects={"message": message.id}, kind=message.kind,
-                     attempts=message.attempts, error=message.last_error, retriable=False)
+        _given_up(message, "Superseded" if is_young else "StoredTooLong")
         given_up += 1
     db.session.commit()
     if given_up:  # counts only: which messages is in the audit log and on the outbox page
@@ -245,6 +241,39 @@ def promote_stored(now: datetime) -> list[int]:
             "outbox: %s messages stored without SMTP not sent: older than %s days or replaced "
             "by a later one", given_up, policy.STORED_MAIL_SEND_DAYS)
     return queued
+
+
+def withdraw(subject: Subject, kind: str, *, reason: str) -> int:
+    """End, unsent, the subject's messages of this kind that still wait to be sent; flushes.
+
+    For mail whose link no longer works (a newer link replaced it, the account is gone): it is
+    never sent late, its links are masked, and each is audited as failed with `reason`. A message
+    a consumer holds (being sent, or waiting for its retry) is left to it. Returns the count.
+    """
+    now = utcnow()
+    waiting = and_(OutboxMessage.subject_id == subject.id, OutboxMessage.kind == kind,
+                   OutboxMessage.status.in_([Status.STORED, Status.QUEUED]),
+                   or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+    count = 0
+    for message_id in db.session.scalars(select(OutboxMessage.id).where(waiting)).all():
+        # A consumer may claim it meanwhile: the update that still finds it waiting wins.
+        taken = db.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message_id, waiting)
+            .values(status=Status.FAILED).execution_options(synchronize_session=False))
+        if taken.rowcount == 1:
+            _given_up(db.session.get(OutboxMessage, message_id, populate_existing=True), reason)
+            count += 1
+    db.session.flush()
+    return count
+
+
+def _given_up(message: OutboxMessage, reason: str) -> None:
+    """Record why a message marked failed was never sent; mask its links, audit it."""
+    message.last_error = reason
+    message.body = mask_links(message.body)  # never sent: nobody may hold its links
+    audit.record(AuditAction.NOTIFICATION_FAILED, actor="system", subject=message.subject,
+                 objects={"message": message.id}, kind=message.kind,
+                 attempts=message.attempts, error=message.last_error, retriable=False)
 
 
 def retriable(error: BaseException) -> bool:

@@ -90,9 +90,16 @@ def set_enabled(user: User, enabled: Iterable[str], *, actor) -> list[str]:
 
 def mail_subject(user: User) -> Subject:
     """Return the subject a user's mail is sealed under, made on first use."""
-    row = db.session.get(StaffMailSubject, user.id)
-    if row is None:
+    subject = existing_mail_subject(user)
+    if subject is None:
         row = StaffMailSubject(user_id=user.id, subject=create_subject())
         db.session.add(row)
         db.session.flush()
-    return row.subject
+        subject = row.subject
+    return subject
+
+
+def existing_mail_subject(user: User) -> Subject | None:
+    """Return the subject a user's mail is sealed under, if they were ever sent any."""
+    row = db.session.get(StaffMailSubject, user.id)
+    return row.subject if row is not None else None

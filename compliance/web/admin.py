@@ -1,4 +1,9 @@
-"""The administrator's pages: users and organisation settings."""
+"""The administrator's pages: users and organisation settings.
+
+Staff are added by invitation only: the invitee chooses their own password through a
+single-use link, so no administrator ever knows or types it (`flask users create` remains for
+setting up an instance from the command line).
+"""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
@@ -6,10 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance import account_links, branding, outbox, policy, second_factor
-from compliance.accounts import AccountError, Role, User, create_user, end_sessions, update_user
+from compliance.accounts import AccountError, Role, User, end_sessions, update_user
 from compliance.db import db
 from compliance.organisation import get_settings, update_settings
-from compliance.schemas import InviteSchema, SettingsSchema, UserCreateSchema, UserUpdateSchema
+from compliance.schemas import InviteSchema, SettingsSchema, UserUpdateSchema
 from compliance.validation import load_form
 from compliance.web.gates import roles_only
 
@@ -92,26 +97,6 @@ def reset_second_factor(user_id: int):
     db.session.commit()
     flash(_("The second factor is removed and every session of this user is ended."))
     return redirect(url_for("admin.edit_user", user_id=user.id))
-
-
-@bp.route("/users/new", methods=["GET", "POST"])
-def new_user():
-    errors, values = {}, {"role": Role.RECRUITER.value}
-    if request.method == "POST":
-        values = request.form.to_dict()
-        values.pop("password", None)
-        data, errors = load_form(UserCreateSchema(), request.form)
-        try:
-            if data:  # the operation refuses a taken e-mail address
-                create_user(data["email"], data["name"], data["password"], Role(data["role"]),
-                            actor=current_user)
-                db.session.commit()
-                flash(_("The user is added."))
-                return redirect(url_for("admin.users"))
-        except AccountError as error:
-            errors = {error.field: error.message}
-    return render_template("admin/user_new.html", errors=errors, values=values,
-                           roles=list(Role)), 422 if errors else 200
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

@@ -1,10 +1,14 @@
 """The administrator's pages: users and organisation settings."""
 
+from pathlib import Path
+
 import pytest
 
 from compliance.accounts import Role, User
 from compliance.organisation import get_settings
 from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -14,10 +18,9 @@ def admin(make_user, login):
     return user
 
 
-def test_add_user_then_deactivate_and_re_role(client, db, admin):
-    response = client.post("/admin/users/new", data={
-        "email": "New.Person@Example.test", "name": "New Person", "role": "recruiter",
-        "password": PASSWORD})
+def test_invite_a_user_then_deactivate_and_re_role(client, db, admin):
+    response = client.post("/admin/users/invite", data={
+        "email": "New.Person@Example.test", "name": "New Person", "role": "recruiter"})
     assert response.status_code == 302
     user = db.session.scalars(db.select(User).where(User.email == "new.person@example.test")).one()
     response = client.post(f"/admin/users/{user.id}", data={"role": "legal"})
@@ -29,21 +32,36 @@ def test_add_user_then_deactivate_and_re_role(client, db, admin):
 
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("email", "nope", "Enter a valid e-mail address."),
-    ("password", "short", "Use 12 to 1024 characters."),
+    ("name", "", "This field is required."),
     ("role", "superuser", "Choose one of the options."),
 ])
 def test_bad_user_values(client, db, admin, field, value, message):
-    form = {"email": "a@example.test", "name": "A", "role": "legal", "password": PASSWORD}
-    response = client.post("/admin/users/new", data={**form, field: value})
+    form = {"email": "a@example.test", "name": "A", "role": "legal"}
+    response = client.post("/admin/users/invite", data={**form, field: value})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
 
 
 def test_duplicate_email_is_refused(client, admin):
-    form = {"email": admin.email, "name": "A", "role": "legal", "password": PASSWORD}
-    response = client.post("/admin/users/new", data=form)
+    form = {"email": admin.email, "name": "A", "role": "legal"}
+    response = client.post("/admin/users/invite", data=form)
+    assert response.status_code == 422
     assert "exists already" in response.get_data(as_text=True)
+
+
+def test_staff_are_added_by_invitation_not_with_a_password_typed_by_an_admin(client, db,
+                                                                            admin):
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert 'href="/admin/users/invite"' in page and "/admin/users/new" not in page
+    form = {"email": "a@example.test", "name": "A", "role": "legal", "password": PASSWORD}
+    assert client.get("/admin/users/new").status_code == 404
+    assert client.post("/admin/users/new", data=form).status_code == 404
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
+    templates = list((ROOT / "templates").rglob("*.html"))
+    assert any("admin.invite" in t.read_text(encoding="utf-8") for t in templates)
+    for template in templates:  # no page links to the old route
+        assert "admin.new_user" not in template.read_text(encoding="utf-8"), template
 
 
 def test_admin_cannot_lock_themselves_out(client, db, admin):

@@ -39,8 +39,9 @@ ADDRESS = "jamie@example.org"
 LINK = re.compile(r"http://127\.0\.0\.1:5000(/\S+)")
 # Mail to staff, not to candidates: the DPO's digest has its own SMTP test in tests/compliance,
 # the recruiters' notices theirs in test_staff_notices.py.
-# Staff mail: the DPO's digest, an invitation and a password reset (sent, not stored), and the
-# recruiters' notices.
+# Staff mail: the DPO's digest, an invitation and a password reset (through the outbox under
+# the staff member's mail subject: tests/compliance/test_account_links.py), and the recruiters'
+# notices.
 STAFF_TEMPLATES = {"audit_head_digest", "invitation", "password_reset"} | {
     kind.value for kind in StaffMessageKind}
 
@@ -189,11 +190,13 @@ def test_every_kind_of_mail_has_a_case():
 def test_every_candidate_template_is_a_kind_and_made_in_one_place():
     templates = {path.stem for path in (ROOT / "templates" / "email").glob("*.txt")}
     assert templates - STAFF_TEMPLATES == {kind.value for kind in MessageKind}
-    # Candidates' mail is stored only through notices.mail, so its kind is a MessageKind.
+    # Candidates' mail is stored only through notices.mail, so its kind is a MessageKind; the
+    # only other store is staff mail about their own account, sealed under their mail subject
+    # (tests/compliance/test_account_links.py).
     storing = sorted(str(path.relative_to(ROOT)) for package in ("screening", "compliance")
                      for path in (ROOT / package).rglob("*.py")
                      if "outbox.store(" in path.read_text(encoding="utf-8"))
-    assert storing == ["screening/notices.py"]
+    assert storing == ["compliance/account_links.py", "screening/notices.py"]
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])

@@ -5,7 +5,7 @@ import pytest
 from compliance.accounts import Role
 from compliance.audit import AuditAction, AuditEvent
 from screening.models import Candidate, Vacancy
-from tests.conftest import PASSWORD, log_in, vacancy_values
+from tests.conftest import log_in, vacancy_values
 
 VACANCY_FORM = {**{k: v for k, v in vacancy_values().items() if k not in ("criteria",
                    "allowed_sources", "assignee_ids")},
@@ -32,8 +32,6 @@ ROUTES = {
     "findings": ("GET", "/candidates/{c}/findings", None),
     "legal_rights": ("GET", "/legal/rights", None),
     "admin_users": ("GET", "/admin/users", None),
-    "admin_user_new": ("POST", "/admin/users/new", {"email": "new@example.test", "name": "New",
-                                                    "role": "legal", "password": PASSWORD}),
     "admin_user_edit": ("POST", "/admin/users/{u}", {"role": "legal", "active": "1"}),
     "admin_settings": ("GET", "/admin/settings", None),
     "admin_invite": ("POST", "/admin/users/invite", {"email": "invited@example.test",
@@ -52,7 +50,7 @@ OBJECT_ROUTES = {"vacancy_show", "vacancy_edit_form", "vacancy_edit", "candidate
 READ_ROUTES = {"dashboard", "vacancy_show", "candidate_show", "preferences",
                "screening_progress"}
 LEGAL_ROUTES = {"legal_rights"}
-ADMIN_ROUTES = {"admin_users", "admin_user_new", "admin_user_edit", "admin_settings",
+ADMIN_ROUTES = {"admin_users", "admin_user_edit", "admin_settings",
                 "admin_invite", "admin_second_factor_reset"}
 
 
