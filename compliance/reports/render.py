@@ -81,7 +81,12 @@ def html_for(template: str, lang: str, **context: Any) -> str:
 
 def write_pdf(html: str, *, data: bytes, data_name: str, title: str,
               fetcher: AssetsOnlyFetcher | None = None) -> bytes:
-    """Lay out the HTML as PDF/A-3b with `data` attached as its machine-readable twin."""
+    """Lay out the HTML as a tagged PDF/A-3b with `data` attached as its machine-readable twin.
+
+    Tagged (a structure tree of headings, paragraphs, lists and tables with their headers), in
+    the language of <html lang> and titled by <title>, so screen readers can read it; still
+    PDF/A-3b, the level verifiers check for (WeasyPrint writes one variant, so not PDF/UA too).
+    """
     fetcher = fetcher or AssetsOnlyFetcher(assets_folder())
     base_url = assets_folder().as_uri() + "/"
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
@@ -90,8 +95,9 @@ def write_pdf(html: str, *, data: bytes, data_name: str, title: str,
         # WeasyPrint 70 opens its sRGB output-intent profile for PDF/A and never closes it.
         warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
         # No stylesheets=, attachments by URL or other URL-bearing option: only the fetcher reads.
-        return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment],
-                                  pdf_identifier=True, finisher=tidy_for_signing)
+        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True,
+                                  attachments=[attachment], pdf_identifier=True,
+                                  finisher=tidy_for_signing)
 
 
 def render_pdf(template: str, lang: str, *, data: bytes, data_name: str, title: Any,
