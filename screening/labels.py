@@ -166,14 +166,24 @@ MAIL_STATUSES = {"stored": _l("Stored"), "queued": _l("Queued"), "sent": _l("Sen
                  "failed": _l("Failed")}
 RUN_STATUSES = {"queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"),
                 "failed": _l("Failed"), "stopped": _l("Stopped")}
+# Why a screening run ended without results (ScreeningRun.error).
+RUN_ERRORS = {"all_sources_failed": _l("no source could be read"),
+              "no_consent": _l("no source had the candidate's agreement"),
+              "consent_withdrawn": _l("the candidate withdrew their agreement"),
+              "internal_error": _l("an error on our side")}
 # The closed vocabularies a template may name through the `label` filter.
 VOCABULARIES = {
     "case_state": CASE_STATES, "decision": DECISIONS, "source": SOURCES,
     "consent": CONSENT_DECISIONS, "pool_consent": POOL_CONSENT, "purpose": CONSENT_PURPOSES,
     "right": RIGHTS, "request_status": REQUEST_STATUSES, "vacancy_status": VACANCY_STATUSES,
     "role": ROLES, "language": LANGUAGES, "mail_status": MAIL_STATUSES,
-    "run_status": RUN_STATUSES,
+    "run_status": RUN_STATUSES, "run_error": RUN_ERRORS,
 }
+
+
+def run_error_label(code) -> str:
+    """Say why a screening run ended without results; an unknown code is shown as it is."""
+    return label(code, "run_error") or str(RUN_ERRORS["internal_error"])
 
 
 def label(value, *vocabularies: str) -> str:

@@ -39,6 +39,7 @@ from screening.runs import latest_run, missing_sources
 from screening.schemas import CandidateSchema, DecisionSchema, VacancySchema
 from screening.search import candidates_by_vacancy, find_candidates
 from screening.tallies import summarise
+from screening.timeline import case_timeline
 from screening.vacancies import (
     VacancyFieldError,
     create_vacancy,
@@ -90,7 +91,7 @@ def _dashboard(name: str | None = None, name_error: str | None = None):
              if filtering else [])
     page = dict(
         vacancies=vacancies, values=values, errors=errors, filtering=filtering, found=found,
-        state_label=case_state_label, can_change=access.can_change(current_user),
+        can_change=access.can_change(current_user),
         states=[("", _("All states"))] + [(s.value, case_state_label(s))
                                           for s in SEARCHABLE_STATES],
         vacancy_options=[("", _("All vacancies"))] + [(str(v.id), v.title) for v in vacancies],
@@ -209,7 +210,7 @@ def vacancy(vacancy_id: int):
     can_change = access.can_change(current_user)
     return render_template("recruiter/vacancy.html", vacancy=vacancy, candidates=candidates,
                            ended=[tombstone_line(r) for r in ended_cases([vacancy.id])],
-                           state_label=case_state_label, source_label=source_label,
+                           source_label=source_label,
                            can_change=can_change, conduct_notice=vacancy_notice(vacancy),
                            can_change_team=may_change_team(current_user, vacancy),
                            expansions=_expansions(vacancy, suggest=can_change))
@@ -277,7 +278,7 @@ def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | 
     run = latest_run(candidate)
     return render_template(
         "recruiter/candidate.html", candidate=candidate, errors=errors,
-        state_label=case_state_label, decision_label=decision_label, source_label=source_label,
+        decision_label=decision_label, source_label=source_label,
         decisions=[(d.value, decision_label(d)) for d in Decision],
         decision_values=decision_values or {},
         erase_after=erase_after(candidate), can_change=access.can_change(current_user),
@@ -294,6 +295,7 @@ def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | 
         can_decide=allowed(candidate, Action.DECIDE),
         can_read=reading_basis(candidate, current_user) is not None,
         hold=rights.held(candidate.subject) if current_user.role == Role.LEGAL else None,
+        timeline=case_timeline(candidate),
     ), 422 if errors else 200
 
 

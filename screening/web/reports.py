@@ -48,8 +48,17 @@ def _reports_page(values: dict, errors: dict, status: int = 200):
         candidates=[(c.id, f"{c.name} ({c.id}, {c.vacancy.title})") for c in candidates],
         languages=[("nl", _l("Dutch")), ("en", _l("English"))],
         jobs=_job_rows(jobs.recent_jobs(current_user)), stage_labels=STAGE_LABELS,
-        kind_labels=KIND_LABELS,
+        kind_labels=KIND_LABELS, submitted=_form_key(values) if errors else "",
     ), status
+
+
+def _form_key(form: dict) -> str:
+    """Name the form of the page a refused request came from, to show its errors there."""
+    kind = form.get("kind", "")
+    if kind == "audit":
+        scope = next((k for k in ("candidate", "vacancy") if form.get(k)), "period")
+        return f"audit-{scope}"
+    return kind if kind in ("access", "ropa", "dpia") else ""
 
 
 def _job_rows(recent: list[jobs.ReportJob]) -> list[dict]:

@@ -319,4 +319,4 @@ def test_an_unexpected_error_ends_the_run_as_failed(client, db, login, recruiter
     assert (run.status, run.error) == (RunStatus.FAILED, "internal_error")
     assert "Jamie" not in caplog.text and "RuntimeError" in caplog.text
     page = client.get(f"/candidates/{case_candidate.id}/run").get_data(as_text=True)
-    assert "Failed: internal_error" in page
+    assert "Failed: an error on our side" in page and "internal_error" not in page
