@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import Select, func, or_, select
 
@@ -32,15 +32,19 @@ class AuditFilter:
     action: AuditAction | None = None
     vacancy: int | None = None
     actor: str | None = None  # as recorded: `user:<id>`, `candidate` or `system`
+    # The days run from midnight to midnight here: the zone the page shows its times in.
+    zone: tzinfo = UTC
+
+    def _midnight(self, day: date) -> datetime:
+        return datetime.combine(day, time(), self.zone).astimezone(UTC)
 
     def query(self) -> Select:
         """Select the matching events, newest first."""
         query = select(AuditEvent)
         if self.since:
-            query = query.where(AuditEvent.at >= datetime.combine(self.since, time(), UTC))
+            query = query.where(AuditEvent.at >= self._midnight(self.since))
         if self.until:
-            end = datetime.combine(self.until + timedelta(days=1), time(), UTC)
-            query = query.where(AuditEvent.at < end)
+            query = query.where(AuditEvent.at < self._midnight(self.until + timedelta(days=1)))
         if self.action:
             query = query.where(AuditEvent.action == self.action.value)
         if self.actor:

@@ -313,7 +313,8 @@ def place_hold(subject: Subject, *, actor, reason: str) -> LegalHold:
 
 def release_hold(subject: Subject, *, actor, reason: str) -> LegalHold:
     """Release the subject's hold with a reason; the requests it held are carried out, and a
-    retention date already past falls to the next sweep."""
+    date that passed under the hold (a retention date, or a case ended by a withdrawal, a
+    decline or an expiry) falls to the next sweep."""
     reason = _reasons(reason)
     hold = held(subject)
     if hold is None:

@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
         second_factor,
     )
     from screening.web import (
+        candidate_holds,  # noqa: F401 (its routes join recruiter.bp as it is imported)
         portal,
         portal_accounts,  # noqa: F401 (its routes join portal.bp as it is imported)
         portal_links,

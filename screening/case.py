@@ -122,13 +122,14 @@ def answer_consent(candidate: Candidate, answers: list[SourceAnswer], *, talent_
     return agreed
 
 
-def withdraw(candidate: Candidate, *, method: str) -> None:
-    """Withdraw every consent: processing stops and the case is erased after the commit."""
+def withdraw(candidate: Candidate, *, method: str) -> bool:
+    """Withdraw every consent: processing stops and the case is erased after the commit (or,
+    under a legal hold, when it is released: True then)."""
     check(candidate, Action.ERASE)
     _sections, notice = consent_notice(candidate)
     consent.withdraw(candidate.subject, notice=notice, scope=scope(candidate),
                      language=candidate.language, method=method)
-    end_case(candidate, actor="candidate", why=RetentionReason.CONSENT_WITHDRAWN)
+    return end_case(candidate, actor="candidate", why=RetentionReason.CONSENT_WITHDRAWN)
 
 
 def request_right(candidate: Candidate, right: rights.Right,
@@ -175,11 +176,20 @@ def expire_unanswered(*, now: datetime | None = None, actor="system") -> int:
 
 
 def end_case(candidate: Candidate, *, actor, why: RetentionReason,
-             rights_request: rights.RightsRequest | None = None) -> None:
-    """Stop processing: move the case to erased, and erase its subject after the commit."""
-    move(candidate, CaseState.ERASED, actor=actor, reason=Action.ERASE, why=why.value)
+             rights_request: rights.RightsRequest | None = None) -> bool:
+    """Stop processing: move the case to erased, and erase its subject after the commit.
+
+    Under a legal hold (Art. 17(3)) the data is kept, restricted: the case is ended, so nothing
+    more is done with it, and its date is past, so the erasure follows the hold's release (as
+    for a held erasure request). Return whether the hold keeps it.
+    """
+    kept = rights.held(candidate.subject) is not None
+    move(candidate, CaseState.ERASED, actor=actor, reason=Action.ERASE, why=why.value,
+         **({"erasure": "held"} if kept else {}))
     if candidate.subject.erasing_since is None:
         retention.after_consent_ended(candidate.subject, why)  # the sweep's backstop
+    if kept:
+        return True
     subject_id, label = candidate.subject_id, audit.actor_label(actor)
     request_id = rights_request.id if rights_request is not None else None
 
@@ -194,6 +204,7 @@ def end_case(candidate: Candidate, *, actor, why: RetentionReason,
             erase_subject(subject, actor=label, reason=why)
 
     after_commit(erase)
+    return False
 
 
 def notify_screened(candidate: Candidate, run, missing: list[str]) -> outbox.OutboxMessage:

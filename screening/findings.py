@@ -11,7 +11,7 @@ from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, utcnow
 from compliance.personal import PersonalText
 from compliance.subjects import Subject
-from screening.lifecycle import Action, CaseError, allowed
+from screening.lifecycle import Action, CaseError, CaseState, allowed
 from screening.models import Candidate
 
 
@@ -101,7 +101,8 @@ def reading_basis(candidate: Candidate, actor) -> str | None:
         return "system"
     role = getattr(actor, "role", None)
     if role == Role.RECRUITER:
-        return "recruiter"
+        # An ended case whose data a legal hold keeps is restricted: only counsel reads it.
+        return "recruiter" if candidate.state != CaseState.ERASED else None
     if role == Role.LEGAL:
         return rights.counsel_basis(candidate.subject)
     return None

@@ -6,9 +6,10 @@ subjects appear by number and pseudonym, events by ids and counts.
 
 from collections.abc import Callable
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -127,10 +128,16 @@ def _date_arg(name: str, errors: dict) -> date | None:
         return None
 
 
+def _zone() -> ZoneInfo:
+    """The instance's time zone, the one the page shows times in (Babel's is a pytz zone, whose
+    offsets are wrong when combined with a date; the standard library's by its name is not)."""
+    return ZoneInfo(str(get_timezone()))
+
+
 def _read_filter() -> tuple[legal_views.AuditFilter, dict]:
     errors: dict[str, str] = {}
     chosen = legal_views.AuditFilter(since=_date_arg("since", errors),
-                                     until=_date_arg("until", errors))
+                                     until=_date_arg("until", errors), zone=_zone())
     action = request.args.get("action", "")
     if action:
         if action in {a.value for a in AuditAction}:
@@ -162,6 +169,7 @@ def audit_log():
     names = {f"user:{user.id}": user.name for user in staff}
     return render_template(
         "legal/audit.html", page=page, errors=errors, values=request.args,
+        zone=str(chosen.zone),
         actions=[("", _("All actions"))] + sorted(
             ((a.value, ACTION_LABELS[a]) for a in AuditAction), key=lambda o: str(o[1])),
         actors=[("", _("All actors"))] + list(ACTOR_LABELS.items())

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from compliance.rights import RequestStatus, Right
+from compliance.rights import EXTENSION_MONTHS, REASONS_MAX_CHARS, RequestStatus, Right
 from screening.lifecycle import Action
 from screening.models import CaseState, Decision, VacancyStatus
 from screening.runs import RunStatus
@@ -124,6 +124,35 @@ class RightsRequestOut(Schema):
     due_at = fields.DateTime(required=True)
     overdue = fields.Boolean(required=True)
     resolved_at = fields.DateTime(required=True, allow_none=True)
+
+
+def _reasons(description: str) -> fields.String:
+    return fields.String(required=True, validate=validate.Length(max=REASONS_MAX_CHARS),
+                         metadata={"description": description})
+
+
+class ExtensionIn(Schema):
+    months = fields.Integer(required=True, strict=True,
+                            validate=validate.OneOf(list(EXTENSION_MONTHS)), metadata={
+        "description": "By how many months (Art. 12(3)): once, within the first month."})
+    reasons = _reasons("Why the request needs longer; the candidate receives them by e-mail.")
+
+
+class RefusalIn(Schema):
+    reasons = _reasons("Why the request is refused; the candidate receives them by e-mail, "
+                       "with their right to complain to the supervisory authority (Art. 12(4)).")
+
+
+class HoldReasonIn(Schema):
+    reason = _reasons("Why the data must be kept (Art. 17(3)), or why the hold ends; kept "
+                      "encrypted, never in the audit log.")
+
+
+class LegalHoldOut(Schema):
+    id = fields.Integer(required=True)
+    candidate_id = fields.Integer(required=True)
+    placed_at = fields.DateTime(required=True)
+    released_at = fields.DateTime(required=True, allow_none=True)
 
 
 class RightsQuery(Schema):

@@ -44,7 +44,7 @@ from screening.labels import (
     source_error_message,
     source_label,
 )
-from screening.lifecycle import Action, CaseError, allowed
+from screening.lifecycle import Action, CaseError, CaseState, allowed
 from screening.models import Candidate
 from screening.notices import consent_notice, talent_pool_notice
 from screening.reports import access_report_pdf
@@ -114,9 +114,10 @@ def consent_page(token: str):
                                              talent_pool="talent_pool" in request.form)
             except CaseError:
                 abort(409)
+            kept = not agreed and _kept(candidate)
             db.session.commit()  # a decline is erased as this commits
             if not agreed:
-                return render_template("candidate/done.html", declined=True)
+                return render_template("candidate/done.html", declined=True, kept=kept)
             portal = tokens.issue(candidate.subject, Purpose.PORTAL, case.PORTAL_LIFETIME)
             db.session.commit()
             return redirect(url_for("portal.home", token=portal))
@@ -165,6 +166,11 @@ def _read_answers(kinds: list[str], *, only_given: bool = False):
     return answers, errors, values
 
 
+def _kept(candidate: Candidate) -> bool:
+    """Tell whether the case has ended but a legal hold keeps its data until it is released."""
+    return candidate.state == CaseState.ERASED and rights.held(candidate.subject) is not None
+
+
 @bp.get("/portal/<token>")
 def home(token: str):
     candidate = _candidate(token, Purpose.PORTAL)
@@ -204,7 +210,7 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
         exports=[(k, source_label(k)) for k in EXPORT_KINDS if k in accounts] if can_screen
         else [],
         decided_on=format_date(candidate.decided_at, "long") if candidate.decided_at else None,
-        erase_on=format_date(erase_on, "long") if erase_on else None,
+        erase_on=format_date(erase_on, "long") if erase_on else None, kept=_kept(candidate),
         pending=[{"right": requested_right_label(r.right),
                   "received": format_date(r.received_at, "long"),
                   "due": format_date(r.due_at, "long")} for r in rights.pending(candidate.subject)],
@@ -262,12 +268,12 @@ def withdraw(token: str):
     if request.method == "GET":
         return render_template("candidate/withdraw.html", token=token, candidate=candidate)
     try:
-        case.withdraw(candidate, method="portal")
+        kept = case.withdraw(candidate, method="portal")
     except CaseError:
         db.session.rollback()
         abort(404)  # already ended: nothing is left to withdraw
-    db.session.commit()  # the case is erased as this commits
-    return render_template("candidate/done.html", withdrawn=True)
+    db.session.commit()  # the case is erased as this commits, unless a legal hold keeps it
+    return render_template("candidate/done.html", withdrawn=True, kept=kept)
 
 
 @bp.route("/portal/<token>/talent-pool", methods=["GET", "POST"])
@@ -288,9 +294,10 @@ def talent_pool(token: str):
     except LookupError:
         db.session.rollback()
         abort(404)
+    kept = answer == "decline" and _kept(candidate)
     db.session.commit()  # a decline is erased as this commits
     if answer == "decline":
-        return render_template("candidate/done.html", erased=True)
+        return render_template("candidate/done.html", erased=True, kept=kept)
     flash(_("Thank you: we keep your data in the talent pool for another year."))
     return redirect(url_for("portal.home", token=token))
 

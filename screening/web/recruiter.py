@@ -274,13 +274,14 @@ def candidate(candidate_id: int):
     return _candidate_page(candidate, {})
 
 
-def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | None = None):
+def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | None = None,
+                    hold_values: dict | None = None):
     run = latest_run(candidate)
     return render_template(
         "recruiter/candidate.html", candidate=candidate, errors=errors,
         decision_label=decision_label, source_label=source_label,
         decisions=[(d.value, decision_label(d)) for d in Decision],
-        decision_values=decision_values or {},
+        decision_values=decision_values or {}, hold_values=hold_values or {},
         erase_after=erase_after(candidate), can_change=access.can_change(current_user),
         erase_on=format_date(erase_after(candidate), "long") if erase_after(candidate) else None,
         decided_on=format_date(candidate.decided_at, "long") if candidate.decided_at else None,

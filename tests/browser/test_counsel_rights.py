@@ -2,9 +2,10 @@
 hold it, refuse it (the candidate's mail arrives over SMTP naming the regulator), see held
 subjects marked on the erasures page, release a hold, and filter the audit log."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email import policy
 from email.parser import BytesParser
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -157,7 +158,7 @@ def test_counsel_extends_holds_refuses_and_releases(counsel_server, page, axe,
     page.select_option("#action", "legal_hold.placed")
     page.select_option("#actor", label="Lee Counsel (" + (
         "legal counsel" if language == "en" else "juridisch adviseur") + ")")
-    today = utcnow().date().isoformat()
+    today = datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat()  # the page's days
     page.fill("#since", today)
     page.fill("#until", today)
     with page.expect_navigation():
@@ -176,3 +177,30 @@ def test_counsel_extends_holds_refuses_and_releases(counsel_server, page, axe,
     assert "0123456789abcdef" in details and "[" not in details and "True" not in details
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot("audit-narrow")
+
+
+def test_the_candidate_page_hold_form_says_what_is_wrong_next_to_the_field(
+        counsel_server, page, axe, screenshot):
+    from screening.models import Candidate
+
+    correcting, _erasing, _held = a_case("en")
+    subject_id = db.session.get(rights.RightsRequest, correcting).subject_id
+    candidate = db.session.scalars(db.select(Candidate).where(
+        Candidate.subject_id == subject_id)).one()
+    log_in(page, axe, counsel_server)
+    page.goto(f"{counsel_server}/candidates/{candidate.id}")
+    axe.check()
+    page.fill("#hold_reason", "   ")
+    submit(page, axe, "legal-hold")
+    field = page.locator("#hold_reason")
+    assert page.locator("#hold_reason-error").inner_text() == SEEN["en"]["missing"]
+    assert field.get_attribute("aria-invalid") == "true"
+    assert "hold_reason-error" in field.get_attribute("aria-describedby")
+    assert field.input_value() == "   "
+    screenshot("candidate-hold-error")
+    page.fill("#hold_reason", "Records asked for by the auditor")
+    submit(page, axe, "legal-hold")
+    assert "The legal hold is placed." in page.locator(".flash").inner_text()
+    db.session.rollback()
+    assert rights.held(db.session.get(Subject, subject_id)).reason == (
+        "Records asked for by the auditor")

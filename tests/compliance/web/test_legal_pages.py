@@ -1,6 +1,7 @@
 """Legal counsel's pages: only the legal role, filters and paging, integrity and erasures."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -45,11 +46,46 @@ def test_the_audit_log_filters_by_action_vacancy_and_period(db, make_user, login
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "1 event found." in text
 
-    today = utcnow().date()
+    today = utcnow().date()  # the day after tomorrow: no zone's today is past it yet
     assert "0 events found." in client.get(
-        f"/legal/audit?since={today + timedelta(days=1)}").get_data(as_text=True)
+        f"/legal/audit?since={today + timedelta(days=2)}").get_data(as_text=True)
     bad = client.get("/legal/audit?since=yesterday&action=nonsense")
     assert bad.status_code == 422 and "Enter a date as YYYY-MM-DD." in bad.get_data(as_text=True)
+
+
+# Events just before and after midnight in Amsterdam, in winter (UTC+1) and summer (UTC+2).
+NIGHT = {"9 March late": datetime(2026, 3, 9, 22, 30, tzinfo=UTC),
+         "10 March early": datetime(2026, 3, 9, 23, 30, tzinfo=UTC),
+         "9 July late": datetime(2026, 7, 9, 21, 30, tzinfo=UTC),
+         "10 July early": datetime(2026, 7, 9, 22, 30, tzinfo=UTC)}
+SHOWN = {"9 March late": "March 9, 2026 at 11:30:00",
+         "10 March early": "March 10, 2026 at 12:30:00",
+         "9 July late": "July 9, 2026 at 11:30:00", "10 July early": "July 10, 2026 at 12:30:00"}
+
+
+@pytest.mark.parametrize(("since", "until", "found"), [
+    ("2026-03-09", "2026-03-09", ["9 March late"]),
+    ("2026-03-10", "2026-03-10", ["10 March early"]),
+    ("2026-07-09", "2026-07-09", ["9 July late"]),
+    ("2026-07-10", "", ["10 July early"]),
+    ("2026-03-10", "2026-07-09", ["10 March early", "9 July late"]),
+])
+def test_the_audit_log_dates_are_days_in_the_zone_its_times_are_shown_in(
+        db, make_user, login, monkeypatch, since, until, found):
+    for name, moment in NIGHT.items():
+        monkeypatch.setattr(audit, "utcnow", lambda moment=moment: moment)
+        audit.record(AuditAction.LOGIN_FAILED, actor="system",
+                     objects={"user": list(NIGHT).index(name) + 1})
+    monkeypatch.undo()
+    db.session.commit()
+    client = login(make_user(Role.LEGAL))
+    page = client.get(f"/legal/audit?action=login.failed&since={since}&until={until}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Europe/Amsterdam" in text
+    shown = sorted(int(n) for n in re.findall(r"<code>user: (\d+)</code>", text))
+    assert shown == sorted(list(NIGHT).index(name) + 1 for name in found)
+    times = re.findall(r"<time[^>]*>([^<]*)</time>", text)
+    assert [t.split("\u202f")[0] for t in times] == [SHOWN[name] for name in reversed(found)]
 
 
 def test_the_audit_log_pages(db, make_user, login):

@@ -25,7 +25,11 @@ from tests.conftest import vacancy_values
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
-LEGAL_PATHS = {"/api/v1/rights-requests", "/api/v1/audit/verifications"}
+LEGAL_PATHS = {"/api/v1/rights-requests", "/api/v1/audit/verifications",
+               "/api/v1/rights-requests/{request_id}/extension",
+               "/api/v1/rights-requests/{request_id}/refusal",
+               "/api/v1/candidates/{candidate_id}/legal-hold",
+               "/api/v1/candidates/{candidate_id}/legal-hold/release"}
 
 
 @pytest.fixture
