@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
         web,
     )
     from screening import (  # noqa: F401 (declare their tasks)
+        audit_labels,
         case,
         counsel,
         expiry,
@@ -61,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     Migrate(app, db, directory=str(ROOT / "migrations"))
     web.init_app(app)
     labels.init_app(app)
+    audit_labels.register()  # counsel's audit log names screening's details too
     queue.init_app(app)
     rights.provide_ending(app, case.end_released)  # a released request ends its case
     rights.provide_telling(app, counsel.tell)  # an extension or refusal is mailed

@@ -14,11 +14,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from compliance import checkpoints, legal_views, witness
+from compliance import audit_labels, checkpoints, legal_views, witness
 from compliance.accounts import Role
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
-from compliance.subjects import RetentionReason
 from compliance.verify import Report, verify_and_record
 from compliance.web.gates import roles_only
 
@@ -90,18 +89,8 @@ ACTION_LABELS = {
 }
 # Actors that are not staff: a candidate is never named, only called the candidate.
 ACTOR_LABELS = {"system": _l("System"), "candidate": _l("The candidate")}
-ROLE_LABELS = {Role.RECRUITER: _l("recruiter"), Role.LEGAL: _l("legal counsel"),
-               Role.ADMIN: _l("administrator")}
-REASON_LABELS = {
-    RetentionReason.UNDECIDED: _l("No decision within the backstop period"),
-    RetentionReason.CONSENT_UNANSWERED: _l("Request for agreement unanswered"),
-    RetentionReason.CONSENT_DECLINED: _l("Agreement declined"),
-    RetentionReason.CONSENT_WITHDRAWN: _l("Agreement withdrawn"),
-    RetentionReason.DECIDED: _l("Retention period after the decision"),
-    RetentionReason.TALENT_POOL: _l("Talent-pool consent ended"),
-    RetentionReason.ERASURE_REQUESTED: _l("Erasure requested"),
-    RetentionReason.OBJECTION: _l("Objection"),
-}
+ROLE_LABELS = audit_labels.ROLES
+REASON_LABELS = audit_labels.REASONS
 
 
 def provide_vacancies(app, options: Callable[[], list[tuple[int, str]]]) -> None:
@@ -177,26 +166,12 @@ def audit_log():
         vacancies=[("", _("All vacancies"))] + [(str(i), t) for i, t in vacancies],
         label=lambda action: ACTION_LABELS.get(action, action),
         actor_name=lambda actor: names.get(actor) or ACTOR_LABELS.get(actor, actor),
-        readable=_readable,
+        readable=audit_labels.readable,
         prev_url=url_for("legal.audit_log", page=page.number - 1, **args)
         if page.number > 1 else None,
         next_url=url_for("legal.audit_log", page=page.number + 1, **args)
         if page.number < page.pages else None,
     ), 422 if errors else 200
-
-
-def _readable(values: dict) -> list[str]:
-    """Say an event's objects or details as short lines of text, not Python literals."""
-    def say(value) -> str:
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        if isinstance(value, list | tuple):
-            return ", ".join(say(v) for v in value) or "–"
-        if isinstance(value, dict):
-            return "; ".join(f"{k.replace('_', ' ')} {say(v)}" for k, v in sorted(value.items()))
-        return "–" if value is None else str(value)
-
-    return [f"{key.replace('_', ' ')}: {say(value)}" for key, value in sorted(values.items())]
 
 
 @bp.get("/integrity")

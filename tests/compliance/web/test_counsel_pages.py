@@ -52,8 +52,8 @@ def test_the_audit_log_names_staff_and_reads_as_text(db, login, legal, make_user
     page = login(legal).get("/legal/audit").get_data(as_text=True)
     assert "Rita Recruiter" in page and f"user:{recruiter.id}" not in page.split("<tbody>")[1]
     assert "The candidate" in page and "Jamie" not in page
-    assert "sources: github, rss" in page and "expires days: 14" in page
-    assert "reminded: no" in page and "[" not in page.split("<tbody>")[1]
+    assert "Sources: GitHub, Blog or feed (RSS/Atom)" in page and "Days to answer: 14" in page
+    assert "Reminded: no" in page and "[" not in page.split("<tbody>")[1]
     assert '<table class="log">' in page
 
 

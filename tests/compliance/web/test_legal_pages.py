@@ -82,7 +82,7 @@ def test_the_audit_log_dates_are_days_in_the_zone_its_times_are_shown_in(
     page = client.get(f"/legal/audit?action=login.failed&since={since}&until={until}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Europe/Amsterdam" in text
-    shown = sorted(int(n) for n in re.findall(r"<code>user: (\d+)</code>", text))
+    shown = sorted(int(n) for n in re.findall(r"User: <code>(\d+)</code>", text))
     assert shown == sorted(list(NIGHT).index(name) + 1 for name in found)
     times = re.findall(r"<time[^>]*>([^<]*)</time>", text)
     assert [t.split("\u202f")[0] for t in times] == [SHOWN[name] for name in reversed(found)]
