@@ -20,7 +20,7 @@ TEXT = {
            "none": "Geen kandidaat voldoet aan deze filters.", "clear": "Filters wissen",
            "team": "Wijzigen wie eraan werkt", "save": "Opslaan", "preferences": "Voorkeuren",
            "run_ended": "Een screening klaar of mislukt is", "save_mail": "E-mailkeuzes opslaan",
-           "saved": "Je e-mailkeuzes zijn opgeslagen.", "one": "1 kandidaat gevonden."},
+           "saved": "Uw e-mailkeuzes zijn opgeslagen.", "one": "1 kandidaat gevonden."},
 }
 
 
