@@ -30,8 +30,9 @@ ENGLISH_ONLY = ["cannot be empty or contain spaces", "not a recognised export", 
                 "Consent given", "Generated", "(UTC)"]
 # The candidate reads "je" and "akkoord" (the talent pool alone is "toestemming"); staff read "u".
 NOT_FOR_CANDIDATES = ["toestemming gaf", "uitdrukkelijke toestemming", " uw ", " u "]
+NOT_FOR_STAFF = [" je ", " jij ", " jouw ", " Je "]
 STAFF_PAGES = ("recruiter's", "dashboard", "legal ", "counsel's", "users", "outbox", "settings",
-               "preferences")
+               "preferences", "mail staff_")
 
 
 def _clean(texts: list[str], language: str, where: str) -> None:
@@ -39,7 +40,9 @@ def _clean(texts: list[str], language: str, where: str) -> None:
     assert not found, f"{where}: {found}"
     if language == "nl":
         joined = " " + " ".join(texts) + " "
-        wrong = ENGLISH_ONLY + ([] if where.startswith(STAFF_PAGES) else NOT_FOR_CANDIDATES)
+        # The outbox shows the candidates' own e-mails, in the words they were written in.
+        staff = NOT_FOR_STAFF if where != "outbox" else []
+        wrong = ENGLISH_ONLY + (staff if where.startswith(STAFF_PAGES) else NOT_FOR_CANDIDATES)
         bad = [w for w in wrong if w in joined]
         assert not bad, f"{where}: {bad}"
 
