@@ -230,14 +230,17 @@ class Classifier:
                              sentences=self._sentence_cats(text, lang))
 
     def _sentence_cats(self, text: str, lang: str) -> list[dict[str, float]]:
-        """Return the model's label scores for each sentence of a post of several."""
+        """Return the model's label scores for each sentence of a post of several.
+
+        Only the model runs on them: the lexicons have already read the whole post.
+        """
         spans = sentences(text)
         if len(spans) < 2:
             return []
-        docs = self.pipelines[lang].pipe((text[start:end] for start, end in spans),
-                                         disable=self._skip.get(lang, []))
+        nlp = self.pipelines[lang]
+        docs = nlp.pipe((text[start:end] for start, end in spans),
+                        disable=[name for name in nlp.pipe_names if name != TEXTCAT])
         return [dict(doc.cats) for doc in docs]
-
 
     def _matcher(self, lang: str, vacancy: Vacancy) -> VacancyMatcher:
         key = (lang, vacancy.id, vacancy.criteria, vacancy.language)
