@@ -65,7 +65,7 @@ def recover(error: BaseException) -> None:
                 type(cause).__name__)
     try:
         db.session.rollback()
-    except Exception as failed:  # noqa: BLE001 (a rollback on a dead line may fail too)
+    except Exception as failed:  # a rollback on a dead connection may fail as well
         log.warning("rollback after a lost database failed: %s", type(failed).__name__)
         db.session.invalidate()
 
