@@ -67,7 +67,7 @@ def recover(error: BaseException) -> None:
         db.session.rollback()
     except Exception as failed:  # a rollback on a dead connection may fail as well
         log.warning("rollback after a lost database failed: %s", type(failed).__name__)
-        db.session.invalidate()
+        db.session().invalidate()  # the scoped proxy does not pass this one on
 
 
 def unavailable(body: str) -> Response:

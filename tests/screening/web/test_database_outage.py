@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import uuid
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import DBAPIError
@@ -23,6 +24,7 @@ from compliance.db import db as _db
 from compliance.organisation import update_settings
 from compliance.outbox import OutboxMessage
 from compliance.verify import verify_database
+from compliance.web import outage
 from compliance.web.outage import RETRY_AFTER_SECONDS
 from screening.lifecycle import CaseState
 from screening.models import Candidate
@@ -65,6 +67,7 @@ class Saboteur:
         self.pattern: re.Pattern | None = None
         self.left = 0
         self.killed = 0
+        self.after: list[str] | None = None  # what the app sent once its backends were gone
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "commit", self._commit)
 
@@ -75,6 +78,8 @@ class Saboteur:
         self.pattern, self.left = re.compile(pattern), nth
 
     def _statement(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if self.after is not None:
+            self.after.append(statement)
         self._maybe(statement)
 
     def _commit(self, conn) -> None:
@@ -87,6 +92,7 @@ class Saboteur:
         if self.left == 0:
             self.pattern = None
             self.kill()
+            self.after = []
 
     def kill(self) -> None:
         with self.admin.connect() as connection:  # waits until each backend is gone
@@ -136,6 +142,14 @@ def test_connections_dropped_while_idle_are_replaced_before_a_request_uses_them(
     assert response.status_code == 201, response.get_data(as_text=True)[:500]
 
 
+def test_a_rollback_on_a_dead_connection_does_not_stop_the_answer(app, db, saboteur):
+    with app.test_request_context("/api/v1/vacancies", method="POST"):
+        db.session.execute(text("SELECT 1"))  # the session holds a connection, then loses it
+        saboteur.kill()
+        outage.recover(psycopg.OperationalError("consuming input failed"))
+        assert db.session.execute(text("SELECT 2")).scalar_one() == 2
+
+
 def contents(saboteur: Saboteur) -> dict[str, str]:
     """A digest of every table's rows, read over the saboteur's own connection."""
     with saboteur.admin.connect() as connection:
@@ -183,6 +197,7 @@ def test_an_api_write_cut_off_answers_503_and_leaves_nothing(db, api, make_vacan
     response = caller.post(path, json=NEW)
     assert saboteur.killed >= 1  # the request's own backend, and the pool's idle ones
     assert_problem(response)
+    assert saboteur.after == []  # the answer asked the database nothing more
     assert contents(saboteur) == before
     assert chain_verifies(db)
     again = caller.post(path, json=NEW)
@@ -205,6 +220,7 @@ def test_a_recruiter_form_cut_off_answers_a_page_in_their_language(db, client, l
     page = assert_page(client.post(path, data=NEW), "De dienst is even niet beschikbaar",
                        "uw laatste stap is niet voltooid", 'href="/"')
     assert "Dashboard" not in page  # no menu: it would read the user again
+    assert saboteur.after == []  # the page asked the database nothing: it may still be down
     assert contents(saboteur) == before
     assert chain_verifies(db)
     again = client.post(path, data=NEW)
@@ -221,6 +237,7 @@ def test_a_decision_cut_off_between_its_two_audit_events_keeps_the_case_as_it_wa
     saboteur.arm("INSERT INTO audit_event", nth=2)  # the move is in, the decision's is next
     assert_page(client.post(path, data=decision),
                 "The service is briefly unavailable", "Back to the start page")
+    assert saboteur.after == []
     assert contents(saboteur) == before
     assert chain_verifies(db)
     assert db.session.get(Candidate, candidate_id).state == CaseState.ADDED
@@ -259,7 +276,7 @@ def test_an_agreement_cut_off_is_not_half_recorded_and_can_be_given_again(
     saboteur.arm(moment)
     page = assert_page(client.post(link, data=form), "Dit lukte ons nu even niet",
                        "open dan je pagina opnieuw", f'href="{link}"')
-    assert "/login" not in page
+    assert "/login" not in page and saboteur.after == []
     assert contents(saboteur) == before
     assert chain_verifies(db)
     assert client.get(link).status_code == 200  # still open for the answer
