@@ -22,7 +22,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+# For every engine, the vault's too (SQLALCHEMY_ENGINE_OPTIONS reach only the main one): a
+# pooled connection the server dropped while idle is replaced before a request gets it.
+db = SQLAlchemy(model_class=Base, engine_options={"pool_pre_ping": True})
 log = logging.getLogger(__name__)
 
 

@@ -19,7 +19,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from compliance.web import sessions
+from compliance.web import outage, sessions
 from compliance.web.problems import problem_response, wants_problem
 
 login_manager = LoginManager()
@@ -50,6 +50,7 @@ ERROR_TITLES = {
     413: _l("The upload is too large"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
+    503: outage.TITLE,
 }
 
 
@@ -78,6 +79,7 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, render_error)
     app.register_error_handler(HTTPException, render_other_error)
     app.register_error_handler(CSRFError, render_csrf_error)
+    outage.init_app(app)
 
 
 def select_locale() -> str:

@@ -12,7 +12,7 @@ from compliance.web.problems import MEDIA_TYPE
 # Path ids fit the databases' INTEGER; a larger one would reach the database and fail there.
 ROW_ID = "int(max=2147483647)"
 # The errors any operation may answer, besides its own: documented on every one.
-COMMON_ERRORS = (401, 403, 404, 429)
+COMMON_ERRORS = (401, 403, 404, 429, 503)  # 503: the database dropped out (retry)
 
 
 class ProblemSchema(Schema):

@@ -115,11 +115,13 @@ def consent_page(token: str):
             except CaseError:
                 abort(409)
             kept = not agreed and _kept(candidate)
+            # The answer and the link that opens the portal commit together: one step, all
+            # or nothing, should the database drop out in between.
+            portal = agreed and tokens.issue(candidate.subject, Purpose.PORTAL,
+                                             case.PORTAL_LIFETIME)
             db.session.commit()  # a decline is erased as this commits
             if not agreed:
                 return render_template("candidate/done.html", declined=True, kept=kept)
-            portal = tokens.issue(candidate.subject, Purpose.PORTAL, case.PORTAL_LIFETIME)
-            db.session.commit()
             return redirect(url_for("portal.home", token=portal))
     else:
         unchecked = []

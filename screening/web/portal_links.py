@@ -14,7 +14,7 @@ from compliance import tokens
 from compliance.db import db
 from compliance.personal import keyed_hash
 from compliance.tokens import Purpose
-from compliance.web import limiter
+from compliance.web import limiter, outage
 from screening.links import candidate_of_link, send_fresh_link
 from screening.web.portal import DeadLink, bp
 
@@ -120,6 +120,36 @@ def unrouted_error(error: HTTPException):
     parts = request.path.split("/")
     return candidate_error(error, parts[2] if len(parts) > 2 else "")
 
+
+def database_unavailable(error: Exception):
+    """A candidate page the database failed: 503, in the portal's look, pointing back to the
+    page the link opens; nothing here may read the database again."""
+    if not outage.is_unavailable(error):
+        raise error
+    outage.remember_locale()  # the candidate's language, where the link was read already
+    outage.recover(error)
+    return outage.unavailable(render_template("candidate/unavailable.html",
+                                              home=_home_without_database(),
+                                              title=_("This did not work")))
+
+
+def _home_without_database() -> str | None:
+    """The page to go back to, from what the request already knows: the candidate's own page,
+    or the agreement form they were answering."""
+    if g.get("portal_home"):
+        return g.portal_home
+    raw = (request.view_args or {}).get("token", "")
+    if not raw or len(raw) > 100 or request.blueprint != "portal":
+        return None
+    if request.endpoint == "portal.consent_page":
+        return url_for("portal.consent_page", token=raw)
+    if request.path.startswith("/portal/"):
+        return url_for("portal.home", token=raw)
+    return None
+
+
+for _error in outage.ERRORS:
+    bp.register_error_handler(_error, database_unavailable)
 
 # Per code, as the app's own handlers are: Flask looks a code's handlers up before any class's.
 for _code in (*MESSAGES, 500):

@@ -146,7 +146,7 @@ def test_openapi_document_describes_every_operation_with_bearer_security(client)
     assert len(operations) == 18
     for method, path in operations:
         responses = spec["paths"][path][method]["responses"]
-        assert {"401", "403", "404", "429", "default"} <= set(responses), (method, path)
+        assert {"401", "403", "404", "429", "503", "default"} <= set(responses), (method, path)
     problem = spec["components"]["responses"]["NOT_FOUND"]["content"]
     assert list(problem) == ["application/problem+json"]
 

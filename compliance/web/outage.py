@@ -1,0 +1,106 @@
+"""A database that drops out in the middle of a request: 503 with Retry-After, never a 500.
+
+The request's transaction is rolled back, so nothing of it stays half-written (PostgreSQL
+ends a killed backend's transaction itself); the pool discards the broken connection (a
+connection SQLAlchemy saw fail is invalidated, and `pool_pre_ping` replaces one that died
+while idle). The API answers a problem document; a page says, in the reader's language, to
+try again in a moment. The answer touches the database no more: it may still be down.
+"""
+
+import logging
+import sqlite3
+
+import psycopg
+from flask import Flask, Response, current_app, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exc
+from werkzeug.exceptions import ServiceUnavailable
+
+from compliance.db import db
+from compliance.web.problems import problem_response, wants_problem
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
+# SQLite's answers that pass: another writer holds the lock, or the disk faltered.
+SQLITE_TRANSIENT = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR")
+# What a driver or the pool raises when the database cannot be used just now. Drivers' own
+# errors come unwrapped from the few places that use the raw connection (the audit lock).
+ERRORS = (exc.DBAPIError, exc.DisconnectionError, exc.TimeoutError,
+          psycopg.OperationalError, sqlite3.OperationalError)
+TITLE = _l("The service is briefly unavailable")
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database could not finish the request; a retry after a few seconds may."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = {"problem": "database-unavailable",
+                     "message": "The database could not finish the request, so it was not "
+                                "completed. Try again in a few seconds.",
+                     "headers": {"Retry-After": str(RETRY_AFTER_SECONDS)}}
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Tell a lost or busy database from an error in the request or the code."""
+    if isinstance(error, exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        error = error.orig
+    if isinstance(error, exc.DisconnectionError | exc.TimeoutError | psycopg.OperationalError):
+        return True  # PostgreSQL's operational errors: lost, shut down, cancelled, deadlocked
+    if isinstance(error, sqlite3.OperationalError):
+        name = getattr(error, "sqlite_errorname", "") or ""
+        if name:
+            return name.startswith(SQLITE_TRANSIENT)
+        return "locked" in str(error)  # raised without a code (SQLAlchemy's own, or a driver's)
+    return False
+
+
+def recover(error: BaseException) -> None:
+    """Roll the request's work back and let go of its connection."""
+    # Only names: the driver's message may quote the statement and its parameters.
+    cause = getattr(error, "orig", None) or error
+    log.warning("database unavailable during %s %s: %s", request.method, request.endpoint,
+                type(cause).__name__)
+    try:
+        db.session.rollback()
+    except Exception as failed:  # a rollback on a dead connection may fail as well
+        log.warning("rollback after a lost database failed: %s", type(failed).__name__)
+        db.session().invalidate()  # the scoped proxy does not pass this one on
+
+
+def unavailable(body: str) -> Response:
+    """Make a 503 answer with Retry-After around a rendered page."""
+    response = Response(body, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def answer(error: BaseException):
+    """Answer a request the database failed: a problem document, or the staff's page."""
+    if not is_unavailable(error):
+        raise error  # a fault of the request or the code: answered as before
+    remember_locale()
+    recover(error)
+    if wants_problem():
+        return problem_response(DatabaseUnavailable())
+    return unavailable(render_template("errors/unavailable.html", title=TITLE))
+
+
+def remember_locale() -> None:
+    """Fix the page's language now, while the signed-in user is still loaded: after the
+    rollback, reading their preference would ask the database again."""
+    from compliance.web import select_locale
+
+    try:
+        g.locale_override = select_locale()
+    except exc.SQLAlchemyError:
+        g.locale_override = request.accept_languages.best_match(
+            current_app.config["LANGUAGES"]) or "en"
+
+
+def init_app(app: Flask) -> None:
+    """Answer database outages on every page and API operation."""
+    for error in ERRORS:
+        app.register_error_handler(error, answer)
