@@ -118,8 +118,8 @@ def note_many(actor: Any, reads: Iterable[tuple[Subject | int, dict[str, Any]]],
         audit.record_many(action, [(names.get(_key(s)), objects, details)
                                    for s, objects in reads], actor=label)
         return
-    details = {**details, "via": "api" if request.path.startswith("/api/") else "page",
-               "view": request.endpoint}
+    if action == AuditAction.PERSONAL_DATA_VIEWED:  # findings.viewed has its own basis
+        details = {"via": "api" if request.path.startswith("/api/") else "page", **details}
     details_json = audit.canonical_details(details)
     pending = request.environ.setdefault(_PENDING, {})
     for subject, objects in reads:
