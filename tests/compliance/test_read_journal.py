@@ -86,10 +86,11 @@ def test_concurrent_reads_journal_one_statement_each_and_never_wait_for_the_chai
     clients = _logged_in_clients(app, recruiter)
     head_before = audit.head()[0]
     db.session.commit()
-    holder = None
+    holder = writer = None
     if db.engine.dialect.name == "postgresql":
         # A writer holds the chain's lock for the whole run: no read may wait for it.
-        holder = create_engine(database_url).connect()
+        writer = create_engine(database_url)
+        holder = writer.connect()
         holder.execute(text("SELECT pg_advisory_xact_lock("
                             "hashtext(current_schema() || '.audit_event'))"))
     counter = Statements(db.engine)
@@ -99,6 +100,7 @@ def test_concurrent_reads_journal_one_statement_each_and_never_wait_for_the_chai
         if holder is not None:
             holder.rollback()
             holder.close()
+            writer.dispose()
     assert not errors
     requests, reads = CLIENTS * REQUESTS, CLIENTS * REQUESTS * CANDIDATES
     counts = counter.counts
