@@ -9,14 +9,14 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from huey import crontab
 from sqlalchemy import Integer, String, Text, column, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from compliance import chain, checkpoints
+from compliance import chain, checkpoints, read_journal
 from compliance.chain import GENESIS, SEPARATOR
 from compliance.db import UTCDateTime, db, utcnow
 from compliance.queue import periodic
@@ -156,6 +156,11 @@ def _check_details(details: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in details.items()}
 
 
+def canonical_details(values: dict[str, Any]) -> str:
+    """Check objects or details as `record` does and return their canonical JSON text."""
+    return chain.canonical_json(_check_details(values))
+
+
 def lock_chain() -> None:
     """Take the chain's append lock for the rest of the current transaction."""
     connection = db.session.connection()
@@ -170,6 +175,30 @@ def lock_chain() -> None:
         # pysqlite reads outside a transaction until the first write; taking the write lock
         # now makes the head we read next the head we append to.
         raw.execute("BEGIN IMMEDIATE")
+
+
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.audit_event'))")
+
+
+def try_lock_chain() -> bool:
+    """Take the chain's append lock if no one holds it; never wait for it.
+
+    On SQLite the lock is the database's one write lock: a transaction that has written (a
+    journaled read) holds it already, and one that has not waits for it as any write does.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        return bool(connection.execute(_TRY_LOCK).scalar())
+    lock_chain()
+    return True
+
+
+def _take_chain() -> tuple[int, str, tuple[int, datetime] | None]:
+    """Lock the chain, fold the reads waiting in the journal into it, and return its head:
+    whoever appends first appends the reads that happened before."""
+    lock_chain()
+    read_journal.fold_locked()
+    return _head_and_checkpoint()
 
 
 def head() -> tuple[int, str]:
@@ -221,8 +250,7 @@ def record(
     label, action_value = actor_label(actor), AuditAction(action).value
     subject_pseudonym = pseudonym(subject) if subject is not None else None
     details = _check_details(details)
-    lock_chain()
-    seq, prev_hash, latest = _head_and_checkpoint()
+    seq, prev_hash, latest = _take_chain()
     row = _row(seq + 1, prev_hash, utcnow(), label, action_value, subject_pseudonym, objects,
                details)
     _insert([tuple(row[column] for column in _COLUMNS)])
@@ -272,8 +300,7 @@ def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict | 
     Made for sweeps that erase thousands of subjects: one lock, one time, one insert.
     """
     label, action_value = actor_label(actor), AuditAction(action).value
-    lock_chain()
-    seq, prev_hash, latest = _head_and_checkpoint()
+    seq, prev_hash, latest = _take_chain()
     at = utcnow()
     at_text, sha256, encoded = chain.format_at(at), hashlib.sha256, _Canonical()
     prev_bytes, rows = bytes.fromhex(prev_hash), []
@@ -300,6 +327,37 @@ def record_many(action: AuditAction, entries: Iterable[tuple[str | None, dict | 
     return len(rows)
 
 
+def append_journaled(entries: list[tuple]) -> int:
+    """Append events written down earlier, each at its own time: (at, actor, action, pseudonym,
+    objects JSON, details JSON), the JSON canonical already. The caller holds the chain lock.
+
+    The head is signed at once when the batch holds a read that waited half the checkpoint
+    interval, so that an event that arrives late is still signed in time.
+    """
+    seq, prev_hash, latest = _head_and_checkpoint()
+    rows = []
+    for at, actor, action, subject_pseudonym, objects_json, details_json in entries:
+        seq += 1
+        digest = chain.content_digest(seq, chain.format_at(at), actor, action,
+                                      subject_pseudonym, objects_json, details_json)
+        link = chain.link(prev_hash, digest)
+        rows.append((seq, at, actor, action, subject_pseudonym, objects_json, details_json,
+                     prev_hash, link))  # in `_COLUMNS` order
+        prev_hash = link
+    if not rows:
+        return 0
+    _insert(rows)
+    now = utcnow()
+    for row in rows[:-1]:
+        if checkpoints.on_count(row[0]):
+            checkpoints.write(row[0], row[-1])
+            latest = (row[0], now)
+    waited = now - min(row[1] for row in rows) >= timedelta(minutes=checkpoints.minutes()) / 2
+    if waited or checkpoints.due_after(rows[-1][0], now, latest):
+        checkpoints.write(rows[-1][0], rows[-1][-1])
+    return len(rows)
+
+
 class _Canonical:
     """Canonical JSON of small maps, computed once per distinct map (sweeps repeat them)."""
 
@@ -317,8 +375,7 @@ class _Canonical:
 def checkpoint_head() -> dict | None:
     """Sign the head now unless a checkpoint covers it already (every export and report does,
     so that each carries a head signed after its last event); return that checkpoint."""
-    lock_chain()
-    seq, head_hash, latest = _head_and_checkpoint()
+    seq, head_hash, latest = _take_chain()
     if not seq:
         return None
     if latest is not None and latest[0] >= seq:
@@ -329,8 +386,7 @@ def checkpoint_head() -> dict | None:
 @periodic("audit.checkpoint", crontab(minute="*"))
 def checkpoint_quiet_log() -> None:
     """Checkpoint the head when events have waited T minutes without one."""
-    lock_chain()
-    seq, head_hash, latest = _head_and_checkpoint()
+    seq, head_hash, latest = _take_chain()
     if seq and checkpoints.due_after(seq, utcnow(), latest):
         checkpoints.write(seq, head_hash)
     db.session.commit()

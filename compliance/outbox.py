@@ -336,6 +336,7 @@ class MaskedMessage:
     """A message as staff may see it: its metadata, and its text without usable links."""
 
     id: int
+    subject_id: int  # to note the read, never shown
     kind: str
     created_at: datetime
     recipient: str
@@ -350,7 +351,7 @@ def recent_masked(limit: int = 100) -> list[MaskedMessage]:
     """Return the newest messages for the admins' outbox page, every link masked."""
     rows = db.session.scalars(
         select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
-    return [MaskedMessage(id=m.id, kind=m.kind, created_at=m.created_at,
+    return [MaskedMessage(id=m.id, subject_id=m.subject_id, kind=m.kind, created_at=m.created_at,
                           recipient=str(m.recipient), title=mask_links(m.title),
                           body=mask_links(m.body), status=m.status, attempts=m.attempts,
                           last_error=m.last_error) for m in rows]

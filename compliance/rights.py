@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import ForeignKey, Integer, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from compliance import audit, erasure, retention
+from compliance import audit, erasure, reads, retention
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.personal import PersonalText
@@ -332,8 +332,7 @@ def read_details(request: RightsRequest, *, actor) -> str | None:
     """Hand counsel what the candidate wrote with a request, to weigh it; audited as a read."""
     if request.details is None:
         return None
-    audit.record(AuditAction.PERSONAL_DATA_VIEWED, actor=actor, subject=request.subject,
-                 objects={"rights_request": request.id}, fields="details")
+    reads.note(actor, request.subject, {"rights_request": request.id}, fields="details")
     return request.details
 
 

@@ -41,6 +41,7 @@ def register_extensions(app: Flask) -> None:
         audit,
         head_digest,
         outbox,
+        reads,
         retention,
         rights,
         second_factor,
@@ -61,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"))
     web.init_app(app)
+    reads.init_app(app)  # after web's hooks: a withheld answer gets their headers too
     labels.init_app(app)
     audit_labels.register()  # counsel's audit log names screening's details too
     queue.init_app(app)

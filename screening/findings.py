@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import JSON, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from compliance import audit, rights
+from compliance import audit, reads, rights
 from compliance.accounts import Role
 from compliance.audit import AuditAction
 from compliance.db import UTCDateTime, db, utcnow
@@ -114,9 +114,9 @@ def read_findings(candidate: Candidate, *, actor) -> list[Finding]:
     if basis is None:
         raise FindingsRefused(candidate.id)
     items = findings_of(candidate)
-    audit.record(AuditAction.FINDINGS_VIEWED, actor=actor, subject=candidate.subject,
-                 objects={"candidate": candidate.id, "run": _latest_run_id(candidate)},
-                 shown=len(items), basis=basis)
+    reads.note(actor, candidate.subject, {"candidate": candidate.id,
+                                          "run": _latest_run_id(candidate)},
+               action=AuditAction.FINDINGS_VIEWED, shown=len(items), basis=basis)
     return items
 
 

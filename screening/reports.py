@@ -5,12 +5,12 @@ their consent records, findings, and the audit log's record of who viewed the fi
 """
 
 import logging
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
 from compliance import audit, consent, rights
 from compliance.accounts import User
@@ -19,6 +19,7 @@ from compliance.audit_commands import parse_when
 from compliance.db import db
 from compliance.organisation import get_settings
 from compliance.queue import task
+from compliance.read_journal import JournaledRead
 from compliance.reports import jobs
 from compliance.reports.jobs import ReportJob, Stage
 from compliance.reports.produce import Progress, produce_record, produce_trail
@@ -124,18 +125,25 @@ def access_report(candidate: Candidate, *, actor: Any) -> AccessReport:
 
 
 def _views(candidate: Candidate) -> list[View]:
-    """Name who read the candidate's findings, by role and id, from the audit log."""
-    events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.subject == audit.pseudonym(candidate.subject),
-        AuditEvent.action == AuditAction.FINDINGS_VIEWED.value,
-        AuditEvent.actor != "candidate").order_by(AuditEvent.seq)).all()
+    """Name who read the candidate's findings, by role and id, from the audit log and the
+    reads not yet chained (one statement, so a read folded meanwhile is counted once)."""
+    pseudonym, action = audit.pseudonym(candidate.subject), AuditAction.FINDINGS_VIEWED.value
+    chained, waiting = AuditEvent.__table__, JournaledRead.__table__
+    statement = union_all(*(select(t.c.actor, t.c.at).where(
+        t.c.subject == pseudonym, t.c.action == action, t.c.actor != "candidate")
+        for t in (chained, waiting)))
     views = []
-    for event in events:
-        user = db.session.get(User, int(event.actor.split(":")[1])) \
-            if event.actor.startswith("user:") else None
-        viewer = f"{user.role.value} {user.id}" if user else event.actor
-        views.append(View(viewer, event.at, "findings"))
+    for actor, at in sorted(db.session.execute(statement).all(), key=lambda row: row[1]):
+        user = db.session.get(User, int(actor.split(":")[1])) \
+            if actor.startswith("user:") else None
+        viewer = f"{user.role.value} {user.id}" if user else actor
+        views.append(View(viewer, _aware(at), "findings"))
     return views
+
+
+def _aware(at: datetime) -> datetime:
+    """A union hands back the stored naive UTC time: mark it as UTC, as the column type does."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def access_report_pdf(candidate: Candidate, *, actor: Any, lang: str | None = None,

@@ -28,6 +28,7 @@ class Found:
     state: CaseState
     vacancy_id: int
     vacancy_title: str
+    subject_id: int  # to note the read, never shown
 
 
 def fold(text: str) -> str:
@@ -49,9 +50,11 @@ def find_candidates(user: User, *, state: CaseState | None = None,
     vault.preload(db.session.scalars(
         select(Subject.key_id).join(Candidate, Candidate.subject_id == Subject.id).where(*where)))
     rows = db.session.execute(
-        select(Candidate.id, Candidate.name, Candidate.state, Vacancy.id, Vacancy.title)
+        select(Candidate.id, Candidate.name, Candidate.state, Vacancy.id, Vacancy.title,
+               Candidate.subject_id)
         .join(Vacancy, Candidate.vacancy_id == Vacancy.id).where(*where)).all()
-    found = [Found(id=r[0], name=str(r[1]), state=r[2], vacancy_id=r[3], vacancy_title=r[4])
+    found = [Found(id=r[0], name=str(r[1]), state=r[2], vacancy_id=r[3], vacancy_title=r[4],
+                   subject_id=r[5])
              for r in rows]
     if name:
         wanted = fold(name)

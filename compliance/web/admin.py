@@ -10,7 +10,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from compliance import account_links, branding, outbox, policy, second_factor
+from compliance import account_links, branding, outbox, policy, reads, second_factor
 from compliance.accounts import AccountError, Role, User, end_sessions, update_user
 from compliance.db import db
 from compliance.organisation import get_settings, update_settings
@@ -133,7 +133,9 @@ def end_user_sessions(user_id: int):
 
 @bp.get("/outbox")
 def outbox_page():
-    return render_template("admin/outbox.html", messages=outbox.recent_masked(),
+    messages = outbox.recent_masked()
+    reads.note_many(current_user, [(m.subject_id, {"outbox_message": m.id}) for m in messages])
+    return render_template("admin/outbox.html", messages=messages,
                            smtp=outbox.smtp_configured(),
                            send_days=policy.STORED_MAIL_SEND_DAYS)
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from compliance import audit_labels, checkpoints, legal_views, witness
+from compliance import audit_labels, checkpoints, legal_views, read_journal, witness
 from compliance.accounts import Role
 from compliance.audit import AuditAction
 from compliance.db import db, utcnow
@@ -150,6 +150,7 @@ def _read_filter() -> tuple[legal_views.AuditFilter, dict]:
 
 @bp.get("/audit")
 def audit_log():
+    read_journal.fold()  # counsel sees every read so far, chained, not only those folded yet
     chosen, errors = _read_filter()
     page = legal_views.paginate(chosen.query(), request.args.get("page", 1, type=int))
     args = {k: v for k, v in request.args.items() if k != "page" and v}

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from compliance import audit, rights
+from compliance import audit, reads, rights
 from compliance.accounts import Role
 from compliance.db import db
 from compliance.rights import RequestStatus, Right, RightsError, RightsRequest, Step
@@ -73,6 +73,7 @@ def _row(item: RightsRequest, vacancies: dict[int, str], holds: dict) -> dict:
 
 
 def _rows(items: list[RightsRequest]) -> list[dict]:
+    reads.note_many(current_user, [(r.subject_id, {"rights_request": r.id}) for r in items])
     subjects = list({item.subject_id: item.subject for item in items}.values())
     vacancies, holds = rights.vacancies_of(subjects), rights.holds_of(subjects)
     return [_row(item, vacancies, holds) for item in items]

@@ -2,10 +2,10 @@
 
 from flask_smorest import abort
 
+from compliance import reads
 from compliance.db import db
 from screening import access
 from screening.api import representations as rep
-from screening.api.audit import record_reads
 from screening.api.auth import api_user, require_token
 from screening.api.bodies import Blueprint
 from screening.api.guards import case_conflict, staff_only
@@ -33,7 +33,7 @@ def candidate(candidate_id: int):
     if ended is not None:
         abort(410, problem="case-ended", message=tombstone_line(ended))
     item = access.get_candidate(user, candidate_id)
-    record_reads(user, [(item.subject, {"candidate": item.id})])
+    reads.note(user, item.subject, {"candidate": item.id})
     return rep.candidate(item)
 
 

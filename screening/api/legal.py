@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import abort
 from sqlalchemy import select
 
-from compliance import rights
+from compliance import reads, rights
 from compliance.accounts import Role
 from compliance.checkpoints import instance_public_key
 from compliance.db import db
@@ -17,7 +17,6 @@ from compliance.verify import verify_and_record
 from compliance.web.rights import MESSAGES
 from screening import access
 from screening.api import representations as rep
-from screening.api.audit import record_reads
 from screening.api.auth import api_user, require_token
 from screening.api.bodies import Blueprint
 from screening.api.paging import page_of
@@ -62,7 +61,7 @@ def rights_requests(query, pagination_parameters):
             [RequestStatus.OPEN, RequestStatus.ON_HOLD]))
     items: list[rights.RightsRequest] = page_of(statement, pagination_parameters)
     candidates = rep.candidate_ids_of([r.subject_id for r in items])
-    record_reads(api_user(), [(r.subject, {"rights_request": r.id}) for r in items])
+    reads.note_many(api_user(), [(r.subject_id, {"rights_request": r.id}) for r in items])
     return [rep.rights_request(r, candidates) for r in items]
 
 

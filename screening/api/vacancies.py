@@ -4,10 +4,10 @@ from flask import url_for
 from flask_smorest import abort
 from sqlalchemy import select
 
+from compliance import reads
 from compliance.db import db
 from screening import access
 from screening.api import representations as rep
-from screening.api.audit import record_reads
 from screening.api.auth import api_user, require_token
 from screening.api.bodies import Blueprint
 from screening.api.guards import conflict, staff_only
@@ -96,7 +96,7 @@ def list_candidates(vacancy_id: int, pagination_parameters):
     vacancy = access.get_vacancy(user, vacancy_id)
     query = select(Candidate).where(Candidate.vacancy_id == vacancy.id).order_by(Candidate.id)
     candidates = page_of(query, pagination_parameters)
-    record_reads(user, [(c.subject, {"candidate": c.id}) for c in candidates])
+    reads.note_many(user, [(c.subject_id, {"candidate": c.id}) for c in candidates])
     return [rep.candidate(c) for c in candidates]
 
 

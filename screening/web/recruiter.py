@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from compliance import consent, rights
+from compliance import consent, reads, rights
 from compliance.accounts import Role
 from compliance.db import db, utcnow
 from compliance.validation import NOT_CHOICE, load_form
@@ -99,6 +99,10 @@ def _dashboard(name: str | None = None, name_error: str | None = None):
                                                       if values[k] and k not in errors}))
     if not filtering:
         page.update(_overview(vacancies))
+        shown = [c for listed in page["by_vacancy"].values() for c in listed]
+    else:
+        shown = found
+    reads.note_many(current_user, [(c.subject_id, {"candidate": c.id}) for c in shown])
     return render_template("recruiter/dashboard.html", **page), 422 if errors else 200
 
 
@@ -208,6 +212,7 @@ def vacancy(vacancy_id: int):
         select(Candidate).where(Candidate.vacancy_id == vacancy.id).order_by(Candidate.id)
     ).all()
     can_change = access.can_change(current_user)
+    reads.note_many(current_user, [(c.subject_id, {"candidate": c.id}) for c in candidates])
     return render_template("recruiter/vacancy.html", vacancy=vacancy, candidates=candidates,
                            ended=[tombstone_line(r) for r in ended_cases([vacancy.id])],
                            source_label=source_label,
@@ -224,6 +229,8 @@ def _expansions(vacancy: Vacancy, *, suggest: bool) -> list[dict[str, str]]:
 
 
 def _candidate_form(vacancy: Vacancy, values: dict, errors: dict, candidate=None):
+    if candidate is not None:
+        reads.note(current_user, candidate.subject_id, {"candidate": candidate.id})
     return render_template(
         "recruiter/candidate_form.html", vacancy=vacancy, candidate=candidate, values=values,
         errors=errors, languages=[("nl", _("Dutch")), ("en", _("English"))],
@@ -276,6 +283,7 @@ def candidate(candidate_id: int):
 
 def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | None = None,
                     hold_values: dict | None = None):
+    reads.note(current_user, candidate.subject, {"candidate": candidate.id})
     run = latest_run(candidate)
     return render_template(
         "recruiter/candidate.html", candidate=candidate, errors=errors,

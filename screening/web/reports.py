@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from compliance import reads
 from compliance.accounts import Role
 from compliance.db import db
 from compliance.reports import jobs
@@ -42,6 +43,7 @@ def _reports_page(values: dict, errors: dict, status: int = 200):
     visible = access.visible_vacancies(current_user).with_only_columns(Vacancy.id)
     candidates = db.session.scalars(select(Candidate).where(Candidate.vacancy_id.in_(visible))
                                     .order_by(Candidate.id)).all()
+    reads.note_many(current_user, [(c.subject_id, {"candidate": c.id}) for c in candidates])
     return render_template(
         "legal/reports.html", values=values, errors=errors,
         vacancies=[(v.id, f"{v.title} ({v.id})") for v in vacancies],

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from compliance import consent
+from compliance import consent, reads
 from compliance.accounts import Role
 from compliance.db import db
 from compliance.web.gates import roles_only
@@ -64,6 +64,7 @@ def start_screening(candidate_id: int):
 def run(candidate_id: int):
     candidate = access.get_candidate(current_user, candidate_id)
     run = latest_run(candidate)
+    reads.note(current_user, candidate.subject, {"candidate": candidate.id})
     return render_template("recruiter/run.html", candidate=candidate, run=run,
                            source_label=source_label, failure_label=failure_label,
                            totals=summarise(run.counts) if run else None,
