@@ -6,7 +6,7 @@ score reaches the threshold set by cross-validation -> withheld (for a post that
 shown, the score of its most telling sentence counts too: see `shown_score`); relevance to
 the vacancy's criteria and their glossary variants, else irrelevant; (3) the
 personal-disclosure gate: only sentences that carry a match and are about nobody's private
-life are shown, else irrelevant.
+life are shown, and nothing of a post that names someone with their age, else irrelevant.
 A post is shown only when it is relevant and no layer objects; every verdict names the layer
 and the rule or model label that decided (`Verdict.decided_by`).
 """
@@ -23,7 +23,7 @@ from screening.classifier.excerpt import excerpt, sentences
 from screening.classifier.language import detect_language
 from screening.classifier.model import Outcome, Post, SpecialCategory, Vacancy, Verdict
 from screening.classifier.names import first_names, gender_of_handle
-from screening.classifier.personal import is_private
+from screening.classifier.personal import is_private, names_someone_with_age
 from screening.classifier.pipeline import LEMMATIZER, TEXTCAT, load_pipeline
 from screening.classifier.redaction import redact
 from screening.classifier.relevance import (
@@ -40,6 +40,8 @@ _NO_MATCH = {lang: Verdict(Outcome.IRRELEVANT, language=lang, decided_by="releva
              for lang in LANGUAGES}
 _PRIVATE = {lang: Verdict(Outcome.IRRELEVANT, language=lang, decided_by="personal:private_life")
             for lang in LANGUAGES}
+_NAMED = {lang: Verdict(Outcome.IRRELEVANT, language=lang, decided_by="personal:named_with_age")
+          for lang in LANGUAGES}
 CATEGORIES = tuple(c.value for c in SpecialCategory)
 SPECIAL_LABEL = "special"
 # Without thresholds in the model's meta, any special-category score this high withholds.
@@ -186,12 +188,16 @@ class Classifier:
 
     def _shown(self, post: Post, doc: Doc, matcher: VacancyMatcher, match, rule: str,
                lang: str) -> Verdict:
-        """Layer 3: only the matching sentences, and none about anyone's private life.
+        """Layer 3: only the matching sentences, and none about anyone's private life; nothing
+        of a post that names someone with their age.
 
         The sentences that carry the rule's evidence: the criteria, the field's words, the
         professional-activity words; for the model's score alone, every sentence the gate
         lets through (up to the excerpt's limit), with no term to name.
         """
+        if names_someone_with_age(post.text):
+            return _NAMED.get(lang) or Verdict(Outcome.IRRELEVANT, language=lang,
+                                               decided_by="personal:named_with_age")
         hits = {"criteria": match.hits, "field": match.field_hits,
                 "signal": match.signal_hits}.get(rule, [])
         offsets = ([doc[start].idx for _, start, _ in hits] if hits

@@ -2,7 +2,9 @@
 
 A sentence about the private life of the candidate or of anyone else (a divorce, a funeral,
 'my daughter', 'his wife') never enters an excerpt, whatever else it says; a post whose
-matching sentences are all private is not shown. The words are data, in both languages,
+matching sentences are all private is not shown. A post that names someone with their age,
+as a news report names a suspect, a patient or a victim ('Ruud-Jan B. (47)', 'meneer
+Peeters (81)'), is about that person and is not shown at all. The words are data, in both languages,
 since posts mix them (lexicons/context/private_life.<lang>.yaml). Like every layer, the gate
 can only hold text back.
 """
@@ -16,6 +18,9 @@ from functools import cache
 from screening.classifier.lexicon import load_mapping
 
 _WORD = re.compile(r"[\w'’-]+")
+# A capitalised name, or its initial, followed by an age in brackets: 'Ruud-Jan B. (47)'.
+_NAMED_WITH_AGE = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]*\.?\s\((\d{1,3})\)")
+OLDEST = 110
 
 
 @dataclass(frozen=True)
@@ -66,3 +71,14 @@ def is_private(sentence: str) -> bool:
             ):
                 return True
     return False
+
+
+def names_someone_with_age(text: str) -> bool:
+    """Tell whether a post names a person with their age in brackets.
+
+    That is how Dutch and Belgian reports single out a private individual, and in the
+    development corpora (three sets, by different writers) every post that does so reveals
+    that person's health, criminal record or genes: whatever the rest of the post is about,
+    it is about them.
+    """
+    return any(0 < int(m.group(1)) <= OLDEST for m in _NAMED_WITH_AGE.finditer(text))

@@ -10,7 +10,7 @@ from screening.classifier.classifier import (
     model_verdict,
     shown_score,
 )
-from screening.classifier.personal import is_private
+from screening.classifier.personal import is_private, names_someone_with_age
 
 # One pair per category and language: a post that reveals a fact about a person, written
 # without the category's words, and one on the same topic that reveals nothing about anyone.
@@ -216,6 +216,28 @@ def test_only_private_matches_are_not_shown(lexicon_layer, backend):
     text = "My wife finally learned Python this winter, and she loves Django."
     verdict = lexicon_layer.classify(Post(text, author="me"), backend)
     assert verdict.verdict is not Outcome.RELEVANT
+
+
+@pytest.mark.parametrize("text", [
+    "Vonnis in de zaak: Ruud-Jan B. (47) moet 240 uur werken. Verslag over Django en "
+    "PostgreSQL staat online.",
+    "Meneer Peeters (81) kwam langs met zijn pennen; daarna de Django REST API getest.",
+    "Shipped the Django REST API. Mrs O'Neill (63) from the ward stopped by the desk.",
+])
+def test_a_post_naming_someone_with_their_age_is_not_shown(lexicon_layer, backend, text):
+    verdict = lexicon_layer.classify(Post(text, author="me"), backend)
+    assert verdict.verdict is Outcome.IRRELEVANT
+    assert verdict.decided_by == "personal:named_with_age" and not verdict.excerpt
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Ruud-Jan B. (47)", True), ("meneer Peeters (81)", True), ("Élodie (9)", True),
+    ("Django REST API (3) and PostgreSQL (16)", True),  # held back: a version looks the same
+    ("PostgreSQL 16 (2024)", False), ("the API (v3)", False), ("step (0) done", False),
+    ("Team (12) grew", True), ("we (12) met", False), ("Tom (250)", False),
+])
+def test_named_with_age(text, named):
+    assert names_someone_with_age(text) is named
 
 
 def test_an_excerpt_holds_only_the_matching_sentences(lexicon_layer, backend):

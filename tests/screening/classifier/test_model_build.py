@@ -9,13 +9,13 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 
 # Pooled leave-one-vacancy-out figures of the built model may not fall below these. The
 # privacy targets are the issue's; the issue's relevance targets (recall >= 0.85, false
-# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.963, recall
-# 0.253, false withholds 74.1%, see trained/CROSSVAL.md), so the model cannot get worse.
+# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.957, recall
+# 0.340, false withholds 65.4%, see trained/CROSSVAL.md), so the model cannot get worse.
 # Recall fell from 0.541 when the corpus gained six vacancies of hard posts (a disclosure
 # in one sentence of a long work post): one of them scores 0.0001, and the threshold that
 # withholds every special post must go below it.
-FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.25}
-CEILINGS = {"false_withhold_rate": 0.75}
+FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.33}
+CEILINGS = {"false_withhold_rate": 0.66}
 
 
 def _meta(lang: str) -> dict:
@@ -63,6 +63,13 @@ def test_the_recorded_cross_validation_meets_the_privacy_targets():
     assert set(figures["category_recall"].values()) == {1.0}
     assert figures["special_shown"] == 0
     assert figures["pii_leaks"] == 0
+
+
+def test_the_nested_estimate_shows_no_special_post():
+    """Each vacancy judged at thresholds set without it (as an unseen one would be)."""
+    nested = _meta("en")["fairscreen"]["nested"]
+    assert nested["special_shown"] == 0
+    assert nested["relevant_recall"] >= FLOORS["relevant_recall"]
 
 
 def test_the_recorded_relevance_figures_do_not_fall():
