@@ -141,22 +141,34 @@ def recover(app: Flask) -> dict[str, int]:
     return handed
 
 
-def start_recovery(app: Flask) -> threading.Event:
-    """Run the recovery sweeps now and then every QUEUE_RECOVERY_SECONDS in a daemon thread.
+class Recovery(threading.Thread):
+    """Run the recovery sweeps now and then every QUEUE_RECOVERY_SECONDS, in the background.
 
-    With several consumers on Redis, one of them sweeps per interval. Set the returned event to
-    stop the thread.
+    With several consumers on Redis, one of them sweeps per interval.
     """
-    seconds = float(app.config.get("QUEUE_RECOVERY_SECONDS", RECOVERY_SECONDS))
-    huey, stop = app.extensions["huey"], threading.Event()
 
-    def loop() -> None:
-        while not stop.is_set():
-            slot = int(time.time() // seconds)
+    def __init__(self, app: Flask):
+        super().__init__(name="fairscreen-recovery", daemon=True)
+        self.app, self.stopping = app, threading.Event()
+        self.seconds = float(app.config.get("QUEUE_RECOVERY_SECONDS", RECOVERY_SECONDS))
+
+    def run(self) -> None:
+        huey = self.app.extensions["huey"]
+        while not self.stopping.is_set():
+            slot = int(time.time() // self.seconds)
             if not isinstance(huey, SharedRedisHuey) or huey.first(f"recovery.{slot}",
-                                                                    int(seconds) + 1):
-                recover(app)
-            stop.wait(seconds - time.time() % seconds)
+                                                                    int(self.seconds) + 1):
+                recover(self.app)
+            self.stopping.wait(self.seconds - time.time() % self.seconds)
 
-    threading.Thread(target=loop, name="fairscreen-recovery", daemon=True).start()
-    return stop
+    def stop(self) -> None:
+        """Stop after the sweep under way, if any, and wait for it."""
+        self.stopping.set()
+        self.join()
+
+
+def start_recovery(app: Flask) -> Recovery:
+    """Start the recovery sweeps of this consumer (see `Recovery`)."""
+    recovery_thread = Recovery(app)
+    recovery_thread.start()
+    return recovery_thread

@@ -125,10 +125,10 @@ def test_a_consumer_runs_the_recovery_sweeps_at_start_and_then_every_interval(ap
             every_second.set()
         return 0
 
-    monkeypatch.setitem(queue._recovery, "tests.sweep", sweep)
-    stop = queue.start_recovery(app)
+    monkeypatch.setattr(queue, "_recovery", {"tests.sweep": sweep})
+    recovery = queue.start_recovery(app)
     try:
         assert every_second.wait(10)
     finally:
-        stop.set()
-    assert ran[:3] == [0, 0, 0]
+        recovery.stop()
+    assert ran[:3] == [0, 0, 0] and not recovery.is_alive()
