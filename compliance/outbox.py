@@ -195,6 +195,9 @@ def send_task(message_id: int, held: int | None = None) -> None:
             _attempt_failed(message_id, error, counted=hand_over.done)
         return
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if message is None:  # its subject was erased while it was being sent
+        db.session.rollback()
+        return
     message.status, message.sent_at, message.last_error = Status.SENT, utcnow(), None
     message.body = mask_links(message.body)
     db.session.commit()
