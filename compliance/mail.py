@@ -145,12 +145,17 @@ def _encoded(name: HeaderName, text: str, *, plain: bool) -> list[str]:
 
 
 def build(*, sender: WrittenHeader, recipient: WrittenHeader, subject: WrittenHeader,
-          body: str, domain: str = "fairscreen") -> bytes:
-    """Make the bytes of a plain-text message and check that they read back as written."""
+          body: str, domain: str = "fairscreen", message_id: str | None = None) -> bytes:
+    """Make the bytes of a plain-text message and check that they read back as written.
+
+    `message_id` (without brackets) names the message the same on every attempt, so that a
+    receiver can tell a copy; without it a fresh one is made.
+    """
     message = EmailMessage(policy=POLICY)
+    msgid = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     written = [sender, recipient, subject,
                header(HeaderName.DATE, format_datetime(datetime.now(UTC))),
-               header(HeaderName.MESSAGE_ID, make_msgid(domain=domain))]
+               header(HeaderName.MESSAGE_ID, msgid)]
     for value in written:
         message[value.name] = value
     try:

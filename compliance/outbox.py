@@ -6,13 +6,23 @@ message is sent or has failed for good the stored copy keeps only that masked bo
 database holds a usable link only while a message waits to be sent. Without SMTP a message is
 kept, not delivered (the demo runs a local mail catcher, `flask mailcatcher`, instead); once
 SMTP is configured, the periodic sweep sends what was kept while it is still recent.
+
+Each message goes to SMTP at most once, whichever consumers die and whatever the queue forgets:
+a consumer claims it (a lease in the database), and the message is marked `sending`, committed,
+after the server accepted its envelope and before its content goes out. A consumer that dies
+after that leaves a message whose delivery is in doubt: it is never sent again but ends failed
+("InDoubt"), visible on the outbox page. Every attempt carries the same Message-ID, derived
+from the message's id, so a receiver can still tell copies apart.
 """
 
 import enum
 import functools
+import hashlib
+import hmac
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,16 +38,18 @@ from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.mail import HeaderName, build, header
 from compliance.oncommit import after_commit
 from compliance.personal import PersonalText
-from compliance.queue import enqueue, enqueue_in, periodic, task
+from compliance.queue import enqueue, enqueue_in, periodic, recovery, task
 from compliance.staff_mail import StaffMailSubject
 from compliance.subjects import Subject
 
 MAX_ATTEMPTS = 5
 RETRY_SECONDS = 60  # then 2, 4 and 8 minutes: a mail server has time to come back
+IN_DOUBT = "InDoubt"  # handed to the server by a consumer that died before it heard back
 # How long one consumer holds a message it sends: far longer than an SMTP exchange (MAIL_TIMEOUT),
 # so only a consumer that died lets it lapse. A queued message nobody took for this long (a crash
 # between commit and enqueue) is taken up again by the sweep.
 LEASE_SECONDS = 300
+# FAIRSCREEN_OUTBOX_RETRY_SECONDS and FAIRSCREEN_OUTBOX_LEASE_SECONDS change the two above.
 LINK_PLACEHOLDER = "[link]"
 _LINK = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 # A link's token is 43 URL-safe characters (compliance.tokens); a link written without a scheme
@@ -48,6 +60,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,}")
 class Status(enum.StrEnum):
     STORED = "stored"  # no SMTP configured: kept, until one is (see `promote_stored`)
     QUEUED = "queued"
+    SENDING = "sending"  # handed to the SMTP server; sent, unless its consumer died (in doubt)
     SENT = "sent"
     FAILED = "failed"
 
@@ -77,6 +90,14 @@ class OutboxMessage(db.Model):
 
 def smtp_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def lease_seconds() -> float:
+    return float(current_app.config.get("OUTBOX_LEASE_SECONDS", LEASE_SECONDS))
+
+
+def retry_seconds() -> float:
+    return float(current_app.config.get("OUTBOX_RETRY_SECONDS", RETRY_SECONDS))
 
 
 def store(subject: Subject, *, kind: str, recipient: str, title: str, body: str,
@@ -119,7 +140,7 @@ def claim(message_id: int, *, held: int | None = None) -> int | None:
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == Status.QUEUED, free)
         .values(claim=OutboxMessage.claim + 1,
-                claimed_until=now + timedelta(seconds=LEASE_SECONDS))
+                claimed_until=now + timedelta(seconds=lease_seconds()))
         .execution_options(synchronize_session=False))
     db.session.commit()  # other consumers must see the claim before anything is sent
     if taken.rowcount != 1:
@@ -127,39 +148,97 @@ def claim(message_id: int, *, held: int | None = None) -> int | None:
     return db.session.scalar(select(OutboxMessage.claim).where(OutboxMessage.id == message_id))
 
 
+class ClaimLost(RuntimeError):
+    """Another consumer took the message meanwhile (this one's lease lapsed): do not send."""
+
+
+class _HandOver:
+    """Mark the message `sending`, committed, just before the server gets its content."""
+
+    def __init__(self, message_id: int, held: int):
+        self.message_id, self.held, self.done = message_id, held, False
+
+    def __call__(self) -> None:
+        taken = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == self.message_id, OutboxMessage.claim == self.held,
+                   OutboxMessage.status == Status.QUEUED)
+            .values(status=Status.SENDING, attempts=OutboxMessage.attempts + 1,
+                    claimed_until=utcnow() + timedelta(seconds=lease_seconds()))
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+        if taken.rowcount != 1:
+            raise ClaimLost(self.message_id)
+        self.done = True
+
+
 @task("outbox.send")
 def send_task(message_id: int, held: int | None = None) -> None:
     """Send one queued message: sent, retried later when that may help, or failed for good."""
-    if claim(message_id, held=held) is None:
+    held = claim(message_id, held=held)
+    if held is None:
         return  # erased, sent, or being sent by another consumer: sending twice would be worse
     message = db.session.get(OutboxMessage, message_id)
-    message.attempts += 1
+    hand_over = _HandOver(message_id, held)
     try:
-        deliver(message)
+        deliver(message, before_data=hand_over)
+    except ClaimLost:
+        db.session.rollback()
+        return
     except Exception as error:  # every failure ends in a state and an audit event
-        _attempt_failed(message_id, error)
+        # A reply to the content is the server's word that it did not take it; anything else
+        # once the content went out (a cut connection) leaves the delivery in doubt.
+        if hand_over.done and not isinstance(error, smtplib.SMTPResponseException):
+            db.session.rollback()
+            _settle_in_doubt(message_id, held)
+        else:
+            _attempt_failed(message_id, error, counted=hand_over.done)
+        return
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if message is None:  # its subject was erased while it was being sent
+        db.session.rollback()
         return
     message.status, message.sent_at, message.last_error = Status.SENT, utcnow(), None
     message.body = mask_links(message.body)
     db.session.commit()
 
 
-def _attempt_failed(message_id: int, error: Exception) -> None:
-    """Retry a temporary failure, up to MAX_ATTEMPTS; any other ends the message as failed."""
+def _settle_in_doubt(message_id: int, held: int | None = None) -> None:
+    """End as failed, committed, a message handed to the server whose outcome is unknown."""
+    waiting = [OutboxMessage.id == message_id, OutboxMessage.status == Status.SENDING]
+    if held is not None:
+        waiting.append(OutboxMessage.claim == held)
+    taken = db.session.execute(update(OutboxMessage).where(*waiting)
+                               .values(status=Status.FAILED)
+                               .execution_options(synchronize_session=False))
+    if taken.rowcount == 1:
+        _given_up(db.session.get(OutboxMessage, message_id, populate_existing=True), IN_DOUBT)
+        current_app.logger.warning("outbox: message %s may have been sent; not sent again",
+                                   message_id)
+    db.session.commit()
+
+
+def _attempt_failed(message_id: int, error: Exception, *, counted: bool = False) -> None:
+    """Retry a temporary failure, up to MAX_ATTEMPTS; any other ends the message as failed.
+
+    `counted`: the attempt was already counted when the message was handed over.
+    """
     db.session.rollback()  # whatever failed may have left the transaction unusable
     message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.status != Status.QUEUED:
+    if message is None or message.status not in (Status.QUEUED, Status.SENDING):
         return
-    message.attempts += 1
+    if not counted:
+        message.attempts += 1
+    message.status = Status.QUEUED
     # The class and the reply code only: a server's reply text may quote the address.
     message.last_error = describe(error)
     again = retriable(error) and message.attempts < MAX_ATTEMPTS
     current_app.logger.warning("outbox: message %s, attempt %s: %s%s", message.id,
                                message.attempts, message.last_error,
                                ", will retry" if again else ", failed")
-    delay = RETRY_SECONDS * 2 ** (message.attempts - 1)
+    delay = retry_seconds() * 2 ** (message.attempts - 1)
     if again:  # the retry carries the claim; nobody else takes the message meanwhile
-        message.claimed_until = utcnow() + timedelta(seconds=delay + LEASE_SECONDS)
+        message.claimed_until = utcnow() + timedelta(seconds=delay + lease_seconds())
     else:
         message.status = Status.FAILED
         message.body = mask_links(message.body)  # never sent: nobody may hold its links
@@ -173,13 +252,18 @@ def _attempt_failed(message_id: int, error: Exception) -> None:
         enqueue_in(delay, "outbox.send", message_id, held)
 
 
+@recovery("outbox.resend")
 @periodic("outbox.resend", crontab(minute="*"))
 def resend_task() -> int:
     """Hand the queue what a crash left queued (never taken, or taken by a consumer that died)
-    and, once SMTP is configured, what was stored without it and is still worth sending."""
+    and, once SMTP is configured, what was stored without it and is still worth sending.
+    A message a dead consumer left in doubt is settled as failed, never sent again."""
     now = utcnow()
     promoted = promote_stored(now) if smtp_configured() else []
-    stale = now - timedelta(seconds=LEASE_SECONDS)
+    for message_id in db.session.scalars(select(OutboxMessage.id).where(
+            OutboxMessage.status == Status.SENDING, OutboxMessage.claimed_until < now)).all():
+        _settle_in_doubt(message_id)
+    stale = now - timedelta(seconds=lease_seconds())
     left = db.session.scalars(select(OutboxMessage.id).where(
         OutboxMessage.status == Status.QUEUED,
         or_(OutboxMessage.claimed_until < now,
@@ -298,15 +382,39 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__} {code}" if isinstance(code, int) else type(error).__name__
 
 
-def deliver(message: OutboxMessage) -> None:
+def deliver(message: OutboxMessage, *,
+            before_data: Callable[[], None] | None = None) -> None:
     """Send a message through the configured SMTP server, exactly as `mail.build` wrote it."""
-    send_mail(str(message.recipient), str(message.title), str(message.body))
+    send_mail(str(message.recipient), str(message.title), str(message.body),
+              message_id=message_id(message.id), before_data=before_data)
 
 
-def send_mail(recipient: str, title: str, body: str) -> None:
+def message_id(outbox_id: int) -> str:
+    """Name an outbox message for its Message-ID: the same on every attempt, unique to this
+    instance (keyed by its secret, which the name does not reveal)."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    instance = hmac.new(key, b"fairscreen-message-id", hashlib.sha256).hexdigest()[:16]
+    return f"outbox.{outbox_id}.{instance}"
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib's client, calling `before_data` once the envelope is accepted."""
+
+    before_data: Callable[[], None] | None = None
+
+    def data(self, msg):  # smtplib's name
+        if self.before_data is not None:
+            self.before_data()
+        return super().data(msg)
+
+
+def send_mail(recipient: str, title: str, body: str, *, message_id: str | None = None,
+              before_data: Callable[[], None] | None = None) -> None:
     """Send one e-mail through the configured SMTP server (also for staff: the DPO digest).
 
     Every header goes through `mail.header`, which never lets user text become a header line.
+    `before_data` runs after the server accepted the envelope, before it gets the content: an
+    exception there ends the exchange with nothing delivered.
     """
     config = current_app.config
     # The organisation is who writes (branding): an unknown sender's link looks like phishing.
@@ -315,10 +423,11 @@ def send_mail(recipient: str, title: str, body: str) -> None:
                     address=config.get("MAIL_SENDER", "no-reply@fairscreen.invalid"))
     recipient_header = header(HeaderName.TO, address=recipient)
     wire = build(sender=sender, recipient=recipient_header,
-                 subject=header(HeaderName.SUBJECT, title), body=body)
+                 subject=header(HeaderName.SUBJECT, title), body=body, message_id=message_id)
     port = int(config.get("MAIL_PORT", 25))
     timeout = float(config.get("MAIL_TIMEOUT", 10))
-    with smtplib.SMTP(config["MAIL_SERVER"], port, timeout=timeout) as smtp:
+    with _SMTP(config["MAIL_SERVER"], port, timeout=timeout) as smtp:
+        smtp.before_data = before_data
         if config.get("MAIL_USE_TLS"):
             smtp.starttls(context=ssl.create_default_context())
         if config.get("MAIL_USERNAME"):

@@ -162,15 +162,17 @@ VACANCY_STATUSES = {VacancyStatus.OPEN: _l("open"), VacancyStatus.CLOSED: _l("cl
 ROLES = {Role.RECRUITER: _l("Recruiter"), Role.LEGAL: _l("Legal counsel"),
          Role.ADMIN: _l("Administrator")}
 LANGUAGES = {"en": _l("English"), "nl": _l("Dutch")}
-MAIL_STATUSES = {"stored": _l("Stored"), "queued": _l("Queued"), "sent": _l("Sent"),
-                 "failed": _l("Failed")}
+MAIL_STATUSES = {"stored": _l("Stored"), "queued": _l("Queued"), "sending": _l("Being sent"),
+                 "sent": _l("Sent"), "failed": _l("Failed")}
 RUN_STATUSES = {"queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"),
                 "failed": _l("Failed"), "stopped": _l("Stopped")}
 # Why a screening run ended without results (ScreeningRun.error).
 RUN_ERRORS = {"all_sources_failed": _l("no source could be read"),
               "no_consent": _l("no source had the candidate's agreement"),
               "consent_withdrawn": _l("the candidate withdrew their agreement"),
-              "internal_error": _l("an error on our side")}
+              "internal_error": _l("an error on our side"),
+              # Its consumers died MAX_ATTEMPTS times (screening/run_leases.py).
+              "interrupted": _l("the screening was interrupted too often")}
 # The closed vocabularies a template may name through the `label` filter.
 VOCABULARIES = {
     "case_state": CASE_STATES, "decision": DECISIONS, "source": SOURCES,

@@ -15,6 +15,7 @@ from compliance.db import UTCDateTime, db, str_enum, utcnow
 from compliance.oncommit import after_commit
 from compliance.queue import enqueue, task
 from screening import classifier as nlp
+from screening import run_leases as leases
 from screening import staff_notices
 from screening.case import agreed_scope, ask_to_correct, notify_screened
 from screening.criminal_records import classifier_vacancy
@@ -128,52 +129,70 @@ def queue_run(candidate: Candidate, *, actor) -> ScreeningRun:
 
 @task("screening.run")
 def run_task(run_id: int) -> None:
-    """Run, and never leave a run hanging: an unexpected error ends it as failed."""
+    """Carry out a queued run (see `run_screening`); handed over again if this consumer dies."""
+    run_screening(run_id)
+
+
+def run_screening(run_id: int) -> RunStatus | None:
+    """Carry out a queued run; safe to retry and to run on several consumers at once.
+
+    A finished run, or one another consumer holds, is left alone; a run taken over from a
+    consumer that died starts again from its agreed terms, and only the consumer whose claim
+    still holds at the end writes findings (screening/run_leases.py). An unexpected error
+    ends the run as failed: the recruiter must see "failed", not "running" for ever.
+    """
+    run = db.session.get(ScreeningRun, run_id)
+    if run is None or run.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.STOPPED):
+        return run.status if run else None
+    token = leases.claim(run_id)
+    if token is None:
+        return None
+    run = db.session.get(ScreeningRun, run_id, populate_existing=True)
     try:
-        run_screening(run_id)
-    except Exception as error:  # the recruiter must see "failed", not "running" forever
+        return _carry_out(run, token)
+    except Exception as error:
         db.session.rollback()
         # Only the error's type: its message could quote a candidate's post.
         log.error("screening run %s failed: %s", run_id, type(error).__name__)
         run = db.session.get(ScreeningRun, run_id)
         if run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
-            _finish(run, RunStatus.FAILED, error="internal_error")
+            return _finish(run, RunStatus.FAILED, error="internal_error", token=token)
+        return None
 
 
-def run_screening(run_id: int) -> RunStatus | None:
-    """Carry out a queued run; safe to retry: a finished or vanished run is left alone."""
-    run = db.session.get(ScreeningRun, run_id)
-    if run is None or run.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.STOPPED):
-        return run.status if run else None
-    candidate = run.candidate
+def _carry_out(run: ScreeningRun, token: datetime) -> RunStatus | None:
+    candidate, attempt = run.candidate, leases.attempts(run) + 1
+    if attempt > leases.MAX_ATTEMPTS:  # its consumers kept dying: not again
+        return _finish(run, RunStatus.FAILED, error="interrupted", token=token)
     agreed = run.agreed or agreed_scope(candidate)
     sources = {k: a for k, a in consented_sources(candidate, agreed).items()
                if k in PUBLIC_KINDS and k in run.progress}
     if not sources:  # the run checks consent itself: no task or command can skip this
-        return _finish(run, RunStatus.FAILED, error="no_consent")
-    run.status, run.started_at = RunStatus.RUNNING, utcnow()
+        return _finish(run, RunStatus.FAILED, error="no_consent", token=token)
     audit.record(AuditAction.SCREENING_STARTED, actor="system", subject=candidate.subject,
-                 objects={"candidate": candidate.id, "run": run.id}, sources=sorted(sources))
+                 objects={"candidate": candidate.id, "run": run.id}, sources=sorted(sources),
+                 attempt=attempt)
     db.session.commit()
     posts, failures = _fetch(run, sources, agreed["lookback_years"])
     if not _still_consented(run.id, candidate.id, set(sources)):
-        return _stop(run_id)
+        return _stop(run.id, token)
     if len(failures) == len(sources):  # nothing was read: no result, no notice
-        run = db.session.get(ScreeningRun, run_id)
+        run = db.session.get(ScreeningRun, run.id)
         run.counts = {kind: {**SourceTally().as_dict(), "failure": code}
                       for kind, code in failures.items()}
-        return _finish(run, RunStatus.FAILED, error="all_sources_failed", failures=failures)
+        return _finish(run, RunStatus.FAILED, error="all_sources_failed", failures=failures,
+                       token=token)
     verdicts = _classify(posts, candidate, agreed["criteria"])
     if not _still_consented(run.id, candidate.id, set(sources)):
-        return _stop(run_id)
-    run = db.session.get(ScreeningRun, run_id)
+        return _stop(run.id, token)
+    run = db.session.get(ScreeningRun, run.id)
     tallies = _store(run, posts, verdicts, set(sources) - set(failures))
     run.counts = {k: t.as_dict() for k, t in tallies.items()}
     for kind in sources:
         run.counts.setdefault(kind, SourceTally().as_dict())
     for kind, code in failures.items():
         run.counts[kind]["failure"] = code
-    return _finish(run, RunStatus.DONE, failures=failures)
+    return _finish(run, RunStatus.DONE, failures=failures, token=token)
 
 
 def process_export(candidate: Candidate, kind: str, filename: str, data: bytes) -> ScreeningRun:
@@ -292,17 +311,26 @@ def _still_consented(run_id: int, candidate_id: int, sources: set[str]) -> bool:
     return sources <= set(consented_sources(candidate, run.agreed))
 
 
-def _stop(run_id: int) -> RunStatus:
+def _stop(run_id: int, token: datetime | None = None) -> RunStatus | None:
     run = db.session.get(ScreeningRun, run_id)
     if run is not None:
-        return _finish(run, RunStatus.STOPPED, error="consent_withdrawn")
+        return _finish(run, RunStatus.STOPPED, error="consent_withdrawn", token=token)
     db.session.commit()
     return RunStatus.STOPPED
 
 
 def _finish(run: ScreeningRun, status: RunStatus, *, error: str | None = None,
-            failures: dict[str, str] | None = None, notify: bool = True) -> RunStatus:
-    """End a run, move the case on, tell the candidate what they must know, and commit."""
+            failures: dict[str, str] | None = None, notify: bool = True,
+            token: datetime | None = None) -> RunStatus | None:
+    """End a run, move the case on, tell the candidate what they must know, and commit.
+
+    With the claim's `token`, only while that claim still holds the run (else None, nothing
+    written): a consumer whose lease lapsed never ends a run another one took over.
+    """
+    if token is not None and not leases.hold(run.id, token):
+        db.session.rollback()
+        log.warning("screening run %s: taken over by another consumer", run.id)
+        return None
     run.status, run.error, run.finished_at = status, error, utcnow()
     candidate = run.candidate
     failed = sorted(failures or {})

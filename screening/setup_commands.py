@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from compliance import policy, second_factor
+from compliance import policy, queue, second_factor
 from compliance.accounts import Role, User, create_user, find_user
 from compliance.db import db
 from compliance.key_commands import provided_keys
@@ -189,4 +189,6 @@ def worker_command(workers: int | None) -> None:
     huey = current_app.extensions["huey"]
     count = workers or int(current_app.config["WORKERS"])
     click.echo(f"Consuming tasks from {type(huey).__name__} with {count} workers.")
+    # Work whose task a killed consumer or a restarted Redis lost is handed over again.
+    queue.start_recovery(current_app._get_current_object())
     huey.create_consumer(workers=count, worker_type="thread").run()

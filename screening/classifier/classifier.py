@@ -13,6 +13,7 @@ and the rule or model label that decided (`Verdict.decided_by`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 
@@ -74,6 +75,9 @@ class Classifier:
             if TEXTCAT in nlp.pipe_names
         }
         self._matchers: dict[tuple, VacancyMatcher] = {}
+        # One memory zone at a time: a zone frees, when it ends, the strings that another
+        # thread's zone is still reading (a consumer runs several tasks in threads).
+        self._zone = threading.Lock()
         # Our lookup lemmatizer does its work once per word, as the vocabulary's NORM, which
         # every matcher here reads; its per-Doc step only copies that into `token.lemma` for
         # other readers. Verdicts read no Doc afterwards, so classifying skips the copy.
@@ -141,11 +145,12 @@ class Classifier:
         """Classify inside spaCy memory zones, so a long-running worker does not grow.
 
         Strings added inside a zone are freed when it ends: whatever is cached across runs
-        (this vacancy's matchers) is built before the zones open.
+        (this vacancy's matchers) is built before the zones open. Threads take turns (the
+        work is CPU-bound, so they would anyway under the GIL).
         """
-        for lang in self.pipelines:
-            self._matcher(lang, vacancy)
-        with ExitStack() as stack:
+        with self._zone, ExitStack() as stack:
+            for lang in self.pipelines:
+                self._matcher(lang, vacancy)
             for nlp in self.pipelines.values():
                 stack.enter_context(nlp.memory_zone())
             yield

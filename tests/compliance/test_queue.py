@@ -78,3 +78,57 @@ def test_login_limits_are_shared_through_redis_when_configured(app):
 
     assert app.config["RATELIMIT_STORAGE_URI"] == REDIS_URL
     assert type(limiter.storage).__name__ == "RedisStorage"
+
+
+def consumer_of(app):
+    """Another process's queue, with every task bound, as `flask worker` makes it."""
+    from flask import Flask
+
+    other = Flask("other")
+    other.config.update({k: app.config[k] for k in ("HUEY_IMMEDIATE", "REDIS_URL", "HUEY_NAME")})
+    queue.init_app(other)
+    return other.extensions["huey"]
+
+
+@pytest.mark.parametrize("app_config", [{"HUEY_IMMEDIATE": False, "REDIS_URL": REDIS_URL,
+                                         "HUEY_NAME": f"fairscreen-test-{uuid.uuid4().hex}"}])
+def test_several_consumers_enqueue_a_periodic_task_once_a_minute(app):
+    """Every consumer's scheduler finds the same periodic tasks due; the first one counts."""
+    from datetime import datetime
+
+    reason = redis_reason()
+    if reason:
+        pytest.skip(reason)
+    huey = app.extensions["huey"]
+    others = [consumer_of(app) for _ in range(2)]  # two more consumers on the same queue
+    minute = datetime(2026, 12, 6, 3, 7)
+    try:
+        due = [{t.name for t in h.read_periodic(minute)} for h in [huey, *others]]
+        assert "audit.head_digest" in due[0] and due[1] == due[2] == set()
+        assert "audit.head_digest" in {t.name for t in others[0].read_periodic(
+            minute.replace(hour=4))}  # the next hour it is due again
+    finally:
+        huey.storage.conn.delete(*huey.storage.conn.keys(f"{huey.name}.periodic.*"))
+        huey.storage.flush_all()
+
+
+@pytest.mark.parametrize("app_config", [{"HUEY_IMMEDIATE": False, "QUEUE_RECOVERY_SECONDS": 1}])
+def test_a_consumer_runs_the_recovery_sweeps_at_start_and_then_every_interval(app, monkeypatch):
+    import threading
+
+    ran = []
+    every_second = threading.Event()
+
+    def sweep() -> int:
+        ran.append(_db.session.scalar(select(func.count(User.id))))  # in an app context
+        if len(ran) == 3:
+            every_second.set()
+        return 0
+
+    monkeypatch.setattr(queue, "_recovery", {"tests.sweep": sweep})
+    recovery = queue.start_recovery(app)
+    try:
+        assert every_second.wait(10)
+    finally:
+        recovery.stop()
+    assert ran[:3] == [0, 0, 0] and not recovery.is_alive()
