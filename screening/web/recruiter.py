@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from compliance import consent, rights
 from compliance.accounts import Role
@@ -204,9 +203,7 @@ def edit_vacancy(vacancy_id: int):
 @bp.get("/vacancies/<int:vacancy_id>")
 def vacancy(vacancy_id: int):
     vacancy = access.get_vacancy(current_user, vacancy_id)
-    candidates = db.session.scalars(
-        select(Candidate).where(Candidate.vacancy_id == vacancy.id).order_by(Candidate.id)
-    ).all()
+    candidates = candidates_by_vacancy([vacancy.id]).get(vacancy.id, [])
     can_change = access.can_change(current_user)
     return render_template("recruiter/vacancy.html", vacancy=vacancy, candidates=candidates,
                            ended=[tombstone_line(r) for r in ended_cases([vacancy.id])],
@@ -276,6 +273,7 @@ def candidate(candidate_id: int):
 
 def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | None = None,
                     hold_values: dict | None = None):
+    consent.preload([candidate.subject])  # the accounts, the guards and the agreement ask it
     run = latest_run(candidate)
     return render_template(
         "recruiter/candidate.html", candidate=candidate, errors=errors,
