@@ -185,7 +185,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="load per point")
     parser.add_argument("--connections", type=lambda s: [int(n) for n in s.split(",")],
                         default=[1, 8, 32], help="comma-separated, e.g. 1,8,32")
-    parser.add_argument("--vacancies", type=int, default=5)
+    # By default the lists show 20 candidates, as many rows as the baseline page reads.
+    parser.add_argument("--vacancies", type=int, default=1)
     parser.add_argument("--candidates", type=int, default=20, help="per vacancy")
     parser.add_argument("--python-load", action="store_true",
                         help="use the Python load generator even where wrk is installed")
