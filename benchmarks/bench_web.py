@@ -173,6 +173,8 @@ def run(backend: str, args: argparse.Namespace) -> None:
               gunicorn("benchmarks.baseline_app:app", args.workers, env,
                        folder / "baseline.log") as baseline_url):
             items = targets(app_url, baseline_url, seeded, log_in(app_url))
+            if args.only:  # the baselines always run: every figure is a ratio to (b)
+                items = items[:2] + [i for i in items[2:] if any(w in i[0] for w in args.only)]
             check_and_warm(items)
             results = measure(items, args.connections, args.seconds)
         report(backend, args.workers, items, args.connections, results, args.seconds)
@@ -188,6 +190,9 @@ def main() -> None:
     # By default the lists show 20 candidates, as many rows as the baseline page reads.
     parser.add_argument("--vacancies", type=int, default=1)
     parser.add_argument("--candidates", type=int, default=20, help="per vacancy")
+    parser.add_argument("--only", type=lambda s: s.split(","), default=[],
+                        help="comma-separated words naming the pages to load, e.g. "
+                        "dashboard,API (default: all)")
     parser.add_argument("--python-load", action="store_true",
                         help="use the Python load generator even where wrk is installed")
     parser.add_argument("--postgresql", action="store_true")
