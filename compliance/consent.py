@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask import g, has_app_context
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from compliance import audit, retention
 from compliance.audit import AuditAction
@@ -128,8 +129,42 @@ def withdraw_source(subject: Subject, kind: str, *, notice: Notice, scope: dict[
 
 def history(subject: Subject) -> list[ConsentRecord]:
     """Return every consent record of the subject, oldest first."""
+    preloaded = _preloaded().get(subject.id)
+    if preloaded is not None:
+        return list(preloaded)
     return list(db.session.scalars(select(ConsentRecord).where(
         ConsentRecord.subject_id == subject.id).order_by(ConsentRecord.id)))
+
+
+PRELOADED = "_fairscreen_consent_histories"
+
+
+def preload(subjects: list[Subject]) -> None:
+    """Read many subjects' consent records in one query, for a list that asks each of them.
+
+    They serve `history` in this app context only until the transaction ends (commit or
+    rollback) or the subject's consent changes, so no answer is ever older than its session.
+    """
+    known = _preloaded()
+    wanted = sorted({s.id for s in subjects} - set(known))
+    if not wanted or not has_app_context():
+        return
+    found: dict[int, list[ConsentRecord]] = {subject_id: [] for subject_id in wanted}
+    for record in db.session.scalars(select(ConsentRecord).where(
+            ConsentRecord.subject_id.in_(wanted)).order_by(ConsentRecord.id)):
+        found[record.subject_id].append(record)
+    g.setdefault(PRELOADED, {}).update(found)
+
+
+def _preloaded() -> dict[int, list[ConsentRecord]]:
+    return g.get(PRELOADED, {}) if has_app_context() else {}
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_preloaded(session: Session, *_args) -> None:
+    if has_app_context():
+        g.pop(PRELOADED, None)
 
 
 def current(subject: Subject) -> dict[str, tuple[str | None, bool]]:
@@ -151,6 +186,7 @@ def talent_pool_since(subject: Subject) -> datetime | None:
 
 
 def _add(subject, purpose, decision, kind, account, *, notice, scope, language, method):
+    _preloaded().pop(subject.id, None)
     record = ConsentRecord(subject=subject, purpose=purpose, decision=decision,
                            source_kind=kind, account=account, scope=scope, language=language,
                            notice_version=notice.version, notice_text=notice.text, method=method)

@@ -71,7 +71,9 @@ def master_ring() -> dict[str, bytes]:
     """Return the master key ring, current key first, following rotations by other processes."""
     state, config = _state(), current_app.config
     path = Path(current_app.instance_path) / SECRETS_FILE
-    if state.setdefault("from_file", _ring_from_file(path)):
+    if "from_file" not in state:  # asked once: it reads the secrets file
+        state["from_file"] = _ring_from_file(path)
+    if state["from_file"]:
         mtime = path.stat().st_mtime_ns if path.exists() else None
         if mtime != state.get("mtime"):
             config[MASTER_KEY] = read_secrets(path).get(MASTER_KEY) or config[MASTER_KEY]

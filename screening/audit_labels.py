@@ -66,6 +66,6 @@ def register() -> None:
     audit_labels.register("form", values={"html": _l("page"), "json": _l("JSON file"),
                                           "pdf": _l("PDF")})
     audit_labels.register("erasure", values={"held": _l("kept under a legal hold")})
-    audit_labels.register("via", values={"api": _l("the API")})
+    audit_labels.register("via", values={"api": _l("the API"), "page": _l("a page")})
     for key in ("candidate", "vacancy", "run", "finding", "classifier", "decided_by"):
         audit_labels.register(key, verbatim=True)  # ids and codes: records, as they are

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import JSON, ForeignKey, Integer, String, delete, exists, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, delete, exists, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance import audit, consent, policy
@@ -375,6 +375,16 @@ def latest_run(candidate: Candidate, *, done: bool = False) -> ScreeningRun | No
     if done:
         query = query.where(ScreeningRun.status == RunStatus.DONE)
     return db.session.scalar(query.order_by(ScreeningRun.id.desc()).limit(1))
+
+
+def latest_runs(candidate_ids: list[int]) -> dict[int, ScreeningRun]:
+    """Return each candidate's latest run in one query, for a list of candidates."""
+    if not candidate_ids:
+        return {}
+    newest = (select(func.max(ScreeningRun.id)).where(ScreeningRun.candidate_id.in_(candidate_ids))
+              .group_by(ScreeningRun.candidate_id))
+    return {run.candidate_id: run for run in db.session.scalars(
+        select(ScreeningRun).where(ScreeningRun.id.in_(newest)))}
 
 
 def missing_sources(run: ScreeningRun) -> list[str]:

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer, selectinload
 
 from compliance import vault
 from compliance.accounts import User
@@ -63,13 +64,30 @@ def find_candidates(user: User, *, state: CaseState | None = None,
 
 
 def candidates_by_vacancy(vacancy_ids: list[int]) -> dict[int, list[Candidate]]:
-    """Return these vacancies' candidates, by vacancy, their keys unwrapped in one query."""
+    """Return these vacancies' candidates, by vacancy, their keys unwrapped in one query.
+
+    A list shows names and states: the other personal fields are not read (nor decrypted)
+    unless something asks for them."""
     if not vacancy_ids:
         return {}
     where = Candidate.vacancy_id.in_(vacancy_ids)
     vault.preload(db.session.scalars(
         select(Subject.key_id).join(Candidate, Candidate.subject_id == Subject.id).where(where)))
     grouped: dict[int, list[Candidate]] = {}
-    for candidate in db.session.scalars(select(Candidate).where(where).order_by(Candidate.id)):
+    listed = select(Candidate).options(defer(Candidate.email), defer(Candidate.decision_reasons))
+    for candidate in db.session.scalars(listed.where(where).order_by(Candidate.id)):
         grouped.setdefault(candidate.vacancy_id, []).append(candidate)
     return grouped
+
+
+def candidates_by_id(ids: list[int]) -> list[Candidate]:
+    """Return these candidates in this order, with their subjects, their keys unwrapped in one
+    query: a page of a list in a fixed number of queries, however long the page."""
+    if not ids:
+        return []
+    where = Candidate.id.in_(ids)
+    vault.preload(db.session.scalars(
+        select(Subject.key_id).join(Candidate, Candidate.subject_id == Subject.id).where(where)))
+    found = {c.id: c for c in db.session.scalars(
+        select(Candidate).options(selectinload(Candidate.subject)).where(where))}
+    return [found[i] for i in ids if i in found]

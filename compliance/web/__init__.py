@@ -19,7 +19,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from compliance.web import outage, sessions
+from compliance.web import outage, sessions, static_assets
 from compliance.web.problems import problem_response, wants_problem
 
 login_manager = LoginManager()
@@ -73,6 +73,7 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(sessions.load_user)
     app.before_request(sessions.enforce_limits)
     app.after_request(add_security_headers)
+    static_assets.init_app(app)
     app.context_processor(lambda: {"current_locale": select_locale()})
     app.jinja_env.filters["http_url"] = http_url
     for code in ERROR_TITLES:

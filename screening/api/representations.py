@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from compliance import consent
 from compliance.db import db
 from compliance.rights import RightsRequest
 from screening.candidates import erase_after
@@ -11,7 +12,7 @@ from screening.case import needs_agreement
 from screening.findings import Finding, comment_window_open, window_closes_at
 from screening.lifecycle import Action, allowed
 from screening.models import Candidate, Vacancy
-from screening.runs import ScreeningRun, latest_run, missing_sources
+from screening.runs import ScreeningRun, latest_run, latest_runs, missing_sources
 from screening.tallies import summarise
 from screening.vacancies import vacancy_form_values
 
@@ -27,8 +28,15 @@ def vacancy(item: Vacancy) -> dict[str, Any]:
             "created_at": item.created_at, "updated_at": item.updated_at}
 
 
-def candidate(item: Candidate) -> dict[str, Any]:
-    run = latest_run(item)
+def candidates(items: list[Candidate]) -> list[dict[str, Any]]:
+    """Represent a list in a fixed number of queries: the runs and agreements in one each."""
+    runs = latest_runs([c.id for c in items])
+    consent.preload([c.subject for c in items])
+    return [candidate(c, runs) for c in items]
+
+
+def candidate(item: Candidate, runs: dict[int, ScreeningRun] | None = None) -> dict[str, Any]:
+    run = runs.get(item.id) if runs is not None else latest_run(item)
     return {"id": item.id, "vacancy_id": item.vacancy_id, "name": item.name,
             "email": item.email, "language": item.language, "state": item.state.value,
             "decision": item.decision.value if item.decision else None,

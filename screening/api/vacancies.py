@@ -18,6 +18,7 @@ from screening.candidates import add_candidate
 from screening.lifecycle import CaseError
 from screening.models import Candidate, Vacancy
 from screening.schemas import CandidateSchema, VacancySchema
+from screening.search import candidates_by_id
 from screening.vacancies import VacancyFieldError, create_vacancy, update_vacancy
 
 blp = Blueprint("api_vacancies", __name__, url_prefix="/api/v1/vacancies",
@@ -94,10 +95,10 @@ def list_candidates(vacancy_id: int, pagination_parameters):
     """List a vacancy's candidates, a page at a time (each read is audited)."""
     user = api_user()
     vacancy = access.get_vacancy(user, vacancy_id)
-    query = select(Candidate).where(Candidate.vacancy_id == vacancy.id).order_by(Candidate.id)
-    candidates = page_of(query, pagination_parameters)
+    query = select(Candidate.id).where(Candidate.vacancy_id == vacancy.id).order_by(Candidate.id)
+    candidates = candidates_by_id(page_of(query, pagination_parameters))
     reads.note_many(user, [(c.subject_id, {"candidate": c.id}) for c in candidates])
-    return [rep.candidate(c) for c in candidates]
+    return rep.candidates(candidates)
 
 
 @blp.post(f"/<{ROW_ID}:vacancy_id>/candidates")

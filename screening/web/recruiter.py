@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from compliance import consent, reads, rights
 from compliance.accounts import Role
@@ -208,9 +207,7 @@ def edit_vacancy(vacancy_id: int):
 @bp.get("/vacancies/<int:vacancy_id>")
 def vacancy(vacancy_id: int):
     vacancy = access.get_vacancy(current_user, vacancy_id)
-    candidates = db.session.scalars(
-        select(Candidate).where(Candidate.vacancy_id == vacancy.id).order_by(Candidate.id)
-    ).all()
+    candidates = candidates_by_vacancy([vacancy.id]).get(vacancy.id, [])
     can_change = access.can_change(current_user)
     reads.note_many(current_user, [(c.subject_id, {"candidate": c.id}) for c in candidates])
     return render_template("recruiter/vacancy.html", vacancy=vacancy, candidates=candidates,
@@ -284,6 +281,7 @@ def candidate(candidate_id: int):
 def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | None = None,
                     hold_values: dict | None = None):
     reads.note(current_user, candidate.subject, {"candidate": candidate.id})
+    consent.preload([candidate.subject])  # the accounts, the guards and the agreement ask it
     run = latest_run(candidate)
     return render_template(
         "recruiter/candidate.html", candidate=candidate, errors=errors,

@@ -142,6 +142,7 @@ def test_counsel_sees_every_read_on_the_audit_page_even_one_not_yet_chained(db, 
     page = client.get("/legal/audit?action=personal_data.viewed")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Personal data viewed by staff" in html and f"candidate: {candidate.id}" in html
+    assert "Personal data viewed by staff" in html
+    assert f"Candidate: <code>{candidate.id}</code>" in html and "Through: a page" in html
     db.session.rollback()
     assert db.session.scalar(select(JournaledRead.id)) is None
