@@ -16,8 +16,9 @@ from screening.models import Vacancy
 from tests.conftest import vacancy_values
 
 PROBLEM = "urn:fairscreen:problem:"
-# Everything about reports is legal counsel's; the rest is the recruiter's.
-LEGAL_PREFIXES = ("/api/v1/reports",)
+# Reports, rights requests and legal holds are legal counsel's; the rest is the recruiter's.
+LEGAL_PREFIXES = ("/api/v1/reports", "/api/v1/rights-requests")
+LEGAL_SUFFIXES = ("/legal-hold", "/legal-hold/release")
 
 
 def json_body_operations(client) -> list[tuple[str, str, str]]:
@@ -44,13 +45,15 @@ def world(db, make_user, make_vacancy, make_candidate, token_for):
     vacancy = make_vacancy(owner=recruiter)
     candidate = make_candidate(vacancy)
     return {"tokens": {"recruiter": token_for(recruiter), "legal": token_for(legal)},
-            "ids": {"vacancy_id": vacancy.id, "candidate_id": candidate.id}}
+            # No rights request exists: a body is refused before the request is looked up.
+            "ids": {"vacancy_id": vacancy.id, "candidate_id": candidate.id, "request_id": 1}}
 
 
 def send(client, world, method: str, template: str, body: bytes):
     """Send `body` with every header the operation needs, so only the body can be refused."""
     path = template.format(**world["ids"])
-    who = "legal" if path.startswith(LEGAL_PREFIXES) else "recruiter"
+    legal = path.startswith(LEGAL_PREFIXES) or path.endswith(LEGAL_SUFFIXES)
+    who = "legal" if legal else "recruiter"
     headers = {"Authorization": f"Bearer {world['tokens'][who]}",
                "Idempotency-Key": uuid.uuid4().hex}
     if method == "PUT":
@@ -93,12 +96,16 @@ HOSTILE = {
 
 
 def test_the_spec_lists_every_json_body_operation(client):
-    """Guard the guard: the parametrised attack below reaches all six operations."""
+    """Guard the guard: the parametrised attack below reaches all ten operations."""
     assert {(m, p) for m, p, _f in json_body_operations(client)} == {
         ("POST", "/api/v1/vacancies"), ("PUT", "/api/v1/vacancies/{vacancy_id}"),
         ("POST", "/api/v1/vacancies/{vacancy_id}/candidates"),
         ("PUT", "/api/v1/candidates/{candidate_id}"),
-        ("POST", "/api/v1/candidates/{candidate_id}/decision"), ("POST", "/api/v1/reports")}
+        ("POST", "/api/v1/candidates/{candidate_id}/decision"), ("POST", "/api/v1/reports"),
+        ("POST", "/api/v1/rights-requests/{request_id}/extension"),
+        ("POST", "/api/v1/rights-requests/{request_id}/refusal"),
+        ("POST", "/api/v1/candidates/{candidate_id}/legal-hold"),
+        ("POST", "/api/v1/candidates/{candidate_id}/legal-hold/release")}
 
 
 @pytest.mark.parametrize("attack", sorted(HOSTILE))
