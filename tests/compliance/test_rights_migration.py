@@ -20,20 +20,24 @@ def test_clear_reasons_are_sealed_on_the_way_up(tmp_path, sqlite_template, monke
     monkeypatch.setenv("FAIRSCREEN_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(base_config(f"sqlite:///{path}"))
     with app.app_context():
-        downgrade(directory=MIGRATIONS, revision="0014_recruiter_tools")
+        # The user and subject are made at the head: the app's audit append reads tables
+        # (the read journal) that an older schema does not have. Both tables predate 0014.
         user = create_user("lee@example.test", "Lee", PASSWORD, Role.LEGAL, actor="system")
         subject = create_subject()
         db.session.commit()
+        user_id, subject_id = user.id, subject.id
+        db.session.remove()
+        downgrade(directory=MIGRATIONS, revision="0014_recruiter_tools")
         now = utcnow().isoformat()
         db.session.execute(text(
             "INSERT INTO legal_hold (id, subject_id, reason, created_by, created_at) "
             "VALUES (1, :s, 'Claim of Jamie pending', :u, :now)"),
-            {"s": subject.id, "u": user.id, "now": now})
+            {"s": subject_id, "u": user_id, "now": now})
         db.session.execute(text(
             "INSERT INTO rights_request (id, subject_id, \"right\", status, received_at, due_at, "
             "resolved_at, resolution) VALUES (1, :s, 'objection', 'refused', :now, :now, :now, "
             "'Jamie still owes us the laptop'), (2, :s, 'access', 'done', :now, :now, :now, "
-            "'served in the portal')"), {"s": subject.id, "now": now})
+            "'served in the portal')"), {"s": subject_id, "now": now})
         db.session.commit()
 
         upgrade(directory=MIGRATIONS)
