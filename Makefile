@@ -39,9 +39,13 @@ run:
 	    || { tail -n 25 $(RUN_LOG); exit 1; }; \
 	  wait $$web
 
+# The suite runs on every CPU (pytest-xdist): each worker has its own PostgreSQL schema, SQLite
+# files and ports; the browser tests stay together on one worker, which starts one Chromium.
+TEST_WORKERS ?= logical
+
 test: setup $(AXE)
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
 
 # The trained model is a build artefact like the catalogues: rebuilt when its config or corpus
 # changed (the checksum in its meta.json tells), else left as committed.

@@ -14,6 +14,15 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep the browser tests on one pytest-xdist worker (`--dist loadgroup`), so that one
+    Chromium serves them all and no other test runs while it lives (see `browser`)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture
 def live_app(tmp_path, sqlite_template, monkeypatch):
     """An app on a migrated SQLite copy, with secure cookies as in production."""
