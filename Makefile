@@ -40,7 +40,8 @@ run:
 	  wait $$web
 
 # The suite runs on every CPU (pytest-xdist): each worker has its own PostgreSQL schema, SQLite
-# files and ports; the browser tests stay together on one worker, which starts one Chromium.
+# files and ports. Tests marked xdist_group are meant to share a worker (--dist loadgroup), but
+# with pytest 9.2 and xdist 3.8 they were seen on different workers: not yet relied upon.
 TEST_WORKERS ?= logical
 
 test: setup $(AXE)

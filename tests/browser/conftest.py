@@ -15,8 +15,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep the browser tests on one pytest-xdist worker (`--dist loadgroup`), so that one
-    Chromium serves them all and no other test runs while it lives (see `browser`)."""
+    """Ask pytest-xdist to keep the browser tests on one worker (`--dist loadgroup`), so that
+    one Chromium would serve them all; not yet seen to take effect (see the Makefile), and
+    `browser` is package-scoped, so a worker that leaves the package closes its Chromium."""
     here = Path(__file__).parent
     for item in items:
         if here in item.path.parents:
