@@ -41,7 +41,8 @@ run:
 
 # The suite runs on every CPU (pytest-xdist): each worker has its own PostgreSQL schema, SQLite
 # files and ports. Tests marked xdist_group are meant to share a worker (--dist loadgroup), but
-# with pytest 9.2 and xdist 3.8 they were seen on different workers: not yet relied upon.
+# xdist 3.8 groups by rewriting `item._nodeid`, which pytest 9.2 no longer reads (it keeps
+# `_id`): the groups do not take effect yet, and nothing relies on them.
 TEST_WORKERS ?= logical
 
 test: setup $(AXE)
