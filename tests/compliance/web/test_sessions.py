@@ -1,5 +1,7 @@
 """Attacks on staff sessions: a stolen cookie, a session that never ends, a password spray."""
 
+import uuid
+
 import pytest
 import redis
 
@@ -211,6 +213,10 @@ def test_guessing_the_current_password_counts_against_the_account(app, make_user
                                   environ_base={"REMOTE_ADDR": "10.7.7.7"}).status_code == 429
 
 
+# Meant to keep both databases' runs on one pytest-xdist worker (--dist loadgroup): each
+# deletes the limiter keys that appeared while it ran, which could include the other's. Not
+# yet seen to take effect (see the Makefile); the two runs passed side by side so far.
+@pytest.mark.xdist_group("redis-limiter")
 def test_the_spray_is_held_back_across_workers_sharing_redis(app, db, database_url, make_user):
     """In production the limit lives in Redis, shared by every web worker."""
     reason = redis_reason()
@@ -223,7 +229,9 @@ def test_the_spray_is_held_back_across_workers_sharing_redis(app, db, database_u
     store = redis.Redis.from_url(REDIS_URL)
     before = set(store.scan_iter("*LIMITER*"))
     try:
-        user = make_user()
+        # An address of its own: the account limit is keyed by the address's hash, and other
+        # test runs on this machine may share the store.
+        user = make_user(email=f"spray-{uuid.uuid4().hex}@example.test")
         assert spray(app, user.email, attempts=30, workers=workers) == [401] * 10 + [429] * 20
         keys = [key.decode() for key in set(store.scan_iter("*LIMITER*")) - before]
         assert keys and not any(user.email in key for key in keys)
