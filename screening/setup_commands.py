@@ -129,14 +129,17 @@ def echo_demo_logins(url: str, *, running: bool = False) -> None:
     """
     where = f"Fairscreen is running at {url} (Ctrl-C stops it)." if running else \
         f"Start the web server, then open {url}."
-    click.echo(f"\n{where}\n\nLog in with one of the demo users:")
-    click.echo(f"  {'role':<10} {'e-mail':<32} password")
+    block = [f"\n{where}\n\nLog in with one of the demo users:",
+             f"  {'role':<10} {'e-mail':<32} password"]
     for email, _name, role in sorted(DEMO_USERS, key=lambda user: LOGIN_ORDER.index(user[2])):
         note = "" if _has_demo_password(email) else "  (password changed since the demo set it)"
-        click.echo(f"  {role.value:<10} {email:<32} {demo_password(email)}{note}")
+        block.append(f"  {role.value:<10} {email:<32} {demo_password(email)}{note}")
         user = find_user(email)
         if user is not None and second_factor.required(user):
-            click.echo(_demo_totp_line(user))
+            block.append(_demo_totp_line(user))
+    # One write: under `make run` the mail catcher prints to the same terminal, and a mail
+    # delivered meanwhile must not land inside the block.
+    click.echo("\n".join(block))
 
 
 def _answers(url: str, wait: float) -> bool:

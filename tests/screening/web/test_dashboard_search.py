@@ -168,4 +168,7 @@ def test_a_list_costs_the_same_number_of_queries_however_long(client, db, recrui
         make_candidate(second if n % 2 else vacancy, name=f"Anna {n}", email=f"a{n}@example.org")
     many = _count_statements(client, method, url, **kwargs)
     assert db.session.scalar(db.select(db.func.count()).select_from(Candidate)) == 7
-    assert many == few
+    # A request's read notes may be folded into the chain in that request or left for a later
+    # one (PostgreSQL's try-lock), which moves the count by one; a query per candidate would
+    # add six.
+    assert many <= few + 1
