@@ -144,12 +144,15 @@ def redact(text: str, author: str = "", protected: Iterable[str] = ()) -> str:
     if not unsafe:
         return text  # every capitalised word is safe wherever it stands: nothing to look at
     covered = _phrase_spans(text, capitals)
+    learned: set[str] = set()
     text = CAPITALISED_RUN.sub(
         # A run of safe words stays whatever its place: most runs are a sentence's first word.
         lambda run: run.group(0) if unsafe.isdisjoint(run.group(0).split())
-        else _redact_run(run, keep, covered),
+        else _redact_run(run, keep, covered, learned),
         text,
     )
+    if learned - keep:
+        text = _redact_again(text, learned - keep)
     if text.count("[person]") > 1:
         text = _PERSON_RUN.sub("[person]", text)
     return text
@@ -183,7 +186,28 @@ def _lone_initials(match: re.Match) -> str:
     return match.group(0) if letters in _ABBREVIATIONS else "[person]"
 
 
-def _redact_run(run: re.Match, keep: frozenset[str], covered: list[tuple[int, int]]) -> str:
+def _redact_again(text: str, learned: set[str]) -> str:
+    """Redact every other mention of a name this text has shown to be one.
+
+    'Team effort met Sevda Öztürk ... Makelaars: Sevda is bereikbaar': a name opening a
+    sentence, or written in lower case ('ronan, INC0048812 is yours'), is the same person. A
+    lower-case mention that is also a word of the gazetteer or the glossaries stays.
+    """
+    names = "|".join(map(re.escape, sorted(learned, key=len, reverse=True)))
+    pattern = re.compile(rf"(?<![\w@#/.\[-])({names})(['’]s)?(?![\w-])", re.IGNORECASE)
+    words = _gazetteer().words | _glossary()
+
+    def replace(match: re.Match) -> str:
+        word = match.group(1)
+        if word[0].islower() and word.lower() in words:
+            return match.group(0)
+        return "[person]" + (match.group(2) or "")
+
+    return pattern.sub(replace, text)
+
+
+def _redact_run(run: re.Match, keep: frozenset[str], covered: list[tuple[int, int]],
+                learned: set[str]) -> str:
     chunk, offset, text = run.group(0), run.start(), run.string
     tokens = list(_TOKEN.finditer(chunk))
     caps = [t for t in tokens if t.group(0)[0].isupper()]
@@ -199,6 +223,8 @@ def _redact_run(run: re.Match, keep: frozenset[str], covered: list[tuple[int, in
     _settle(kinds)
     if NAME not in kinds:
         return chunk
+    learned.update(_key(t.group(0)) for t, kind in zip(caps, kinds, strict=True)
+                   if kind == NAME and len(_key(t.group(0))) > 2)
     return _replace_names(chunk, tokens, caps, kinds)
 
 

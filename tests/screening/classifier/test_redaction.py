@@ -118,6 +118,22 @@ def test_a_name_becomes_one_placeholder_and_the_text_around_it_stays(text, shown
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
+        # A name the text has shown to be one is redacted where it opens a sentence too.
+        ("Met dank aan Sevda Öztürk. Makelaars: Sevda is bereikbaar.",
+         "Met dank aan [person]. Makelaars: [person] is bereikbaar."),
+        ("Swapped on-call with Ronan. ronan, the printer is yours. Ronan's turn.",
+         "Swapped on-call with [person]. [person], the printer is yours. [person]'s turn."),
+        # Lower case, a word of the gazetteer stays: 'Bart Mol' is a name, 'de mol' a mole.
+        ("Met Bart Mol over de mol in de tuin.", "Met [person] over de mol in de tuin."),
+    ],
+)
+def test_every_mention_of_a_name_shown_once_is_redacted(text, shown):
+    assert redact(text, author="me") == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
         ("mail femke.dewit@example.com", "mail [email]"),
         ("mail p.vanderlinde@example.nl", "mail [email]"),
         ("with @rhian@social.coop", "with [handle]"),
