@@ -12,7 +12,10 @@ from compliance import queue
 from compliance.accounts import User
 from compliance.db import db as _db
 
-REDIS_URL = os.environ.get("FAIRSCREEN_TEST_REDIS", "redis://127.0.0.1:6379/15")
+# A database of its own for each pytest-xdist worker (15, 14, ...): a test that counts or
+# deletes the limiter's keys must not see another worker's.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("FAIRSCREEN_TEST_REDIS", f"redis://127.0.0.1:6379/{15 - _WORKER % 15}")
 
 
 @queue.task("tests.count_users")
