@@ -91,11 +91,19 @@ def test_init_and_demo_set_up_any_instance_path_idempotently(tmp_path):
     assert json.loads(secrets_file.read_text()) == generated  # init never replaces a secret
 
 
-def test_demo_password_logs_in(tmp_path):
-    instance = tmp_path / "instance"
+@pytest.fixture(scope="module")
+def demo_instance(tmp_path_factory) -> tuple[Path, str]:
+    """One instance set up by `init` and `demo` (a dozen seconds) for the login tests."""
+    instance = tmp_path_factory.mktemp("demo") / "instance"
     env = clean_env(instance)
     assert flask(["init"], env).returncode == 0
-    out = flask(["demo"], env).stdout
+    demo = flask(["demo"], env)
+    assert demo.returncode == 0, demo.stderr
+    return instance, demo.stdout
+
+
+def test_demo_password_logs_in(tmp_path, demo_instance):
+    instance, out = demo_instance
     line = next(row for row in out.splitlines() if "recruiter@demo" in row)
     password = line.split()[-1]
     # The instance's secrets as generated (the login throttle needs the blind-index key too).
@@ -108,11 +116,9 @@ def test_demo_password_logs_in(tmp_path):
     assert response.headers["Location"].endswith("/dashboard")
 
 
-def test_demo_admin_logs_in_with_the_printed_authenticator_key(tmp_path):
-    instance = tmp_path / "instance"
-    env = clean_env(instance)
-    assert flask(["init"], env).returncode == 0
-    lines = flask(["demo"], env).stdout.splitlines()
+def test_demo_admin_logs_in_with_the_printed_authenticator_key(tmp_path, demo_instance):
+    instance, out = demo_instance
+    lines = out.splitlines()
     at = next(i for i, row in enumerate(lines) if "admin@demo" in row)
     password = lines[at].split()[-1]
     key = lines[at + 1].split("authenticator app key:")[1].replace(" ", "")
