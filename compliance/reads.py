@@ -18,7 +18,14 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Flask, Response, has_request_context, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+)
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import ServiceUnavailable
@@ -157,8 +164,9 @@ def flush(response: Response) -> Response:
     try:
         names = _pseudonyms(ids) if ids else {}
         read_journal.write(
-            (at, label, action, names.get(who) if isinstance(who, int) else who, objects,
-             details) for (label, action, who, objects, details), at in pending.items())
+            ((at, label, action, names.get(who) if isinstance(who, int) else who, objects,
+              details) for (label, action, who, objects, details), at in pending.items()),
+            fold_every=current_app.config["READ_FOLD_SECONDS"])
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

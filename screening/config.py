@@ -37,6 +37,9 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "LANGUAGES": ["en", "nl"],
     "HUEY_IMMEDIATE": False,
+    # A process folds the read journal into the audit chain at most this often from requests
+    # (compliance/read_journal.py); any other append and the minute's sweep fold it too.
+    "READ_FOLD_SECONDS": 1.0,
     "WORKERS": 2,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,  # also the largest export a candidate can upload
@@ -123,6 +126,10 @@ def _derive(app: Flask) -> None:
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 720:
         raise ConfigError(f"{PREFIX}_SESSION_MAX_HOURS must be a number of hours above 0 "
                           f"and at most 720, not {hours!r}.")
+    fold = config["READ_FOLD_SECONDS"]
+    if isinstance(fold, bool) or not isinstance(fold, int | float) or not 0 <= fold <= 60:
+        raise ConfigError(f"{PREFIX}_READ_FOLD_SECONDS must be a number of seconds from 0 to "
+                          f"60, not {fold!r}.")
     if config["JURISDICTION"] not in set(Jurisdiction):
         raise ConfigError(f"{PREFIX}_JURISDICTION must be one of "
                           f"{', '.join(Jurisdiction)}, not {config['JURISDICTION']!r}.")

@@ -75,6 +75,9 @@ def base_config(database_url: str, **overrides) -> dict:
         "PORTAL_RATE_LIMIT": "1000 per minute",
         "SESSION_COOKIE_SECURE": False,
         "PASSWORD_HASHING": "cheapest",
+        # Each request chains its reads, so a test sees them in the log at once; the cadence
+        # a production process keeps is tested in tests/compliance/test_read_journal.py.
+        "READ_FOLD_SECONDS": 0,
         **TEST_KEYS,
     }
     config.update(overrides)

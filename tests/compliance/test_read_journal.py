@@ -174,3 +174,22 @@ def test_a_fold_killed_midway_leaves_every_read_to_the_next_one_exactly_once(
     assert _reads(db) == (CANDIDATES, 0)
     assert read_journal.fold() == 0
     assert verify_database(checkpoints.instance_public_key()).ok
+
+
+def test_a_busy_process_folds_at_most_once_per_interval_and_any_append_takes_the_rest(
+        app, db, busy_vacancy, monkeypatch):
+    recruiter, vacancy, candidates = busy_vacancy
+    client = _logged_in_clients(app, recruiter)[0]
+    monkeypatch.setitem(app.config, "READ_FOLD_SECONDS", 60)
+    monkeypatch.setattr(read_journal, "_last_fold", [float("-inf")])
+    chained_before = _reads(db)[0]
+    # The first request folds (this process has not for a minute), the second only journals.
+    assert client.get(f"/vacancies/{vacancy.id}").status_code == 200
+    assert _reads(db) == (chained_before + CANDIDATES, 0)
+    assert client.get(f"/vacancies/{vacancy.id}").status_code == 200
+    assert _reads(db) == (chained_before + CANDIDATES, CANDIDATES)
+    # The next append of any event chains the waiting reads first, in order.
+    audit.record(AuditAction.LOGIN_SUCCEEDED, actor=recruiter)
+    db.session.commit()
+    assert _reads(db) == (chained_before + 2 * CANDIDATES, 0)
+    assert verify_database(checkpoints.instance_public_key()).ok
