@@ -149,3 +149,10 @@ def test_users_create_prompts_for_the_password_and_validates(runner, db):
                         input="a long enough password\na long enough password\n")
     assert dup.exit_code == 1
     assert "exists already" in dup.output
+
+
+@pytest.mark.parametrize("value", [-1, 61, "soon", True])
+def test_a_read_fold_interval_out_of_range_stops_the_app_naming_it(tmp_path, value):
+    with pytest.raises(ConfigError, match="FAIRSCREEN_READ_FOLD_SECONDS"):
+        create_app({"TESTING": True, "SECRET_KEY": "x", **TEST_KEYS,
+                    "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "READ_FOLD_SECONDS": value})
