@@ -33,7 +33,7 @@ from screening.classifier.relevance import (
     VacancyMatcher,
     relevance_rule,
 )
-from screening.classifier.special import findings_of
+from screening.classifier.special import findings_of, names_same_sex_couple
 
 LANGUAGES = ("en", "nl")
 _REPOST = Verdict(Outcome.IRRELEVANT, decided_by="source:repost")
@@ -165,7 +165,8 @@ class Classifier:
         # Layer 1: the lexicons and patterns.
         findings = findings_of(doc)
         categories = findings.categories
-        if findings.partners and _reveals_orientation(doc, findings.partners, post.author):
+        if (findings.partners and _reveals_orientation(doc, findings.partners, post.author)
+                or names_same_sex_couple(post.text)):
             categories = categories | {SpecialCategory.SEX_LIFE_ORIENTATION.value}
         if categories:
             ordered = tuple(sorted(SpecialCategory(c) for c in categories))

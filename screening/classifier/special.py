@@ -16,13 +16,16 @@ resolves toward withholding.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from screening.classifier.context import Found, in_order
+from screening.classifier.excerpt import sentences
 from screening.classifier.lexicon import (
     FUNCTION_WORDS,
     CategoryLexicon,
@@ -250,6 +253,46 @@ def _named_people(doc: Doc) -> list[int]:
     """
     names = first_names()
     return [token.i for token in doc if token.is_title and token.lower_ in names]
+
+
+@cache
+def _couple_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The sex_life_orientation lexicons' couple words and the words that join two names."""
+    words: set[str] = set()
+    joiners: set[str] = set()
+    for lexicon in load_special():
+        words |= {str(w).lower() for w in lexicon.partners.get("couple_words") or ()}
+        joiners |= {str(w).lower() for w in lexicon.partners.get("joiners") or ()}
+    return frozenset(words), frozenset(joiners)
+
+
+_NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def names_same_sex_couple(text: str) -> bool:
+    """Tell whether a sentence names two people of the same sex as a couple.
+
+    'Wout en Jelle trouwen in juni', 'bridal hair for Lotte and Maaike': two first names of
+    the same known sex, joined by 'and', with a couple word (married, samenlevingscontract)
+    in the same sentence, reveal their orientation as surely as 'my husband' from a man.
+    """
+    words, joiners = _couple_words()
+    if not words:
+        return False
+    names = first_names()
+    pair = re.compile(rf"\b({_NAME})\s+(?:{'|'.join(map(re.escape, sorted(joiners)))})"
+                      rf"\s+({_NAME})\b")
+    for start, end in sentences(text):
+        sentence = text[start:end]
+        padded = f" {' '.join(_WORD.findall(sentence.lower()))} "
+        if not any(f" {word} " in padded for word in words):
+            continue
+        for first, second in pair.findall(sentence):
+            sex = names.get(first.lower())
+            if sex not in (None, "unknown") and names.get(second.lower()) == sex:
+                return True
+    return False
 
 
 def _compound_parts(text: str) -> list[str]:

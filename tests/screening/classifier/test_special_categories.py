@@ -224,6 +224,25 @@ def test_partner_of_the_authors_own_sex(lexicon_layer, backend, author, text, wi
     assert (verdict.verdict is Outcome.WITHHELD) is withheld
 
 
+@pytest.mark.parametrize(
+    ("text", "withheld"),
+    [
+        ("Wout en Jelle trouwen in juni; de hele ploeg van Zwolle komt.", True),
+        ("Bridal hair for Sarah & Emma, who got married at the town hall today.", True),
+        ("Vandaag tekenden Jeroen en Kasper hun samenlevingscontract. Django-release is uit.",
+         True),
+        ("Jan en Marie trouwen in juni.", False),  # a man and a woman reveal nothing
+        ("Tom and Jake shipped the Django release. Married to the job, both of them.", False),
+        ("Jan en Piet deden samen de migratie naar PostgreSQL.", False),  # no couple word
+    ],
+)
+def test_two_people_of_the_same_sex_named_as_a_couple(lexicon_layer, backend, text, withheld):
+    verdict = lexicon_layer.classify(Post(text, author="me"), backend)
+    assert (verdict.verdict is Outcome.WITHHELD) is withheld
+    if withheld:
+        assert verdict.decided_by == "lexicon:sex_life_orientation"
+
+
 def test_withheld_beats_relevant(classifier, backend):
     text = "Great Django and PostgreSQL talk, my first since my burn-out."
     verdict = classifier.classify(Post(text, author="me"), backend)
