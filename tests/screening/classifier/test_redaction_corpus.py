@@ -33,6 +33,8 @@ KNOWN_LEAKS = {
     ("pk-0146", "Marlon"),  # opens the post, and is in no name list
     ("pl-0180", "Mei"),  # also the Dutch month
     ("pl-0238", "Dev"),  # also a word of the software glossary ('dev')
+    # Measured on the pp-ps batches (not tuned on), left as found:
+    ("pr-0090", "fleur"),  # in lower case only, and also the Dutch word
 }
 
 
