@@ -255,34 +255,37 @@ def _named_people(doc: Doc) -> list[int]:
     return [token.i for token in doc if token.is_title and token.lower_ in names]
 
 
+_NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
+_WORD = re.compile(r"[\w'’-]+")
+
+
 @cache
-def _couple_words() -> tuple[frozenset[str], frozenset[str]]:
-    """The sex_life_orientation lexicons' couple words and the words that join two names."""
+def _couple_rule() -> tuple[frozenset[str], re.Pattern | None]:
+    """The sex_life_orientation lexicons' couple words, and two names joined by their 'and'."""
     words: set[str] = set()
     joiners: set[str] = set()
     for lexicon in load_special():
         words |= {str(w).lower() for w in lexicon.partners.get("couple_words") or ()}
         joiners |= {str(w).lower() for w in lexicon.partners.get("joiners") or ()}
-    return frozenset(words), frozenset(joiners)
-
-
-_NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
-_WORD = re.compile(r"[\w'’-]+")
+    if not words or not joiners:
+        return frozenset(), None
+    joined = "|".join(map(re.escape, sorted(joiners)))
+    return frozenset(words), re.compile(rf"\b({_NAME})\s+(?:{joined})\s+({_NAME})\b")
 
 
 def names_same_sex_couple(text: str) -> bool:
-    """Tell whether a sentence names two people of the same sex as a couple.
+    """Tell whether a post names two people of the same sex as a couple, in one sentence.
 
     'Wout en Jelle trouwen in juni', 'bridal hair for Lotte and Maaike': two first names of
     the same known sex, joined by 'and', with a couple word (married, samenlevingscontract)
     in the same sentence, reveal their orientation as surely as 'my husband' from a man.
     """
-    words, joiners = _couple_words()
-    if not words:
+    words, pair = _couple_rule()
+    lower = text.lower()
+    # Substring tests first (most posts have no couple word): the sentences only then.
+    if pair is None or not any(word in lower for word in words) or not pair.search(text):
         return False
     names = first_names()
-    pair = re.compile(rf"\b({_NAME})\s+(?:{'|'.join(map(re.escape, sorted(joiners)))})"
-                      rf"\s+({_NAME})\b")
     for start, end in sentences(text):
         sentence = text[start:end]
         padded = f" {' '.join(_WORD.findall(sentence.lower()))} "
