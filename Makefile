@@ -39,17 +39,15 @@ run:
 	    || { tail -n 25 $(RUN_LOG); exit 1; }; \
 	  wait $$web
 
-# `TEST_WORKERS=logical make test` runs the suite on every CPU (pytest-xdist): each worker has
-# its own PostgreSQL schema, SQLite files and ports. It stays off by default until a whole
-# parallel run has passed with the scale-out, read-audit and outage tests, which came later.
-# Tests marked xdist_group are meant to share a worker (--dist loadgroup), but xdist 3.8 groups
-# by rewriting `item._nodeid`, which pytest 9.2 no longer reads (it keeps `_id`): the groups do
-# not take effect yet, and nothing relies on them.
-TEST_WORKERS ?= 0
+# `make test` spreads the suite over every CPU (pytest-xdist, work-stealing, since a few tests
+# take a minute and would otherwise leave a worker idle at the end): each worker has its own
+# PostgreSQL schema, SQLite files, ports and Redis database. TEST_WORKERS=0 runs it in one
+# process (slower by about half on two cores; easier to debug).
+TEST_WORKERS ?= logical
 
 test: setup $(AXE)
 	$(BIN)/ruff check .
-	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist worksteal
 
 # The trained model is a build artefact like the catalogues: rebuilt when its config or corpus
 # changed (the checksum in its meta.json tells), else left as committed.

@@ -14,16 +14,6 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Ask pytest-xdist to keep the browser tests on one worker (`--dist loadgroup`), so that
-    one Chromium would serve them all; not yet seen to take effect (see the Makefile), and
-    `browser` is package-scoped, so a worker that leaves the package closes its Chromium."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture
 def live_app(tmp_path, sqlite_template, monkeypatch):
     """An app on a migrated SQLite copy, with secure cookies as in production."""

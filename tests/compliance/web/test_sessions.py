@@ -213,10 +213,8 @@ def test_guessing_the_current_password_counts_against_the_account(app, make_user
                                   environ_base={"REMOTE_ADDR": "10.7.7.7"}).status_code == 429
 
 
-# Meant to keep both databases' runs on one pytest-xdist worker (--dist loadgroup): each
-# deletes the limiter keys that appeared while it ran, which could include the other's. Not
-# yet seen to take effect (see the Makefile); the two runs passed side by side so far.
-@pytest.mark.xdist_group("redis-limiter")
+# Each pytest-xdist worker has a Redis database of its own (tests/compliance/test_queue.py):
+# this test deletes the limiter keys that appeared while it ran, and must not see another's.
 def test_the_spray_is_held_back_across_workers_sharing_redis(app, db, database_url, make_user):
     """In production the limit lives in Redis, shared by every web worker."""
     reason = redis_reason()
