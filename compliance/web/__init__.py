@@ -19,7 +19,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from compliance.web import outage, sessions, static_assets
+from compliance.web import outage, sessions, static_assets, translations
 from compliance.web.problems import problem_response, wants_problem
 
 login_manager = LoginManager()
@@ -69,6 +69,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path + "/translations"))
+    translations.init_app(app)
     limiter.init_app(app)
     login_manager.user_loader(sessions.load_user)
     app.before_request(sessions.enforce_limits)

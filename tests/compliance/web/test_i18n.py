@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
 from compliance.accounts import Role
 
@@ -51,3 +52,21 @@ def test_dutch_catalogue_is_complete(tmp_path):
         translation = have[key].string
         translation = translation if isinstance(translation, str) else translation[0]
         assert sorted(PLACEHOLDER.findall(key)) == sorted(PLACEHOLDER.findall(translation)), key
+
+
+def test_templates_follow_a_forced_locale_and_return_to_the_readers(app):
+    """Templates keep the catalogue found for a locale (compliance/web/translations.py): a
+    mail rendered in the candidate's language inside a staff member's request, and the page
+    after it, are each in their own language."""
+    page = app.jinja_env.from_string("{{ _('Not found') }}")
+    # Each request in an application context of its own, as a server runs it.
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert page.render() == "Not found"
+        with force_locale("nl"):
+            assert page.render() == "Niet gevonden"
+            with force_locale("en"):
+                assert page.render() == "Not found"
+            assert page.render() == "Niet gevonden"
+        assert page.render() == "Not found"
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "nl"}):
+        assert page.render() == "Niet gevonden"
