@@ -102,8 +102,9 @@ def _wrap(key_id: str, key: bytes) -> tuple[str, bytes]:
     return kek_id, nonce + AESGCM(kek).encrypt(nonce, key, _aad(key_id))
 
 
-def _unwrap(key_id: str, kek_id: str, wrapped: bytes) -> bytes:
-    kek = master_ring().get(kek_id)
+def _unwrap(key_id: str, kek_id: str, wrapped: bytes,
+            ring: dict[str, bytes] | None = None) -> bytes:
+    kek = (ring if ring is not None else master_ring()).get(kek_id)
     if kek is None:
         raise VaultError(f"master key {kek_id!r} is not in FAIRSCREEN_{MASTER_KEY}")
     try:
@@ -148,8 +149,9 @@ def preload(key_ids: Collection[str]) -> None:
         rows = connection.execute(
             select(data_key_table.c.key_id, data_key_table.c.kek_id, data_key_table.c.wrapped)
             .where(data_key_table.c.key_id.in_(wanted))).all()
+    ring = master_ring()  # once for the page: it looks at the secrets file
     for row in rows:  # a shredded key is absent: reading its data says so, as ever
-        cache[row.key_id] = _unwrap(row.key_id, row.kek_id, row.wrapped)
+        cache[row.key_id] = _unwrap(row.key_id, row.kek_id, row.wrapped, ring)
 
 
 def shred(key_ids: Collection[str]) -> int:
