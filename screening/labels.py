@@ -14,6 +14,7 @@ from compliance.accounts import Role
 from compliance.consent import ConsentDecision, ConsentPurpose
 from compliance.rights import RequestStatus, Right
 from compliance.subjects import RetentionReason
+from compliance.web import translations
 from screening.lifecycle import Action, CaseError, CaseRecord, IllegalTransition
 from screening.models import CaseState, Decision, SourceKind, VacancyStatus
 from screening.sources.archives import MB
@@ -194,11 +195,18 @@ def label(value, *vocabularies: str) -> str:
     as it is rather than hidden."""
     if value is None or value == "":
         return ""
+    known = translations.memo()  # a list page names the same few states many times
+    if known is not None and (value, vocabularies) in known:
+        return known[value, vocabularies]
+    named = str(value)
     for vocabulary in vocabularies:
-        for key, text in VOCABULARIES[vocabulary].items():
-            if key == value:
-                return str(text)
-    return str(value)
+        text = next((t for key, t in VOCABULARIES[vocabulary].items() if key == value), None)
+        if text is not None:
+            named = str(text)
+            break
+    if known is not None:
+        known[value, vocabularies] = named
+    return named
 
 
 # The placeholders the redaction writes into stored excerpts (screening.classifier.redaction).

@@ -12,6 +12,7 @@ from flask import Flask, g, has_app_context
 from flask_babel import get_translations
 
 _KEPT = "fairscreen_translations"
+_MEMO = "fairscreen_memo"
 
 
 def translations():
@@ -32,6 +33,26 @@ def translations():
     return found
 
 
+def memo() -> dict | None:
+    """Return a dictionary kept while the current locale is in force (None outside an app
+    context): for texts built from translations, such as a state's name on a list page."""
+    if not has_app_context():
+        return None
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        translations()  # resolves the locale, as the first string of a request does
+        state = g.get("_flask_babel")
+        locale = getattr(state, "babel_locale", None)
+        if locale is None:
+            return None
+    kept = getattr(state, _MEMO, None)
+    if kept is None or kept[0] is not locale:
+        kept = (locale, {})
+        setattr(state, _MEMO, kept)
+    return kept[1]
+
+
 def gettext(string: str) -> str:
     return translations().ugettext(string)
 
@@ -48,4 +69,4 @@ def init_app(app: Flask) -> None:
     )
 
 
-__all__ = ["gettext", "init_app", "translations"]
+__all__ = ["gettext", "init_app", "memo", "translations"]

@@ -70,3 +70,17 @@ def test_templates_follow_a_forced_locale_and_return_to_the_readers(app):
         assert page.render() == "Not found"
     with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "nl"}):
         assert page.render() == "Niet gevonden"
+
+
+def test_a_state_named_on_a_page_follows_a_forced_locale(app):
+    """State names are kept per locale in force (a list page names the same few many times)."""
+    from screening.labels import label
+    from screening.models import CaseState
+
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en"}):
+        english = label(CaseState.DECLINED, "case_state")
+        with force_locale("nl"):
+            dutch = label(CaseState.DECLINED, "case_state")
+            assert label(CaseState.DECLINED, "case_state") == dutch
+        assert label(CaseState.DECLINED, "case_state") == english
+    assert english != dutch and "declined" in english.lower()
