@@ -54,6 +54,7 @@ def memo() -> dict | None:
 
 
 def gettext(string: str) -> str:
+    """Translate a template's string with the kept catalogue."""
     return translations().ugettext(string)
 
 
@@ -68,5 +69,3 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
 
-
-__all__ = ["gettext", "init_app", "memo", "translations"]
