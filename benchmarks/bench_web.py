@@ -9,7 +9,7 @@ Targets (issue #16), at 32 connections: every recruiter page and API read >= 0.5
 page's requests/s with a p99 within 2x its p99; the portal >= 0.5x.
 
 Rate limits are raised for the run through the FAIRSCREEN_* settings, as an operator would.
-Run: python -m benchmarks.bench_web [--workers 2] [--seconds 3] [--postgresql]
+Run: python -m benchmarks.bench_web [--workers 2] [--seconds 3] [--postgresql] [--set NAME=VALUE]
 """
 
 import sys
@@ -44,8 +44,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_env(url: str, folder: Path) -> dict[str, str]:
-    """The app's settings for the run: production-like (not TESTING), limits raised."""
+def server_env(url: str, folder: Path, settings: dict[str, str] | None = None) -> dict[str, str]:
+    """The app's settings for the run: production-like (not TESTING), limits raised, and the
+    `--set` ones. The caller's own FAIRSCREEN_* variables are left out: they name an instance."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FAIRSCREEN_")}
     env.update({f"FAIRSCREEN_{name}": value for name, value in KEYS.items()})
     env.update({
@@ -58,6 +59,7 @@ def server_env(url: str, folder: Path) -> dict[str, str]:
         "FAIRSCREEN_PORTAL_RATE_LIMIT": RAISED,
         "BENCH_DATABASE_URL": url,
     })
+    env.update({f"FAIRSCREEN_{name}": value for name, value in (settings or {}).items()})
     return env
 
 
@@ -168,7 +170,7 @@ def run(backend: str, args: argparse.Namespace) -> None:
         with app.app_context():
             seeded = seed(args.vacancies, args.candidates)
             dispose()
-        env = server_env(url, folder)
+        env = server_env(url, folder, dict(args.set))
         with (gunicorn("wsgi:app", args.workers, env, folder / "app.log") as app_url,
               gunicorn("benchmarks.baseline_app:app", args.workers, env,
                        folder / "baseline.log") as baseline_url):
@@ -178,6 +180,13 @@ def run(backend: str, args: argparse.Namespace) -> None:
             check_and_warm(items)
             results = measure(items, args.connections, args.seconds)
         report(backend, args.workers, items, args.connections, results, args.seconds)
+
+
+def _setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name.removeprefix("FAIRSCREEN_"), value
 
 
 def main() -> None:
@@ -196,6 +205,9 @@ def main() -> None:
     parser.add_argument("--python-load", action="store_true",
                         help="use the Python load generator even where wrk is installed")
     parser.add_argument("--postgresql", action="store_true")
+    parser.add_argument("--set", action="append", default=[], type=_setting,
+                        metavar="NAME=VALUE", help="an app setting for the run, without the "
+                        "FAIRSCREEN_ prefix, e.g. READ_FOLD_SECONDS=0 (repeatable)")
     args = parser.parse_args()
     if args.python_load:
         web_load.generator = lambda: "python"
