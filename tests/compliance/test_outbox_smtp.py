@@ -16,6 +16,7 @@ from compliance import outbox
 from compliance.audit import AuditAction, AuditEvent
 from compliance.db import utcnow
 from compliance.outbox import OutboxMessage, Status
+from tests.compliance.conftest import stored
 from tests.conftest import free_port, mail_config
 from tests.screening.case.conftest import (  # noqa: F401 (the case's fixtures)
     _server4,
@@ -217,28 +218,10 @@ def test_every_message_of_a_case_is_sent_not_only_the_first(client, db, login, r
 # A crash between commit and enqueue, or a consumer killed mid-send, leaves a message queued:
 # the periodic sweep sends it, and the claim keeps it to one delivery however often it runs.
 
-@pytest.fixture
-def crashed(db, make_candidate, monkeypatch):
-    """Store a message whose hand-over to the queue was lost, as if the process died."""
-    candidate = make_candidate()
-    with monkeypatch.context() as patch:
-        patch.setattr(outbox, "_hand_over", lambda *_args: None)
-        message = outbox.store(candidate.subject, kind="consent_request",
-                               recipient="jamie@example.org", title="Hello",
-                               body="Open https://example.test/consent/abc\n", language="en")
-        db.session.commit()
-    return message.id
-
-
 def age(db, message_id: int, **changes) -> None:
     db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id == message_id)
                        .values(**changes))
     db.session.commit()
-
-
-def stored(db, message_id: int) -> OutboxMessage:
-    db.session.rollback()
-    return db.session.get(OutboxMessage, message_id)
 
 
 def test_a_message_the_queue_never_got_is_sent_exactly_once(db, inbox, crashed):
