@@ -15,13 +15,6 @@ NAME = "Zoë Verbruggen"
 
 
 @pytest.fixture
-def recruiter(make_user, login):
-    user = make_user(Role.RECRUITER)
-    login(user)
-    return user
-
-
-@pytest.fixture
 def cases(db, recruiter, make_user, make_vacancy, make_candidate):
     """Two vacancies of the recruiter's, one of someone else's with a namesake."""
     backend = make_vacancy(owner=recruiter, title="Backend developer")

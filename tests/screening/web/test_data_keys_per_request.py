@@ -8,19 +8,11 @@ from datetime import timedelta
 import pytest
 
 from compliance import vault
-from compliance.accounts import Role
 from compliance.db import utcnow
 from compliance.personal import ERASED
 from screening.findings import Finding
 
 NAME = "Jamie Jansen"
-
-
-@pytest.fixture
-def recruiter(make_user, login):
-    user = make_user(Role.RECRUITER)
-    login(user)
-    return user
 
 
 @pytest.fixture

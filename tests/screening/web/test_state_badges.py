@@ -5,19 +5,11 @@ import re
 
 import pytest
 
-from compliance.accounts import Role
 from screening.labels import CASE_STATES, RUN_STATUSES
 from screening.lifecycle import Action, CaseState, move
 from screening.runs import RunStatus, ScreeningRun
 
 BADGE = re.compile(r'<span class="badge tone-([a-z]+)">([^<]*)</span>')
-
-
-@pytest.fixture
-def recruiter(make_user, login):
-    user = make_user(Role.RECRUITER)
-    login(user)
-    return user
 
 
 @pytest.fixture

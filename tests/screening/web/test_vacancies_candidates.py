@@ -8,13 +8,6 @@ from screening.models import Candidate, CaseState, Vacancy
 from tests.screening.web.test_access_matrix import CANDIDATE_FORM, VACANCY_FORM
 
 
-@pytest.fixture
-def recruiter(make_user, login):
-    user = make_user(Role.RECRUITER)
-    login(user)
-    return user
-
-
 def count(db, model):
     db.session.rollback()
     return db.session.scalar(db.select(db.func.count()).select_from(model))
