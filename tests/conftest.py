@@ -168,10 +168,9 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
-    """A freshly migrated, empty database on each backend."""
-    if request.param == "sqlite":
+def fresh_database(request, tmp_path, backend: str) -> str:
+    """Return the URL of a freshly migrated, empty database on `backend` for this test."""
+    if backend == "sqlite":
         path = tmp_path / "fairscreen.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
@@ -180,6 +179,12 @@ def database_url(request, tmp_path) -> str:
         pytest.skip(reason)
     _reset_postgres(url)
     return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """A freshly migrated, empty database on each backend."""
+    return fresh_database(request, tmp_path, request.param)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ connection holds the write lock past the app's busy timeout.
 # ruff: noqa: F811 (the API's fixtures are imported, then named as test arguments)
 
 import re
-import shutil
 import sqlite3
 import uuid
 
@@ -28,7 +27,7 @@ from compliance.web import outage
 from compliance.web.outage import RETRY_AFTER_SECONDS
 from screening.lifecycle import CaseState
 from screening.models import Candidate
-from tests.conftest import _reset_postgres
+from tests.conftest import fresh_database
 from tests.screening.api.conftest import api, token_for  # noqa: F401 (fixtures)
 
 APP_NAME = f"fs-outage-{uuid.uuid4().hex[:8]}"  # how the saboteur tells the app's backends
@@ -39,15 +38,9 @@ NEW = {"name": "Robin de Vries", "email": "robin@example.org", "language": "en"}
 @pytest.fixture
 def database_url(request, tmp_path) -> str:
     """PostgreSQL, unless a test asks for SQLite; the app's connections carry a name."""
-    if getattr(request, "param", "postgresql") == "sqlite":
-        path = tmp_path / "fairscreen.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    url, reason = request.getfixturevalue("postgres_schema")
-    if reason:
-        pytest.skip(reason)
-    _reset_postgres(url)
-    return f"{url}&application_name={APP_NAME}"
+    backend = getattr(request, "param", "postgresql")
+    url = fresh_database(request, tmp_path, backend)
+    return url if backend == "sqlite" else f"{url}&application_name={APP_NAME}"
 
 
 @pytest.fixture
