@@ -88,6 +88,9 @@ class Classifier:
                 if not lemmatizer.table:
                     lemmatizer.load_table(nlp.lang)
                 self._skip[lang] = [LEMMATIZER]
+        # A post's sentences go through the model alone (see _sentence_cats).
+        self._model_only = {lang: [name for name in nlp.pipe_names if name != TEXTCAT]
+                            for lang, nlp in self.pipelines.items()}
 
     @classmethod
     def for_languages(
@@ -249,9 +252,8 @@ class Classifier:
         spans = sentences(text)
         if len(spans) < 2:
             return []
-        nlp = self.pipelines[lang]
-        docs = nlp.pipe((text[start:end] for start, end in spans),
-                        disable=[name for name in nlp.pipe_names if name != TEXTCAT])
+        docs = self.pipelines[lang].pipe((text[start:end] for start, end in spans),
+                                         disable=self._model_only[lang])
         return [dict(doc.cats) for doc in docs]
 
     def _matcher(self, lang: str, vacancy: Vacancy) -> VacancyMatcher:
