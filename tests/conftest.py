@@ -9,6 +9,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import jinja2
 import pyotp
 import pytest
 from aiosmtpd.controller import Controller
@@ -201,11 +202,35 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+class SharedBytecode(jinja2.BytecodeCache):
+    """Compile each template once per test process, not once per test's app.
+
+    Every test builds its own app, and with it a Jinja environment that would compile every
+    page it renders from source again (tens of milliseconds a page). The apps are configured
+    alike, so their compiled code is the same; Jinja checks each entry against its template's
+    source before using it.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedBytecode()
+
+
 @pytest.fixture
 def app(database_url, tmp_path, monkeypatch, app_config):
     instance = tmp_path / "instance"
     monkeypatch.setenv("FAIRSCREEN_INSTANCE_PATH", str(instance))
     app = create_app(base_config(database_url, **app_config))
+    app.jinja_env.bytecode_cache = TEMPLATES
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
