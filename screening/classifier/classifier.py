@@ -33,7 +33,11 @@ from screening.classifier.relevance import (
     VacancyMatcher,
     relevance_rule,
 )
-from screening.classifier.special import findings_of, names_same_sex_couple
+from screening.classifier.special import (
+    findings_of,
+    names_biometric_sample_file,
+    names_same_sex_couple,
+)
 
 LANGUAGES = ("en", "nl")
 _REPOST = Verdict(Outcome.IRRELEVANT, decided_by="source:repost")
@@ -171,6 +175,8 @@ class Classifier:
         if (findings.partners and _reveals_orientation(doc, findings.partners, post.author)
                 or names_same_sex_couple(post.text)):
             categories = categories | {SpecialCategory.SEX_LIFE_ORIENTATION.value}
+        if names_biometric_sample_file(post.text):
+            categories = categories | {SpecialCategory.BIOMETRIC.value}
         if categories:
             ordered = tuple(sorted(SpecialCategory(c) for c in categories))
             return Verdict(Outcome.WITHHELD, categories=ordered, language=lang,

@@ -1,7 +1,11 @@
 """The context rules: whether a special-category hit is a fact about a person or a topic.
 
-A hit counts unless a professional word (patients, protocol) is closer to it than any
-personal word (I, my, family), within PROFESSIONAL_WINDOW tokens; a `when_personal` hit also
+A health or biometric hit counts unless a professional word (patients, protocol) is closer to
+it than any personal word (I, my, family), within PROFESSIONAL_WINDOW tokens: a nurse's wound
+care or a security engineer's access readers are the job. The other categories' words are not
+made a topic by a nearby work word ('gestemd voor de apotheek open ging', a colleague refused
+'because of a previous conviction' on a site): there, when in doubt, a post is held back. A
+`when_personal` hit also
 needs a personal word within PERSONAL_WINDOW tokens, or someone named by their first name
 within NAME_WINDOW tokens ('the face templates of Mo, Lien and Jens'). Context patterns are
 only worth a token Matcher call when their words occur in order and close together.
@@ -16,8 +20,10 @@ PERSONAL_WINDOW = 12
 # How far (in tokens) a first name may be from a `when_personal` hit: a name is a weaker sign
 # than 'my' (a trainer's name beside 'de overgang naar het nieuwe jaar'), so only close by.
 NAME_WINDOW = 5
-# A professional word this close, and closer than any personal word, makes a hit a topic.
+# A professional word this close, and closer than any personal word, makes a hit a topic...
 PROFESSIONAL_WINDOW = 4
+# ... in these categories only (see lexicons/README.md, context/professional).
+PROFESSIONAL_TOPICS = frozenset({"health", "biometric"})
 
 
 class Found:
@@ -56,8 +62,9 @@ class Found:
         self.named.sort()
         self.professional.sort()
         for category, tier, start, end in hits:
+            professional = self.professional if category in PROFESSIONAL_TOPICS else []
             if category not in found and _counts(
-                tier, start, end, self.personal, self.professional, self.named
+                tier, start, end, self.personal, professional, self.named
             ):
                 found.add(category)
         return found

@@ -252,7 +252,16 @@ def _named_people(doc: Doc) -> list[int]:
     capital proves nothing, but 'Ben' or 'Wil' there then errs toward withholding.
     """
     names = first_names()
-    return [token.i for token in doc if token.is_title and token.lower_ in names]
+    found = []
+    for token in doc:
+        text = _POSSESSIVE.sub("", token.text) if "s" in token.text[-1:] else token.text
+        if text.istitle() and text.lower() in names:
+            found.append(token.i)
+    return found
+
+
+# A possessive the Dutch tokenizer leaves on the name: "Sanne's", "Jurre’s".
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 _NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
@@ -295,6 +304,43 @@ def names_same_sex_couple(text: str) -> bool:
             sex = names.get(first.lower())
             if sex not in (None, "unknown") and names.get(second.lower()) == sex:
                 return True
+    return False
+
+
+# A file holding someone's biometric sample: its name joins a modality to a template word or to
+# a first name ('jurre_face_template.json', 'gezicht_samira.npy', 'sanne_r_index.bin').
+_FILE = re.compile(r"[\w./-]*_[\w.-]*\.[a-z0-9]{2,5}\b", re.IGNORECASE)
+_FILE_PARTS = re.compile(r"[a-z]+")
+_MODALITIES = frozenset({"face", "gezicht", "iris", "fingerprint", "vingerafdruk", "palm",
+                         "retina", "voiceprint", "stemprint", "faceprint"})
+_NAMED_MODALITIES = frozenset({"index", "thumb", "duim", "finger", "vinger", "wijsvinger",
+                               "voice", "stem", "hand", "ear", "oor"})
+_SAMPLE_WORDS = frozenset({"template", "templates", "scan", "scans", "sample", "samples",
+                           "embedding", "embeddings", "enrolment", "enrollment", "minutiae",
+                           "print", "prints"})
+
+
+def names_biometric_sample_file(text: str) -> bool:
+    """Tell whether a post names a file that holds someone's biometric sample.
+
+    A face template or a fingerprint scan shared in a repository is biometric data whoever it
+    belongs to, and posts show it by the file's name rather than in words. A file counts when
+    its name joins a modality (face, iris) to a template word or a first name, or a finger or a
+    voice to a first name: 'index_template.html' is not somebody's finger.
+    """
+    if "_" not in text:
+        return False
+    names = None
+    for found in _FILE.finditer(text):
+        parts = set(_FILE_PARTS.findall(found.group().lower()))
+        strong, weak = parts & _MODALITIES, parts & _NAMED_MODALITIES
+        if not strong and not weak:
+            continue
+        if strong and parts & _SAMPLE_WORDS:
+            return True
+        names = names if names is not None else first_names()
+        if any(part in names for part in parts - strong - weak - _SAMPLE_WORDS):
+            return True
     return False
 
 

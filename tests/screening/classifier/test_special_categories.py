@@ -135,6 +135,23 @@ WITHHELD = [
     ("criminal", "nl", "Mijn neef zit in voorarrest."),
     ("criminal", "nl", "Mijn VOG is geweigerd vanwege mijn strafblad."),
     ("criminal", "nl", "Ik kreeg een boete van de rechter voor rijden onder invloed."),
+    # A work word beside a vote, a union or a record does not make it a topic: only health and
+    # biometric words have professional readings (patients, access readers).
+    ("political_opinion", "nl", "Gestemd voor de apotheek open ging. CDA, zoals altijd."),
+    ("criminal", "en", "The client's foreman was refused a VOG because of a previous conviction."),
+    ("racial_ethnic_origin", "nl", "Een klant weigerde verzorging door Grace omdat ze zwart is."),
+    ("trade_union", "nl", "Vandaag namens de VVMC aan tafel bij NS voor de nieuwe cao-ronde."),
+    ("trade_union", "nl", "Met de NVJ-groep van onze redactie staan we morgen bij het hoofdkantoor."),
+    ("trade_union", "en", "Filed the VAT return early: tomorrow our finance floor walks out over pay."),
+    ("religious_belief", "en", "Back from seven days of silence at an abbey in the Yorkshire hills."),
+    ("religious_belief", "nl", "Een week stilte in de abdij, drie missen per dag, geen telefoon."),
+    ("health", "nl", "Sinds vorig jaar heb ik zelf contacteczeem aan beide handen."),
+    # Someone's biometric sample, shown by the name of the file that holds it.
+    ("biometric", "en", "Removed jurre_face_template.json from the test fixtures, re-enrol please."),
+    ("biometric", "nl", "Testdata aangevuld: sanne_r_index.bin, gescand bij de slagboom."),
+    ("biometric", "nl", "Verwijder tests/fixtures/gezicht_samira.npy, per ongeluk meegecommit."),
+    # A Dutch possessive keeps the name a name: a face template near it is someone's.
+    ("biometric", "nl", "Sanne's face template staat nog in de testmap."),
 ]
 
 NOT_WITHHELD = [
@@ -181,6 +198,11 @@ NOT_WITHHELD = [
     ("nl", "De kosten zijn uitgerekend op vijfduizend euro."),
     ("nl", "We zijn nipt gewonnen van het andere team."),
     ("nl", "Ik heb de avv van de cao uitgezocht voor de klant."),
+    ("en", "Ran a Google Ads campaign for a client's recruitment drive."),
+    ("en", "We deploy four services a day with Argo CD."),
+    ("en", "The login page template lives in templates/index_template.html."),
+    ("en", "Swapped face_detection_model.onnx for a smaller one, 4 ms per frame."),
+    ("nl", "Eczeem bij patiënten behandelen we op de afdeling met vette zalf."),
 ]
 
 
