@@ -138,16 +138,16 @@ WITHHELD = [
     # A work word beside a vote, a union or a record does not make it a topic: only health and
     # biometric words have professional readings (patients, access readers).
     ("political_opinion", "nl", "Gestemd voor de apotheek open ging. CDA, zoals altijd."),
-    ("criminal", "en", "The client's foreman was refused a VOG because of a previous conviction."),
+    ("criminal", "en", "The foreman was refused a VOG because of a previous conviction."),
     ("racial_ethnic_origin", "nl", "Een klant weigerde verzorging door Grace omdat ze zwart is."),
     ("trade_union", "nl", "Vandaag namens de VVMC aan tafel bij NS voor de nieuwe cao-ronde."),
-    ("trade_union", "nl", "Met de NVJ-groep van onze redactie staan we morgen bij het hoofdkantoor."),
-    ("trade_union", "en", "Filed the VAT return early: tomorrow our finance floor walks out over pay."),
-    ("religious_belief", "en", "Back from seven days of silence at an abbey in the Yorkshire hills."),
+    ("trade_union", "nl", "Met de NVJ-groep van onze redactie staan we morgen bij de ingang."),
+    ("trade_union", "en", "VAT return filed early: tomorrow our finance floor walks out over pay."),
+    ("religious_belief", "en", "Back from seven days of silence at an abbey in Yorkshire."),
     ("religious_belief", "nl", "Een week stilte in de abdij, drie missen per dag, geen telefoon."),
     ("health", "nl", "Sinds vorig jaar heb ik zelf contacteczeem aan beide handen."),
     # Someone's biometric sample, shown by the name of the file that holds it.
-    ("biometric", "en", "Removed jurre_face_template.json from the test fixtures, re-enrol please."),
+    ("biometric", "en", "Removed jurre_face_template.json from the fixtures, re-enrol please."),
     ("biometric", "nl", "Testdata aangevuld: sanne_r_index.bin, gescand bij de slagboom."),
     ("biometric", "nl", "Verwijder tests/fixtures/gezicht_samira.npy, per ongeluk meegecommit."),
     # A Dutch possessive keeps the name a name: a face template near it is someone's.
