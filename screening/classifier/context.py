@@ -4,11 +4,11 @@ A health or biometric hit counts unless a professional word (patients, protocol)
 it than any personal word (I, my, family), within PROFESSIONAL_WINDOW tokens: a nurse's wound
 care or a security engineer's access readers are the job. The other categories' words are not
 made a topic by a nearby work word ('gestemd voor de apotheek open ging', a colleague refused
-'because of a previous conviction' on a site): there, when in doubt, a post is held back. A
-`when_personal` hit also
-needs a personal word within PERSONAL_WINDOW tokens, or someone named by their first name
-within NAME_WINDOW tokens ('the face templates of Mo, Lien and Jens'). Context patterns are
-only worth a token Matcher call when their words occur in order and close together.
+'because of a previous conviction' on a site): there, when in doubt, a post is held back.
+A `when_personal` hit also needs a personal word within PERSONAL_WINDOW tokens, or someone
+named by their first name within NAME_WINDOW tokens ('the face templates of Mo, Lien and
+Jens'). Context patterns are only worth a token Matcher call when their words occur in order
+and close together.
 """
 
 from __future__ import annotations

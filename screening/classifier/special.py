@@ -254,7 +254,7 @@ def _named_people(doc: Doc) -> list[int]:
     names = first_names()
     found = []
     for token in doc:
-        text = _POSSESSIVE.sub("", token.text) if "s" in token.text[-1:] else token.text
+        text = _POSSESSIVE.sub("", token.text) if token.text.endswith("s") else token.text
         if text.istitle() and text.lower() in names:
             found.append(token.i)
     return found
@@ -309,8 +309,8 @@ def names_same_sex_couple(text: str) -> bool:
 
 # A file holding someone's biometric sample: its name joins a modality to a template word or to
 # a first name ('jurre_face_template.json', 'gezicht_samira.npy', 'sanne_r_index.bin').
-_FILE = re.compile(r"[\w./-]*_[\w.-]*\.[a-z0-9]{2,5}\b", re.IGNORECASE)
 _FILE_PARTS = re.compile(r"[a-z]+")
+_WRAPPING = "()[]{}<>\"'`.,;:!?"
 _MODALITIES = frozenset({"face", "gezicht", "iris", "fingerprint", "vingerafdruk", "palm",
                          "retina", "voiceprint", "stemprint", "faceprint"})
 _NAMED_MODALITIES = frozenset({"index", "thumb", "duim", "finger", "vinger", "wijsvinger",
@@ -327,12 +327,20 @@ def names_biometric_sample_file(text: str) -> bool:
     belongs to, and posts show it by the file's name rather than in words. A file counts when
     its name joins a modality (face, iris) to a template word or a first name, or a finger or a
     voice to a first name: 'index_template.html' is not somebody's finger.
+
+    Words are split on white space and read once each: a post is hostile input, and a regular
+    expression over whole paths would backtrack for minutes on a long run of 'a_a_a_'.
     """
     if "_" not in text:
         return False
     names = None
-    for found in _FILE.finditer(text):
-        parts = set(_FILE_PARTS.findall(found.group().lower()))
+    for word in text.split():
+        if "_" not in word or "." not in word:
+            continue
+        stem, _dot, extension = word.strip(_WRAPPING).rpartition(".")
+        if "_" not in stem or not 2 <= len(extension) <= 5 or not extension.isalnum():
+            continue
+        parts = set(_FILE_PARTS.findall(stem.lower()))
         strong, weak = parts & _MODALITIES, parts & _NAMED_MODALITIES
         if not strong and not weak:
             continue

@@ -7,6 +7,7 @@ must not are about the lexicon layer on its own, since the trained layer may add
 import pytest
 
 from screening.classifier import Outcome, Post
+from screening.classifier.special import names_biometric_sample_file
 
 WITHHELD = [
     ("health", "en", "Back at work after three months off with burn-out."),
@@ -317,3 +318,20 @@ def test_everyday_words_are_not_special(lexicon_layer, backend, text):
 def test_work_sentences_with_risky_words_are_not_special(lexicon_layer, backend, text):
     verdict = lexicon_layer.classify(Post(text, author="someone"), backend)
     assert verdict.verdict is not Outcome.WITHHELD, verdict.categories
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("see jurre_face_template.json).", True),
+        ("Verwijder tests/fixtures/gezicht_samira.npy (mijn eigen template)", True),
+        ("Added sanne_r_index.bin for the reader tests.", True),
+        ("The login page lives in templates/index_template.html.", False),
+        ("Swapped face_detection_model.onnx for a smaller one.", False),
+        # Hostile input: a regular expression over paths backtracked for minutes on this.
+        ("a_" * 20_000 + ".x " + "face_a." * 5_000, False),
+    ],
+    ids=["face-template", "face-name", "finger-name", "web-template", "face-model", "hostile"],
+)
+def test_a_file_holding_someones_biometric_sample(text, named):
+    assert names_biometric_sample_file(text) is named
