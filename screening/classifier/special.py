@@ -254,14 +254,17 @@ def _named_people(doc: Doc) -> list[int]:
     names = first_names()
     found = []
     for token in doc:
-        text = _POSSESSIVE.sub("", token.text) if token.text.endswith("s") else token.text
+        text = token.text
+        if text[:1].islower():  # most tokens: not a name, whatever follows
+            continue
+        if text.endswith(_POSSESSIVE):  # the Dutch tokenizer keeps it: "Sanne's"
+            text = text[:-2]
         if text.istitle() and text.lower() in names:
             found.append(token.i)
     return found
 
 
-# A possessive the Dutch tokenizer leaves on the name: "Sanne's", "Jurre’s".
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = ("'s", "’s")
 
 
 _NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
