@@ -25,7 +25,8 @@ def test_recruiter_logs_in_and_creates_a_vacancy_and_candidate(live_app, live_se
     screenshot("dashboard-empty")
     axe.check()
 
-    page.get_by_role("link", name="New vacancy").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="New vacancy").click()
     axe.check()
     page.get_by_label("Title").fill("Data engineer")
     page.get_by_label("Job-relevant criteria").fill("Python\nAirflow\nSQL")
@@ -35,7 +36,8 @@ def test_recruiter_logs_in_and_creates_a_vacancy_and_candidate(live_app, live_se
     page.get_by_label("Less intrusive alternatives").fill("Interview only.")
     page.get_by_label("Balancing of interests").fill("Only confirmed accounts, minimal data.")
     page.get_by_label("Lookback (years)").fill("20")
-    page.get_by_role("button", name="Save").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
     # A bad value comes back next to its field, with what was typed kept.
     error = page.locator("#lookback_years-error")
     assert error.inner_text() == "Enter a number from 1 to 10."
@@ -58,7 +60,8 @@ def test_recruiter_logs_in_and_creates_a_vacancy_and_candidate(live_app, live_se
     assert page.get_by_role("heading", name="Sanne Bakker").is_visible()
     screenshot("candidate")
     axe.check()
-    page.get_by_role("link", name="Dashboard").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Dashboard").click()
     assert page.get_by_role("link", name="Sanne Bakker").first.is_visible()
     axe.check()
 
