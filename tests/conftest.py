@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text, update
+from werkzeug.routing import Rule
 
 from compliance import second_factor, vault
 from compliance.accounts import Role, User, create_user
@@ -223,6 +224,32 @@ class SharedBytecode(jinja2.BytecodeCache):
 
 
 TEMPLATES = SharedBytecode()
+
+_BUILDERS: dict[tuple, object] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_url_builders():
+    """Compile each URL rule's builder functions once per test process, not once per app.
+
+    Werkzeug writes two functions per rule as Python syntax trees and compiles them when an
+    app adds the rule: about half of what building one of our apps costs, ~100 rules a test.
+    A builder depends only on what the key holds (the rule's parts, its defaults and its
+    converters' kinds) and takes the rule itself as its first argument, so apps can share it.
+    """
+    compile_builder = Rule._compile_builder
+
+    def shared(rule: Rule, append_unknown: bool = True):
+        key = (rule.rule, tuple(rule._trace), append_unknown,
+               repr(sorted((rule.defaults or {}).items())),
+               tuple((name, type(c), c.regex) for name, c in rule._converters.items()))
+        if (builder := _BUILDERS.get(key)) is None:
+            builder = _BUILDERS[key] = compile_builder(rule, append_unknown)
+        return builder
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rule, "_compile_builder", shared)
+        yield
 
 
 @pytest.fixture
