@@ -6,8 +6,18 @@ import pytest
 
 from screening.classifier import Classifier, Vacancy
 from screening.classifier.pipeline import build_pipeline
+from tests.conftest import fresh_database
 
 CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
+
+
+@pytest.fixture
+def database_url(request, tmp_path) -> str:
+    """The classify and evaluate commands touch no database: SQLite alone builds the app.
+
+    (On both databases, `evaluate --folds` trained its folds twice: ~40 s of the suite.)
+    """
+    return fresh_database(request, tmp_path, "sqlite")
 
 
 @pytest.fixture(scope="session")
