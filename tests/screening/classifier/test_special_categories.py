@@ -153,9 +153,20 @@ WITHHELD = [
     ("biometric", "nl", "Verwijder tests/fixtures/gezicht_samira.npy, per ongeluk meegecommit."),
     # A Dutch possessive keeps the name a name: a face template near it is someone's.
     ("biometric", "nl", "Sanne's face template staat nog in de testmap."),
+    # Signing a citizens' initiative, whatever it is called.
+    ("political_opinion", "en", "Signed the Save Local Buses citizens' initiative on the way in."),
+    ("political_opinion", "nl", "Gisteren het burgerinitiatief tegen de zorgbezuinigingen "
+                                "ondertekend."),
+    # Belgian demonstrations: 'de manif', and the union's colour worn at an action.
+    ("political_opinion", "nl", "Dinsdag met het hele team naar de manif in Brussel."),
+    ("trade_union", "nl", "Donderdag doet de ploeg mee: rood hesje aan, trein naar Brussel."),
 ]
 
 NOT_WITHHELD = [
+    ("en", "We signed the contract for the new accessibility initiative at work today."),
+    ("nl", "Het initiatief voor een nieuw wondzorgprotocol is door het team getekend."),
+    ("nl", "Nieuwe veiligheidsvoorschriften: gele hesjes aan op de werf, ook voor bezoekers."),
+    ("nl", "Ik heb mijn rode jas aan vandaag, lekker warm."),
     ("en", "Our wound-care protocol for patients with diabetes was updated."),
     ("en", "Explainer: how the new tax law changes pension savings."),
     ("en", "Building face-matching login for a client taught us why templates need a DPIA."),
