@@ -61,7 +61,7 @@ CONFIDENT = 0.5
 RELEVANT_LABEL = "relevant"
 # The relevance rules' model thresholds when a model's meta names none: only criteria count.
 DEFAULT_RELEVANCE = {"floor": 0.0, "with_criterion": 1.01, "without": 1.01, "signal": 1.01,
-                     "model": 1.01}
+                     "model": 1.01, "rich": 1.01}
 
 
 class Classifier:
@@ -235,7 +235,7 @@ class Classifier:
         doc = self.pipelines[lang](post.text)
         match = self._matcher(lang, vacancy).match(doc)
         return {"criteria": len(match.criteria), "signal": match.signal,
-                "field": len(match.field_words), "cats": dict(doc.cats),
+                "field": len(match.field_words), "rich": match.rich, "cats": dict(doc.cats),
                 "sentences": self._sentence_cats(post.text, lang) if doc.cats else []}
 
     def _model_objection(self, doc: Doc, lang: str, would_show: bool,

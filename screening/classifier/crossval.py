@@ -31,6 +31,7 @@ from screening.classifier.classifier import (
 from screening.classifier.corpus import Record
 from screening.classifier.evaluation import HELD_BACK, Report, evaluate
 from screening.classifier.model import Outcome, Vacancy, Verdict
+from screening.classifier.personal import names_someone_with_age
 from screening.classifier.pipeline import load_pipeline
 from screening.classifier.relevance import CriteriaMatch, RelevanceThresholds, relevance_rule
 from screening.classifier.training import LANGUAGES, SEED, train_models
@@ -179,6 +180,8 @@ WITHOUT = (0.2, 0.3, 0.4, 0.5, 0.6, 0.8, NEVER)
 # with a professional-activity word never needs a higher score than one without).
 SIGNAL = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, NEVER)
 MODEL = (0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
+# ... and for rich field evidence (tried only below `without`: above it, it changes nothing).
+RICH = (0.2, 0.3, 0.4, NEVER)
 # The relevant precision the rules must keep on held-out vacancies.
 MIN_PRECISION = 0.90
 
@@ -189,18 +192,22 @@ def choose_relevance(scored: Sequence[Scored]) -> dict[str, float]:
     Each setting is judged as it would run: the posts it would show, then the model layer's
     strictest threshold for them (every special post among them withheld), then relevant
     precision (at least MIN_PRECISION) and recall. Uses each post's recorded evidence, so it
-    costs no classification; the personal-disclosure gate, which rarely changes the outcome,
-    is left to the second pass.
+    costs no classification. A post that names someone with their age is never shown, by any
+    rule (the personal-disclosure gate), so it is left out here as the second pass leaves it
+    out of the threshold: counted in, one such post could set every setting's threshold. The
+    gate's other test (no sentence about private life in the excerpt) depends on the rule's
+    evidence and is left to the second pass.
     """
     relevant = sum(1 for s in scored if (s.record.gold or {}).get("verdict") == "relevant")
     candidates = [(s, _evidence(s)) for s in scored
-                  if s.base.verdict not in HELD_BACK and s.features]
+                  if s.base.verdict not in HELD_BACK and s.features
+                  and not names_someone_with_age(s.record.post.text)]
     best: tuple[float, float, dict[str, float]] | None = None
-    for floor, with_criterion, without, signal, model in itertools.product(
-            FLOORS, WITH_CRITERION, WITHOUT, SIGNAL, MODEL):
-        if model < signal:
+    for floor, with_criterion, without, signal, model, rich in itertools.product(
+            FLOORS, WITH_CRITERION, WITHOUT, SIGNAL, MODEL, RICH):
+        if model < signal or (rich >= without and rich != NEVER):
             continue
-        setting = RelevanceThresholds(floor, with_criterion, without, signal, model)
+        setting = RelevanceThresholds(floor, with_criterion, without, signal, model, rich)
         would_show = [s for s, evidence in candidates
                       if relevance_rule(evidence, s.cats.get(RELEVANT_LABEL), setting)]
         special = [s.score_if_shown for s in would_show
@@ -212,15 +219,18 @@ def choose_relevance(scored: Sequence[Scored]) -> dict[str, float]:
         recall = hits / relevant if relevant else 0.0
         if precision >= MIN_PRECISION and (best is None or (recall, -floor) > best[:2]):
             best = (recall, -floor, {"floor": floor, "with_criterion": with_criterion,
-                                     "without": without, "signal": signal, "model": model})
+                                     "without": without, "signal": signal, "model": model,
+                                     "rich": rich})
     return best[2] if best else dict(DEFAULT_RELEVANCE)
 
 
 def _evidence(scored: Scored) -> CriteriaMatch:
     f = scored.features
     signal = bool(f.get("signal"))
-    return CriteriaMatch(list(range(int(f.get("criteria", 0)))), signal,
-                         [], [("", 0, 0)] * int(f.get("field", 0)), [("", 0, 0)] * signal)
+    rich = bool(f.get("rich"))
+    fields = [(str(n), 0, 0) for n in range(int(f.get("field", 0)))]
+    signals = [(str(n), 0, 0) for n in range(2 if rich else int(signal))]
+    return CriteriaMatch(list(range(int(f.get("criteria", 0)))), signal, [], fields, signals)
 
 
 def nested_report(scored: Sequence[Scored], thresholds: dict[str, float]) -> Report:

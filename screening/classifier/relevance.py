@@ -122,6 +122,16 @@ class CriteriaMatch:
     def field_words(self) -> set[str]:
         return {word for word, _, _ in self.field_hits}
 
+    @property
+    def signal_words(self) -> set[str]:
+        return {word for word, _, _ in self.signal_hits}
+
+    @property
+    def rich(self) -> bool:
+        """Several of the field's words and several professional-activity words: a post
+        about the work in the field's own terms, whether or not it names a criterion."""
+        return len(self.field_words) >= RICH_WORDS and len(self.signal_words) >= RICH_WORDS
+
 
 SIGNAL = "@signal"
 FIELD = "@field"
@@ -129,6 +139,9 @@ DESCRIPTION = "@description"
 # A field is the vacancy's when this many of its words occur in the vacancy's text, and at
 # least half as many as in the best field's.
 FIELD_MIN_WORDS = 3
+# A post's field evidence is rich with this many distinct field words and as many distinct
+# professional-activity words (a vacancy's description words count as both).
+RICH_WORDS = 2
 
 
 def vacancy_fields(vacancy: Vacancy) -> list[Field]:
@@ -273,8 +286,10 @@ class RelevanceThresholds:
     `without`: no criterion, but the vacancy's field vocabulary and this score;
     `signal`: no criterion and no field word, but a professional-activity word ('deployed',
     'dienst') and this score: a candidate's work posts that name the job in their own words;
-    `model`: the score alone, on the sentences the personal-disclosure gate lets through.
-    The last two are learned, not read off the vacancy: the build sets them by
+    `model`: the score alone, on the sentences the personal-disclosure gate lets through;
+    `rich`: the field's vocabulary when the evidence is rich (`CriteriaMatch.rich`): a score
+    this high is enough, where `without` asks for more of a post with one field word.
+    The last three are learned, not read off the vacancy: the build sets them by
     leave-one-vacancy-out cross-validation, at a relevant precision of at least 0.90 on
     vacancies the model never saw, and leaves them at 1.01 (off) when they do not pay.
     """
@@ -284,6 +299,7 @@ class RelevanceThresholds:
     without: float = 1.01
     signal: float = 1.01
     model: float = 1.01
+    rich: float = 1.01
 
 
 NO_MODEL = RelevanceThresholds()
@@ -295,8 +311,8 @@ def relevance_rule(
     """Return why a post is relevant ('criteria', 'field', 'signal' or 'model'), or None.
 
     Two distinct criteria, or one with a professional signal, the field's vocabulary or the
-    model's professional score; without a criterion, the field's vocabulary and a high
-    professional score; without either, a professional-activity word and a higher score, or
+    model's professional score; the field's vocabulary and a professional score (lower when
+    the field evidence is rich); without either, a professional-activity word and a higher score, or
     the score alone. Without a model (`professional` None) only the criteria rules apply.
     """
     if professional is not None and professional < thresholds.floor:
@@ -309,7 +325,8 @@ def relevance_rule(
         return "criteria"
     if professional is None:
         return None
-    if match.field_hits and professional >= thresholds.without:
+    if match.field_hits and professional >= (
+            min(thresholds.rich, thresholds.without) if match.rich else thresholds.without):
         return "field"
     if count == 0 and match.signal_hits and professional >= thresholds.signal:
         return "signal"

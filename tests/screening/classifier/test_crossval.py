@@ -150,3 +150,24 @@ def test_the_nested_estimate_judges_each_fold_at_the_other_folds_thresholds():
     # special post shows. Folds 1 and 3 are judged at 0.18, which withholds r1 and r3.
     assert nested.special_shown == ["s2"]
     assert nested.relevant_support == 3 and nested.false_withholds == 2
+
+
+def _signalled(number: int, text: str, gold: dict, special: float) -> crossval.Scored:
+    record = Record(Post(text, author="me", id=str(number)), "v", gold)
+    return crossval.Scored(record, 1, Verdict(Outcome.IRRELEVANT, language="en"),
+                           {"special": special, "relevant": 0.9},
+                           {"criteria": 0, "signal": True, "field": 0, "sentences": []})
+
+
+@pytest.mark.parametrize(("text", "switched_on"), [
+    ("Mr Peeters (81) brought back a bag of his old insulin pens today.", True),
+    ("Mr Peeters brought back a bag of his old insulin pens today.", False),
+])
+def test_a_post_naming_someone_with_their_age_sets_no_relevance_threshold(text, switched_on):
+    """The gate never shows such a post, so its low special score must not close a rule."""
+    scored = [_signalled(n, "Deployed the nightly loads and wrote the runbook.",
+                        {"verdict": "relevant"}, 0.1) for n in range(9)]
+    scored.append(_signalled(9, text, {"verdict": "withheld", "categories": ["health"]}, 0.05))
+    chosen = crossval.choose_relevance(scored)
+    # Only the professional-activity rule (or the score alone) can show these posts.
+    assert (min(chosen["signal"], chosen["model"]) < crossval.NEVER) is switched_on

@@ -148,7 +148,7 @@ def test_every_verdict_says_which_layer_decided(classifier, lexicon_layer, backe
 def test_thresholds_are_the_models_own(classifier):
     for thresholds in classifier.thresholds.values():
         assert set(thresholds) == {SHOWN, NOT_SHOWN, "floor", "with_criterion", "without",
-                                   "signal", "model"}
+                                   "signal", "model", "rich"}
         assert 0 < thresholds[SHOWN] <= 1 and 0 < thresholds[NOT_SHOWN] <= 1
 
 
@@ -251,7 +251,7 @@ def test_an_excerpt_holds_only_the_matching_sentences(lexicon_layer, backend):
 
 # The learned rules (no criterion named), switched on for the test; the model layer off.
 LEARNED = {SHOWN: 1.01, NOT_SHOWN: 1.01, "floor": 0.0, "with_criterion": 1.01,
-           "without": 1.01, "signal": 0.0, "model": 0.0}
+           "without": 1.01, "signal": 0.0, "model": 0.0, "rich": 1.01}
 
 
 def test_a_post_shown_on_its_score_alone_keeps_the_personal_gate(classifier, backend):

@@ -9,16 +9,19 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 
 # Pooled leave-one-vacancy-out figures of the built model may not fall below these. The
 # privacy targets are the issue's; the issue's relevance targets (recall >= 0.85, false
-# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.947, recall
-# 0.559, false withholds 43.7%, see trained/CROSSVAL.md), so the model cannot get worse.
+# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.942, recall
+# 0.596, false withholds 40.2%, see trained/CROSSVAL.md), so the model cannot get worse.
 # History: recall 0.541 on 34 vacancies, 0.328 on 46 (hard posts with a disclosure in one
 # sentence of a long work post pulled the threshold for shown posts down to 0.206), 0.204
 # on 50 (four vacancies by new writers; the threshold fell to 0.149, set by a face template
 # committed as a file), then 0.559 once the lexicons caught the worst of those special posts
 # (a biometric sample file, a possessive name, professional words making only a health or
-# biometric word a topic, a few union names, a silent retreat): the threshold rose to 0.320.
-FLOORS = {"relevant_precision": 0.94, "relevant_recall": 0.55}
-CEILINGS = {"false_withhold_rate": 0.44}
+# biometric word a topic, a few union names, a silent retreat): the threshold rose to 0.320;
+# 0.596 with a lower score for rich field evidence (two field and two work words), once the
+# relevance search left out posts the gate never shows (someone named with their age) and
+# the lexicons caught a signed citizens' initiative, 'de manif' and a union's coloured vest.
+FLOORS = {"relevant_precision": 0.94, "relevant_recall": 0.59}
+CEILINGS = {"false_withhold_rate": 0.41}
 
 
 def _meta(lang: str) -> dict:

@@ -37,9 +37,11 @@ def test_a_vacancy_belongs_to_its_fields():
     assert names and any("data" in name for name in names)
 
 
-def _match(criteria=0, signal=False, field=0):
-    return CriteriaMatch(list(range(criteria)), signal, [], [("w", 0, 1)] * field,
-                         [("deployed", 0, 1)] * signal)
+def _match(criteria=0, signal=False, field=0, signals=None):
+    words = ["deployed", "reviewed", "shipped"][:int(signal) if signals is None else signals]
+    return CriteriaMatch(list(range(criteria)), bool(words), [],
+                         [(f"w{n}", 0, 1) for n in range(field)],
+                         [(word, 0, 1) for word in words])
 
 
 @pytest.mark.parametrize(
@@ -78,6 +80,23 @@ def test_relevance_rules(match, professional, expected):
 def test_the_learned_rules_name_no_criterion(match, professional, expected):
     thresholds = RelevanceThresholds(floor=0.05, with_criterion=0.4, without=0.8, signal=0.7,
                                      model=0.9)
+    assert relevance_rule(match, professional, thresholds) == expected
+
+
+@pytest.mark.parametrize(
+    ("match", "professional", "expected"),
+    [
+        (_match(field=2, signals=2), 0.35, "field"),  # rich: two field and two work words
+        (_match(field=3, signals=3), 0.25, None),  # ... but not below its own threshold
+        (_match(field=1, signals=3), 0.35, None),  # one field word is not rich
+        (_match(field=3, signals=1), 0.35, None),  # nor is one work word
+        (_match(field=2, signals=2), 0.85, "field"),  # above `without`, rich or not
+        (_match(field=2, signals=2), 0.01, None),  # the floor holds for every rule
+    ],
+)
+def test_rich_field_evidence_asks_for_a_lower_score(match, professional, expected):
+    thresholds = RelevanceThresholds(floor=0.05, without=0.8, rich=0.3)
+    assert match.rich is (len(match.field_words) >= 2 and len(match.signal_words) >= 2)
     assert relevance_rule(match, professional, thresholds) == expected
 
 
