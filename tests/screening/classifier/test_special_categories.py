@@ -160,6 +160,19 @@ WITHHELD = [
     # Belgian demonstrations: 'de manif', and the union's colour worn at an action.
     ("political_opinion", "nl", "Dinsdag met het hele team naar de manif in Brussel."),
     ("trade_union", "nl", "Donderdag doet de ploeg mee: rood hesje aan, trein naar Brussel."),
+    # A move or flight from a place of origin, a city as much as a country, either word order.
+    ("racial_ethnic_origin", "en", "Her parents moved from Lagos to Leeds in the nineties."),
+    ("racial_ethnic_origin", "nl", "Zijn ouders zijn in '93 uit Sarajevo gevlucht."),
+    ("racial_ethnic_origin", "nl", "Nadat haar ouders vanuit Accra naar de Bijlmer verhuisden."),
+    # Diabetes without its name: a pump or sensor worn, sugar against a hypo.
+    ("health", "nl", "De pomp aan de riem van collega Marloes begon te piepen tijdens de les."),
+    ("health", "nl", "Na de training zat ze vijf minuten met een pakje Dextro op de bank."),
+    ("health", "en", "Gave Sam two glucose tablets before the stand-up, he was shaking."),
+    ("health", "en", "Half of his income is PIP, and the bank still said yes."),
+    ("health", "en", "Tuesday is DBT skills group: diary cards done, on to distress tolerance."),
+    ("criminal", "en", "Good to have Tom back at work after his caution last month."),
+    ("religious_belief", "en", "Stand-up moved so Ali is not chairing at the end of a fasting day"),
+    ("racial_ethnic_origin", "nl", "Als Indo-Nederlandse vrouw zie ik dat vaak gebeuren."),
 ]
 
 NOT_WITHHELD = [
@@ -167,6 +180,13 @@ NOT_WITHHELD = [
     ("nl", "Het initiatief voor een nieuw wondzorgprotocol is door het team getekend."),
     ("nl", "Nieuwe veiligheidsvoorschriften: gele hesjes aan op de werf, ook voor bezoekers."),
     ("nl", "Ik heb mijn rode jas aan vandaag, lekker warm."),
+    ("nl", "Vanuit Utrecht naar Amsterdam verhuisd voor de nieuwe baan."),
+    ("en", "We moved the cluster from Frankfurt to Amsterdam last night."),
+    ("nl", "De pomp op de werf moet om zes uur aan."),
+    ("en", "Replaced the pump on the cooling loop before the release."),
+    ("en", "pip install -r requirements.txt on pip 24 broke the build."),
+    ("en", "Proceed with caution: the migration drops a column."),
+    ("en", "Payments from ESA for the satellite telemetry project arrived."),
     ("en", "Our wound-care protocol for patients with diabetes was updated."),
     ("en", "Explainer: how the new tax law changes pension savings."),
     ("en", "Building face-matching login for a client taught us why templates need a DPIA."),
