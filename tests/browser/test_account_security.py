@@ -139,7 +139,8 @@ def test_a_password_is_reset(live_app, live_server, mailing, inbox, page, axe, t
     page.wait_for_url("**/password/forgot")
     axe.check()
     page.get_by_label(t["email"]).fill(rita.email)
-    page.get_by_role("button", name=t["send_link"]).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=t["send_link"]).click()
     axe.check()
     link = link_in(inbox, rita.email)
     page.goto(link)

@@ -77,7 +77,8 @@ def test_a_candidate_walks_their_pages_in_their_language(live_app, live_server, 
 
     page.locator("#agree-rss-yes").check()
     page.locator("#account-rss").fill("two words")
-    page.get_by_role("button", name=words["send"]).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=words["send"]).click()
     text = read(page, axe, language)
     field = page.locator("#account-rss")
     assert field.get_attribute("aria-invalid") == "true"
@@ -99,26 +100,34 @@ def test_a_candidate_walks_their_pages_in_their_language(live_app, live_server, 
     garbage = tmp_path / "archive.zip"
     garbage.write_bytes(b"PK\x03\x04garbage")
     page.locator("#export").set_input_files(str(garbage))
-    page.get_by_role("button", name=words["upload"], exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=words["upload"], exact=True).click()
     text = read(page, axe, language)
     assert words["bad_zip"] in page.locator("#export-error").inner_text()
 
     tweets = tmp_path / "tweets.js"
     tweets.write_bytes(recorded("twitter/andreruffert-tweets.js"))
     page.locator("#export").set_input_files(str(tweets))
-    page.get_by_role("button", name=words["upload"], exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=words["upload"], exact=True).click()
     text = read(page, axe, language)
     assert words["read"] in text
 
-    page.get_by_role("link", name=words["access"]).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=words["access"]).click()
     read(page, axe, language)
-    page.get_by_role("link", name=words["back"]).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=words["back"]).click()
     read(page, axe, language)
-    page.get_by_role("link", name=words["object"]).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=words["object"]).click()
     read(page, axe, language)
-    page.get_by_role("link", name=words["back"]).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=words["back"]).click()
     read(page, axe, language)
-    page.get_by_role("link", name=words["withdraw"]).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=words["withdraw"]).click()
     read(page, axe, language)
-    page.get_by_role("button", name=words["withdraw_now"]).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=words["withdraw_now"]).click()
     assert words["withdrawn"] in read(page, axe, language)

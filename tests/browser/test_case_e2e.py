@@ -93,9 +93,11 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
     staff.check()
     recruiter.get_by_label("E-mail address").fill("rita@example.test")
     recruiter.get_by_label("Password").fill(PASSWORD)
-    recruiter.get_by_role("button", name="Log in").click()
+    with recruiter.expect_navigation():
+        recruiter.get_by_role("button", name="Log in").click()
     staff.check()
-    recruiter.get_by_role("link", name="New vacancy").click()
+    with recruiter.expect_navigation():
+        recruiter.get_by_role("link", name="New vacancy").click()
     staff.check()
     recruiter.get_by_label("Title").fill("Python backend developer")
     recruiter.get_by_label("Language of the vacancy").select_option("en")
@@ -108,16 +110,20 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
                         ("Less intrusive alternatives", "Interview only."),
                         ("Balancing of interests", "Confirmed accounts only.")]:
         recruiter.get_by_label(label).fill(text)
-    recruiter.get_by_role("button", name="Save").click()
+    with recruiter.expect_navigation():
+        recruiter.get_by_role("button", name="Save").click()
     staff.check()
-    recruiter.get_by_role("link", name="Add a candidate").click()
+    with recruiter.expect_navigation():
+        recruiter.get_by_role("link", name="Add a candidate").click()
     staff.check()
     recruiter.get_by_label("Name").fill("Jamie Jansen")
     recruiter.get_by_label("E-mail address").fill("jamie@example.org")
     recruiter.get_by_label("Language for messages to the candidate").select_option("en")
-    recruiter.get_by_role("button", name="Save").click()
+    with recruiter.expect_navigation():
+        recruiter.get_by_role("button", name="Save").click()
     staff.check()
-    recruiter.get_by_role("button", name="Ask for agreement").click()
+    with recruiter.expect_navigation():
+        recruiter.get_by_role("button", name="Ask for agreement").click()
     staff.check()
     assert recruiter.get_by_text("The request for agreement is on its way").is_visible()
     shoot(recruiter, "recruiter-asked")
@@ -144,7 +150,8 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
     recruiter.get_by_text("Done.").wait_for(timeout=60_000)
     staff.check()  # the run page refreshes itself until done: checked as it stands then
     shoot(recruiter, "run-done")
-    recruiter.get_by_role("link", name="Read the findings").click()
+    with recruiter.expect_navigation():
+        recruiter.get_by_role("link", name="Read the findings").click()
     staff.check()
     assert recruiter.get_by_text("A decision may not rest on this alone.").is_visible()
     page_text = recruiter.content()
@@ -154,7 +161,8 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
     candidate.goto(latest_link("screened_notice", "portal"))
     own.check()
     candidate.locator("textarea").first.fill("I led the testing work on that migration.")
-    candidate.get_by_role("button", name="Save context").first.click()
+    with candidate.expect_navigation():
+        candidate.get_by_role("button", name="Save context").first.click()
     own.check()
     assert candidate.get_by_text("Your context is saved.").is_visible()
     shoot(candidate, "portal-with-context")
@@ -162,7 +170,8 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
     staff.check()
     assert recruiter.get_by_text("I led the testing work").is_visible()
 
-    candidate.get_by_role("link", name="See everything we hold about you").click()
+    with candidate.expect_navigation():
+        candidate.get_by_role("link", name="See everything we hold about you").click()
     own.check()
     assert candidate.get_by_role("heading", name="Access report").is_visible()
     shoot(candidate, "access-report")
@@ -187,10 +196,12 @@ def test_recruiter_candidate_and_erasure_in_a_browser(case_app, case_server, sou
                               capture_output=True, text=True, timeout=120)
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
-    candidate.get_by_role("link", name="Erase my data now").click()
+    with candidate.expect_navigation():
+        candidate.get_by_role("link", name="Erase my data now").click()
     own.check()
     assert candidate.get_by_text("This cannot be undone.").is_visible()
-    candidate.get_by_role("button", name="Yes, erase my data now").click()
+    with candidate.expect_navigation():
+        candidate.get_by_role("button", name="Yes, erase my data now").click()
     own.check()
     assert candidate.get_by_text("Your data has been erased.").is_visible()
     shoot(candidate, "erased")

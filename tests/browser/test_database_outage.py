@@ -42,7 +42,8 @@ def test_a_candidate_whose_answer_could_not_be_saved_is_told_in_their_words(
         assert answer.value.status == 503
         text = read(page, axe, "nl")
     assert "Dit lukte ons nu even niet" in text
-    page.get_by_role("link", name="Terug naar je pagina").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Terug naar je pagina").click()
     read(page, axe, "nl")  # the agreement form again: nothing of the answer was kept
     page.locator("#agree-x-archive-yes").check()
     page.get_by_role("button", name="Mijn antwoord versturen").click()

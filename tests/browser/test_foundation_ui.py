@@ -51,7 +51,8 @@ def test_recruiter_logs_in_and_creates_a_vacancy_and_candidate(live_app, live_se
     assert page.get_by_role("heading", name="Data engineer").is_visible()
     axe.check()
 
-    page.get_by_role("link", name="Add a candidate").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Add a candidate").click()
     axe.check()
     page.get_by_label("Name").fill("Sanne Bakker")
     page.get_by_label("E-mail address").fill("sanne@example.org")
