@@ -336,7 +336,6 @@ def names_biometric_sample_file(text: str) -> bool:
     """
     if "_" not in text:
         return False
-    names = None
     for word in text.split():
         if "_" not in word or "." not in word:
             continue
@@ -349,8 +348,7 @@ def names_biometric_sample_file(text: str) -> bool:
             continue
         if strong and parts & _SAMPLE_WORDS:
             return True
-        names = names if names is not None else first_names()
-        if any(part in names for part in parts - strong - weak - _SAMPLE_WORDS):
+        if any(part in first_names() for part in parts - strong - weak - _SAMPLE_WORDS):
             return True
     return False
 

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import fresh_database
 from tests.screening.sources.conftest import REALWORLD, RecordedServer, recorded
 
 
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The commands touch no database: SQLite alone is enough to build the app."""
-    path = tmp_path / "fairscreen.db"
-    shutil.copy(request.getfixturevalue("sqlite_template"), path)
-    return f"sqlite:///{path}"
+    return fresh_database(request, tmp_path, "sqlite")
 
 
 @pytest.fixture
