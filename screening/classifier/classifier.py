@@ -38,6 +38,7 @@ from screening.classifier.special import (
     names_biometric_sample_file,
     names_same_sex_couple,
 )
+from screening.classifier.textcat import score_slices
 
 LANGUAGES = ("en", "nl")
 _REPOST = Verdict(Outcome.IRRELEVANT, decided_by="source:repost")
@@ -92,9 +93,6 @@ class Classifier:
                 if not lemmatizer.table:
                     lemmatizer.load_table(nlp.lang)
                 self._skip[lang] = [LEMMATIZER]
-        # A post's sentences go through the model alone (see _sentence_cats).
-        self._model_only = {lang: [name for name in nlp.pipe_names if name != TEXTCAT]
-                            for lang, nlp in self.pipelines.items()}
 
     @classmethod
     def for_languages(
@@ -189,8 +187,7 @@ class Classifier:
         if rule is not None:
             # Layer 2, the trained model, before the excerpt is built: stricter for a post
             # that would be shown.
-            objection = self._model_objection(doc, lang, would_show=True,
-                                              text=post.text)
+            objection = self._model_objection(doc, lang, would_show=True, text=post.text)
             if objection is not None:
                 return objection
             shown = self._shown(post, doc, matcher, match, rule, lang)
@@ -236,7 +233,7 @@ class Classifier:
         match = self._matcher(lang, vacancy).match(doc)
         return {"criteria": len(match.criteria), "signal": match.signal,
                 "field": len(match.field_words), "rich": match.rich, "cats": dict(doc.cats),
-                "sentences": self._sentence_cats(post.text, lang) if doc.cats else []}
+                "sentences": self._sentence_cats(doc, post.text, lang) if doc.cats else []}
 
     def _model_objection(self, doc: Doc, lang: str, would_show: bool,
                          text: str = "") -> Verdict | None:
@@ -248,19 +245,23 @@ class Classifier:
         if not would_show:
             return model_verdict(doc.cats, thresholds[NOT_SHOWN], lang)
         return model_verdict(doc.cats, thresholds[SHOWN], lang,
-                             sentences=self._sentence_cats(text, lang))
+                             sentences=self._sentence_cats(doc, text, lang))
 
-    def _sentence_cats(self, text: str, lang: str) -> list[dict[str, float]]:
+    def _sentence_cats(self, doc: Doc, text: str, lang: str) -> list[dict[str, float]]:
         """Return the model's label scores for each sentence of a post of several.
 
-        Only the model runs on them: the lexicons have already read the whole post.
+        Only the model runs on them, on the post's own tokens: the lexicons have already
+        read the whole post, and sentences end at whitespace, where the tokenizer would
+        split them the same way again.
         """
-        spans = sentences(text)
+        spans = sentences(text)  # the post's text: Doc.text joins every token again
         if len(spans) < 2:
             return []
-        docs = self.pipelines[lang].pipe((text[start:end] for start, end in spans),
-                                         disable=self._model_only[lang])
-        return [dict(doc.cats) for doc in docs]
+        bounds = []
+        for start, end in spans:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            bounds.append((span.start, span.end))
+        return score_slices(self.pipelines[lang].get_pipe(TEXTCAT), doc, bounds)
 
     def _matcher(self, lang: str, vacancy: Vacancy) -> VacancyMatcher:
         key = (lang, vacancy.id, vacancy.criteria, vacancy.language)

@@ -195,7 +195,7 @@ def _redact_again(text: str, learned: set[str]) -> str:
     """
     names = "|".join(map(re.escape, sorted(learned, key=len, reverse=True)))
     pattern = re.compile(rf"(?<![\w@#/.\[-])({names})(['’]s)?(?![\w-])", re.IGNORECASE)
-    words = _gazetteer().words | _glossary()
+    words = _known_words()
 
     def replace(match: re.Match) -> str:
         word = match.group(1)
@@ -411,6 +411,12 @@ def _glossary() -> frozenset[str]:
         entries += [word for words in field.related.values() for word in words]
         entries += list(field.related)
     return frozenset(token.lower() for entry in entries for token in _TOKEN.findall(str(entry)))
+
+
+@cache
+def _known_words() -> frozenset[str]:
+    """The gazetteer's words and the glossary's, joined once (a join costs ~0.5 ms)."""
+    return _gazetteer().words | _glossary()
 
 
 @cache

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -251,18 +252,30 @@ def _named_people(doc: Doc) -> list[int]:
     face templates of Mo, Lien and Jens' is not a topic. At the start of a sentence a
     capital proves nothing, but 'Ben' or 'Wil' there then errs toward withholding.
     """
-    names = first_names()
     found = []
-    for token in doc:
-        text = token.text
-        if text[:1].islower():  # most tokens: not a name, whatever follows
-            continue
-        if text.endswith(_POSSESSIVE):  # the Dutch tokenizer keeps it: "Sanne's"
-            text = text[:-2]
-        if text.istitle() and text.lower() in names:
-            found.append(token.i)
+    for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+        is_name = _NAME_WORDS.get(orth)
+        if is_name is None:
+            is_name = _NAME_WORDS[orth] = _is_first_name(doc.vocab.strings[orth])
+            if len(_NAME_WORDS) >= _NAME_WORDS_MAX:
+                _NAME_WORDS.clear()
+        if is_name:
+            found.append(i)
     return found
 
+
+def _is_first_name(text: str) -> bool:
+    if text[:1].islower():  # most words: not a name, whatever follows
+        return False
+    if text.endswith(_POSSESSIVE):  # the Dutch tokenizer keeps it: "Sanne's"
+        text = text[:-2]
+    return text.istitle() and text.lower() in first_names()
+
+
+# Word (its ORTH key) -> whether it is a capitalised first name; decided once per spelling,
+# since most tokens are words seen before. Holds hashes and booleans, never text.
+_NAME_WORDS: dict[int, bool] = {}
+_NAME_WORDS_MAX = 200_000
 
 _POSSESSIVE = ("'s", "’s")
 

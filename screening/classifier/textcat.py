@@ -14,7 +14,9 @@ from functools import partial
 
 from spacy.attrs import LOWER
 from spacy.ml.models.textcat import resize_and_set_ref
+from spacy.pipeline import TextCategorizer
 from spacy.strings import hash_string
+from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_cpu
 from thinc.layers.resizable import resize_linear_weighted
@@ -135,3 +137,39 @@ def _forward(model: Model, docs, is_train: bool):
         return []
 
     return (keys, vals, lengths), backprop
+
+
+class _Slice:
+    """Tokens start..end of a Doc, as the pieces model reads them (lower-cased word keys)."""
+
+    __slots__ = ("vocab", "_lower")
+
+    def __init__(self, vocab, lower) -> None:
+        self.vocab = vocab
+        self._lower = lower
+
+    def __len__(self) -> int:
+        return len(self._lower)
+
+    def to_array(self, attrs):
+        if list(attrs) != [LOWER]:
+            raise ValueError("a token slice holds the LOWER attribute only")
+        return self._lower
+
+
+def score_slices(textcat: TextCategorizer, doc: Doc,
+                 bounds: list[tuple[int, int]]) -> list[dict[str, float]]:
+    """Return the classifier's label scores for each token range of `doc`, as if each were a
+    Doc of its own, without tokenizing it again or copying its tokens.
+
+    The pieces model reads a Doc's LOWER array only, so a slice of the post's array is all
+    it needs; any other architecture gets real Docs.
+    """
+    if not any(layer.name == "fairscreen_pieces" for layer in textcat.model.walk()):
+        parts = [doc[start:end].as_doc() for start, end in bounds]
+        return [dict(part.cats) for part in textcat.pipe(parts)]
+    lower = doc.to_array([LOWER])
+    slices = [_Slice(doc.vocab, lower[start:end]) for start, end in bounds]
+    scores = textcat.model.predict(slices)
+    labels = textcat.labels
+    return [{label: float(row[j]) for j, label in enumerate(labels)} for row in scores]

@@ -1,6 +1,8 @@
 """Each privacy layer on its own, and the rule that decided: in both languages, both directions."""
 
 import pytest
+import spacy
+from spacy.training import Example
 
 from screening.classifier import Outcome, Post, Vacancy
 from screening.classifier.classifier import (
@@ -10,7 +12,9 @@ from screening.classifier.classifier import (
     model_verdict,
     shown_score,
 )
+from screening.classifier.excerpt import sentences
 from screening.classifier.personal import is_private, names_someone_with_age
+from screening.classifier.textcat import score_slices
 
 # One pair per category and language: a post that reveals a fact about a person, written
 # without the category's words, and one on the same topic that reveals nothing about anyone.
@@ -123,9 +127,47 @@ def test_one_telling_sentence_in_a_long_work_post_is_scored_on_its_own(classifie
             "moving the dbt models to incremental builds so the warehouse bill drops. ")
     telling = "Writing this from the oncology ward between my chemotherapy sessions."
     cats = classifier.scores(Post(id="p", author="a", text=work + telling))
-    sentences = classifier._sentence_cats(work + telling, "en")
+    doc = classifier.pipelines["en"](work + telling)
+    sentences = classifier._sentence_cats(doc, work + telling, "en")
     assert len(sentences) == 4
     assert shown_score(cats, sentences) > shown_score(cats)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Shipped the Airflow upgrade today.  My chemo starts Monday, so I'm off a while!\n\n"
+           "Thanks to the team (and Sanne) for covering the on-call rota."),
+    ("nl", "Vandaag de nieuwe dienstroosters rond.\nMorgen naar de oncoloog met mijn moeder… "
+           "Daarna gewoon weer aan het werk?! Ja."),
+])
+def test_a_sentence_is_scored_from_the_posts_tokens_as_if_it_were_a_post_of_its_own(
+        classifier, lang, text):
+    nlp = classifier.pipelines[lang]
+    doc = nlp(text)
+    alone = [dict(nlp(text[start:end]).cats) for start, end in sentences(text)]
+    scored = classifier._sentence_cats(doc, text, lang)
+    assert len(scored) == len(alone) >= 3
+    for ours, theirs in zip(scored, alone, strict=True):
+        assert ours.keys() == theirs.keys()
+        assert all(ours[label] == pytest.approx(theirs[label], abs=1e-6) for label in ours)
+
+
+def test_a_model_of_another_architecture_scores_sentences_as_real_docs():
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe("textcat_multilabel")  # spaCy's own: it reads ORTH, not LOWER
+    examples = [Example.from_dict(nlp.make_doc(text), {"cats": {"special": gold}})
+                for text, gold in (("My chemo starts Monday.", 1.0),
+                                   ("Shipped the Airflow upgrade.", 0.0))]
+    nlp.initialize(lambda: examples)
+    for _ in range(5):
+        nlp.update(examples)
+    text = "Shipped the Airflow upgrade today. My chemo starts Monday! Thanks, all."
+    doc = nlp(text)
+    bounds = [(span.start, span.end) for span in
+              (doc.char_span(s, e, alignment_mode="expand") for s, e in sentences(text))]
+    alone = [nlp(text[s:e]).cats["special"] for s, e in sentences(text)]
+    scored = [cats["special"] for cats in score_slices(textcat, doc, bounds)]
+    assert scored == pytest.approx(alone, abs=1e-6)
+    assert len(set(round(score, 3) for score in scored)) == 3  # a trained, telling model
 
 
 def test_every_verdict_says_which_layer_decided(classifier, lexicon_layer, backend):
