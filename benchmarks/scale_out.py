@@ -188,12 +188,18 @@ class Dashboard(threading.Thread):
             client.close()
 
 
-def login(port: int) -> httpx.Client:
+def login(port: int, attempts: int = 30) -> httpx.Client:
+    """Log the recruiter in; while Redis is restarting the login answers 503 (its rate limit
+    cannot be counted) and, like a person, this tries again a moment later."""
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
-    page = client.get("/login").text
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    answer = client.post("/login", data={"email": "recruiter@scale.test", "password": PASSWORD,
-                                         "csrf_token": token})
+    for _ in range(attempts):
+        page = client.get("/login").text
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        answer = client.post("/login", data={"email": "recruiter@scale.test",
+                                             "password": PASSWORD, "csrf_token": token})
+        if answer.status_code != 503:
+            break
+        time.sleep(1)
     assert answer.status_code == 302, answer.status_code
     return client
 

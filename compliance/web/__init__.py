@@ -116,6 +116,8 @@ def add_security_headers(response):
 
 
 def render_error(error):
+    if outage.store_failed(error):
+        return outage.answer_store(error.original_exception)
     if wants_problem():
         return problem_response(error)
     if getattr(error, "response", None) is not None:

@@ -1,18 +1,25 @@
-"""A database that drops out in the middle of a request: 503 with Retry-After, never a 500.
+"""A database, or the rate limits' Redis, that drops out in the middle of a request: 503 with
+Retry-After, never a 500.
 
 The request's transaction is rolled back, so nothing of it stays half-written (PostgreSQL
 ends a killed backend's transaction itself); the pool discards the broken connection (a
 connection SQLAlchemy saw fail is invalidated, and `pool_pre_ping` replaces one that died
 while idle). The API answers a problem document; a page says, in the reader's language, to
 try again in a moment. The answer touches the database no more: it may still be down.
+
+The rate limits' store (Redis, when configured) fails closed: a limited route, the login
+among them, answers the same 503 while its counters cannot be read, rather than letting
+guesses through uncounted. The database's work of the request, if any, is rolled back too.
 """
 
 import logging
 import sqlite3
 
 import psycopg
+import redis
 from flask import Flask, Response, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
+from limits.errors import StorageError
 from sqlalchemy import exc
 from werkzeug.exceptions import ServiceUnavailable
 
@@ -27,6 +34,8 @@ SQLITE_TRANSIENT = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR")
 # errors come unwrapped from the few places that use the raw connection (the audit lock).
 ERRORS = (exc.DBAPIError, exc.DisconnectionError, exc.TimeoutError,
           psycopg.OperationalError, sqlite3.OperationalError)
+# What the rate limits' store raises when Redis cannot be reached or answers too late.
+STORE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, StorageError)
 TITLE = _l("The service is briefly unavailable")
 
 
@@ -38,6 +47,17 @@ class DatabaseUnavailable(ServiceUnavailable):
         self.data = {"problem": "database-unavailable",
                      "message": "The database could not finish the request, so it was not "
                                 "completed. Try again in a few seconds.",
+                     "headers": {"Retry-After": str(RETRY_AFTER_SECONDS)}}
+
+
+class StoreUnavailable(ServiceUnavailable):
+    """The rate limits' store could not be asked; a retry after a few seconds may pass."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = {"problem": "rate-limit-store-unavailable",
+                     "message": "The request could not be counted against its rate limit, so "
+                                "it was not completed. Try again in a few seconds.",
                      "headers": {"Retry-After": str(RETRY_AFTER_SECONDS)}}
 
 
@@ -88,6 +108,26 @@ def answer(error: BaseException):
     return unavailable(render_template("errors/unavailable.html", title=TITLE))
 
 
+def answer_store(error: BaseException):
+    """Answer a request whose rate limit could not be checked or reported: 503, never 500."""
+    log.warning("rate limit store unavailable during %s %s: %s", request.method,
+                request.endpoint, type(error).__name__)
+    remember_locale()
+    try:
+        db.session.rollback()
+    except exc.SQLAlchemyError as failed:
+        log.warning("rollback after a lost rate limit store failed: %s", type(failed).__name__)
+    if wants_problem():
+        return problem_response(StoreUnavailable())
+    return unavailable(render_template("errors/unavailable.html", title=TITLE))
+
+
+def store_failed(error: BaseException) -> bool:
+    """Tell whether an error that reached the 500 handler came from the rate limits' store
+    (when adding the limit's headers to an answer, after the view had run)."""
+    return isinstance(getattr(error, "original_exception", None), STORE_ERRORS)
+
+
 def remember_locale() -> None:
     """Fix the page's language now, while the signed-in user is still loaded: after the
     rollback, reading their preference would ask the database again."""
@@ -101,6 +141,8 @@ def remember_locale() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Answer database outages on every page and API operation."""
+    """Answer database and rate limit store outages on every page and API operation."""
     for error in ERRORS:
         app.register_error_handler(error, answer)
+    for error in STORE_ERRORS:
+        app.register_error_handler(error, answer_store)

@@ -4,9 +4,16 @@ import sqlite3
 
 import psycopg
 import pytest
+import redis
 from sqlalchemy import exc
 
-from compliance.web.outage import is_unavailable
+from compliance.accounts import Role, User, create_user
+from compliance.api_tokens import create_token
+from compliance.db import db
+from compliance.web import limiter
+from compliance.web.outage import RETRY_AFTER_SECONDS, is_unavailable
+from screening.app import create_app
+from tests.conftest import PASSWORD, base_config, free_port
 
 
 def real_sqlite_error(tmp_path, kind: str) -> sqlite3.OperationalError:
@@ -67,3 +74,68 @@ def test_a_fault_in_a_query_stays_a_server_error(app):
     assert response.status_code == 500
     response = app.test_client().get("/api/broken-for-test")
     assert response.status_code == 500 and response.mimetype == "application/problem+json"
+
+
+# The rate limits' store: Redis in production. When it cannot be reached, a limited route
+# fails closed with the outage's 503, never a 500 and never an uncounted guess.
+
+@pytest.fixture
+def dead_store(database_url, tmp_path, monkeypatch):
+    """An app whose rate limits live in a Redis that is not there (a closed port).
+
+    The limiter is one object that each app sets up again, so this test makes no other app
+    (`make_user` would): its user is made here."""
+    monkeypatch.setenv("FAIRSCREEN_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(base_config(
+        database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0"))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def staff() -> User:
+    user = create_user("recruiter@example.test", "Rita", PASSWORD, Role.RECRUITER,
+                       actor="system")
+    db.session.commit()
+    return user
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_login_whose_limit_cannot_be_counted_is_refused_for_now(dead_store):
+    user = staff()
+    client = dead_store.test_client()
+    assert client.get("/login").status_code == 200  # only the password is limited
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert "briefly unavailable" in response.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302  # not logged in
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_api_call_whose_limit_cannot_be_counted_answers_a_problem(dead_store):
+    user = staff()
+    _token, token = create_token(user, "ATS", actor=user)
+    db.session.commit()
+    response = dead_store.test_client().get(
+        "/api/v1/vacancies", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.json["type"].endswith("rate-limit-store-unavailable")
+    assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_store_lost_after_the_view_ran_is_a_503_not_a_500(app, make_user, monkeypatch):
+    """Redis may go between the check and the answer's X-RateLimit headers."""
+    def gone(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Connection closed by server.")
+
+    user = make_user()
+    client = app.test_client()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    monkeypatch.setattr(limiter.limiter, "get_window_stats", gone)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
