@@ -110,16 +110,21 @@ def answer(error: BaseException):
 
 def answer_store(error: BaseException):
     """Answer a request whose rate limit could not be checked or reported: 503, never 500."""
+    remember_locale()
+    recover_store(error)
+    if wants_problem():
+        return problem_response(StoreUnavailable())
+    return unavailable(render_template("errors/unavailable.html", title=TITLE))
+
+
+def recover_store(error: BaseException) -> None:
+    """Log the lost rate limits' store and roll back whatever the request had written."""
     log.warning("rate limit store unavailable during %s %s: %s", request.method,
                 request.endpoint, type(error).__name__)
-    remember_locale()
     try:
         db.session.rollback()
     except exc.SQLAlchemyError as failed:
         log.warning("rollback after a lost rate limit store failed: %s", type(failed).__name__)
-    if wants_problem():
-        return problem_response(StoreUnavailable())
-    return unavailable(render_template("errors/unavailable.html", title=TITLE))
 
 
 def store_failed(error: BaseException) -> bool:

@@ -122,12 +122,13 @@ def unrouted_error(error: HTTPException):
 
 
 def database_unavailable(error: Exception):
-    """A candidate page the database failed: 503, in the portal's look, pointing back to the
-    page the link opens; nothing here may read the database again."""
-    if not outage.is_unavailable(error):
+    """A candidate page the database (or the rate limits' store) failed: 503, in the portal's
+    look, pointing back to the page the link opens; nothing here may read the database again."""
+    store = isinstance(error, outage.STORE_ERRORS)
+    if not store and not outage.is_unavailable(error):
         raise error
     outage.remember_locale()  # the candidate's language, where the link was read already
-    outage.recover(error)
+    (outage.recover_store if store else outage.recover)(error)
     return outage.unavailable(render_template("candidate/unavailable.html",
                                               home=_home_without_database(),
                                               title=_("This did not work")))
@@ -148,7 +149,7 @@ def _home_without_database() -> str | None:
     return None
 
 
-for _error in outage.ERRORS:
+for _error in outage.ERRORS + outage.STORE_ERRORS:
     bp.register_error_handler(_error, database_unavailable)
 
 # Per code, as the app's own handlers are: Flask looks a code's handlers up before any class's.

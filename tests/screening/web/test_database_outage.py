@@ -13,6 +13,7 @@ import uuid
 
 import psycopg
 import pytest
+import redis
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 
@@ -23,7 +24,7 @@ from compliance.db import db as _db
 from compliance.organisation import update_settings
 from compliance.outbox import OutboxMessage
 from compliance.verify import verify_database
-from compliance.web import outage
+from compliance.web import limiter, outage
 from compliance.web.outage import RETRY_AFTER_SECONDS
 from screening.lifecycle import CaseState
 from screening.models import Candidate
@@ -277,6 +278,32 @@ def test_an_agreement_cut_off_is_not_half_recorded_and_can_be_given_again(
     assert again.status_code == 302 and "/portal/" in again.headers["Location"]
     db.session.rollback()
     assert db.session.get(Candidate, candidate_id).state == CaseState.CONSENTED
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_candidate_page_whose_rate_limit_cannot_be_counted_answers_in_the_portals_look(
+        db, client, login, make_vacancy, make_candidate, monkeypatch):
+    """Redis (the rate limits' store) away: the candidate is told to try again, in the
+    portal's look, with the way back to the page their link opens. The limit is counted
+    before the link is read, so the browser's language speaks."""
+    update_settings({"controller_name": "Acme B.V.", "controller_address": "Damrak 1, Amsterdam",
+                     "dpo_contact": "dpo@acme.test"}, actor="system")
+    db.session.commit()
+    vacancy = make_vacancy(allowed_sources=["rss"])
+    candidate = make_candidate(vacancy, language="nl")
+    login(vacancy.owner)
+    assert client.post(f"/candidates/{candidate.id}/consent-request").status_code == 302
+    client.post("/logout")
+    link = consent_link(db)
+    assert client.get(link).status_code == 200
+
+    def gone(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting. Connection refused.")
+
+    monkeypatch.setattr(limiter.limiter, "hit", gone)
+    page = assert_page(client.get(link, headers={"Accept-Language": "nl"}),
+                       "Dit lukte ons nu even niet", f'href="{link}"')
+    assert "/login" not in page
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
