@@ -7,7 +7,6 @@ from flask.cli import AppGroup
 
 from compliance import checkpoints
 from compliance.reports.signing import SigningError, certificate_pem
-from compliance.reports.verify import verify_pdf
 
 reports_cli = AppGroup("reports", help="Generate signed PDF reports and verify them.")
 
@@ -18,6 +17,8 @@ reports_cli = AppGroup("reports", help="Generate signed PDF reports and verify t
               help="Trust this signing certificate (PEM) instead of this instance's.")
 def verify_command(file: Path, cert_file: Path | None) -> None:
     """Check the signature, extract the embedded JSON and verify its chain; exit 1 on failure."""
+    from compliance.reports.verify import verify_pdf  # pyHanko: only for this command
+
     result = verify_pdf(file.read_bytes(), trusted_cert=_trusted_cert(cert_file),
                         trusted_key=checkpoints.instance_public_key())
     for check in result.checks:

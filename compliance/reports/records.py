@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from compliance.db import utcnow
 from compliance.organisation import get_settings
 from compliance.reports.pdfa import digest
-from compliance.reports.render import render_pdf
 from compliance.subjects import RetentionReason
 
 
@@ -176,6 +175,8 @@ def render_record(record: AccessReport | RecordOfProcessing | Dpia, *, lang: str
     audit log's signed head, if given, is printed and attached as a witness of the log."""
     template, data_format, title = KINDS[type(record)]
     data = data_bytes(record, data_format, audit_head)
+    from compliance.reports.render import render_pdf  # WeasyPrint: only where PDFs are made
+
     return render_pdf(template, lang, data=data, data_name=data_format.split(".")[1] + ".json",
                       title=title, record=record, controller=record.controller, labels=DATA_LABELS,
                       retention_labels=RETENTION_LABELS, audit_head=audit_head,

@@ -15,9 +15,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from flask import current_app
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko.sign.fields import SigSeedSubFilter
 
 from compliance.db import utcnow
 
@@ -93,7 +90,11 @@ def certificate_pem(files: SigningFiles | None = None) -> bytes:
     return files.cert.read_bytes()
 
 
-def _signer(files: SigningFiles) -> signers.SimpleSigner:
+def _signer(files: SigningFiles):
+    """Load the signing key and certificate (pyHanko is imported here, where it is used:
+    most processes never sign)."""
+    from pyhanko.sign import signers
+
     if not (files.key.exists() and files.cert.exists()):
         raise SigningError("No report signing key: run `flask --app wsgi keys init`.")
     signer = signers.SimpleSigner.load(str(files.key), str(files.cert))
@@ -104,6 +105,10 @@ def _signer(files: SigningFiles) -> signers.SimpleSigner:
 
 def sign_pdf(pdf: bytes, *, reason: str, files: SigningFiles | None = None) -> bytes:
     """Sign the whole PDF (PAdES B-B) in an incremental update; return the signed bytes."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
     signer = _signer(files or signing_files())
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     # Zero-size and printable: PDF/A needs no appearance stream for such a widget.

@@ -19,8 +19,6 @@ from compliance.audit_export import ExportError, export
 from compliance.db import utcnow
 from compliance.reports.pdfa import digest
 from compliance.reports.records import controller_from_settings
-from compliance.reports.render import render_pdf
-from compliance.reports.verify import verify_export_bytes
 from compliance.verify import Report
 from compliance.witness import Head
 
@@ -87,6 +85,8 @@ def checkpoints_of(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 def summarise(document: dict[str, Any], raw: bytes, trusted_key: bytes | None) -> TrailSummary:
     """Count the events per action and verify the chain the document holds."""
+    from compliance.reports.verify import verify_export_bytes  # pyHanko, where it is used
+
     shown = [e for e in document["events"] if not e.get("redacted")]
     seqs = [e["seq"] for e in document["events"]]
     checkpoint_seqs = sorted(c["seq"] for c in checkpoints_of(document))
@@ -119,6 +119,8 @@ def _head_line(document: dict[str, Any]) -> str | None:
 def render_trail(document: dict[str, Any], scope: TrailScope, *, lang: str,
                  trusted_key: bytes | None = None) -> bytes:
     """Render the trail PDF (unsigned): summary page, events in order, then the checkpoints."""
+    from compliance.reports.render import render_pdf  # WeasyPrint, where it is used
+
     raw = document_bytes(document)
     summary = summarise(document, raw, trusted_key)
     return render_pdf(
