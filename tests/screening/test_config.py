@@ -67,39 +67,37 @@ def test_command_without_secrets_exits_with_the_variable_named(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_init_and_demo_set_up_any_instance_path_idempotently(tmp_path):
-    instance = tmp_path / "some" / "where"
+@pytest.fixture(scope="module")
+def demo_instance(tmp_path_factory) -> tuple[Path, str]:
+    """One instance set up by `init` and `demo` (a dozen seconds), in a folder that does not
+    exist yet, for the set-up and login tests."""
+    instance = tmp_path_factory.mktemp("demo") / "some" / "where"
     env = clean_env(instance)
     first = flask(["init"], env)
     assert first.returncode == 0, first.stderr
+    demo = flask(["demo"], env)
+    assert demo.returncode == 0, demo.stderr
+    return instance, demo.stdout
+
+
+def test_init_and_demo_set_up_any_instance_path_idempotently(demo_instance):
+    instance, demo = demo_instance
+    env = clean_env(instance)
     secrets_file = instance / "secrets.json"
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
     assert json.loads(secrets_file.read_text())["SECRET_KEY"]
     assert (instance / "fairscreen.db").exists()
 
     generated = json.loads(secrets_file.read_text())
-    demo = flask(["demo"], env)
-    assert demo.returncode == 0, demo.stderr
     for role in ("admin", "legal", "recruiter"):
-        assert f"{role}@demo.fairscreen.test" in demo.stdout
+        assert f"{role}@demo.fairscreen.test" in demo
     again_init = flask(["init"], env)
     again = flask(["demo"], env)
     assert again_init.returncode == 0 and again.returncode == 0, again.stderr
-    assert again.stdout == demo.stdout  # same users, same passwords, nothing added
+    assert again.stdout == demo  # same users, same passwords, nothing added
     counts = flask(["users", "list"], env)
     assert len(counts.stdout.strip().splitlines()) == 3
     assert json.loads(secrets_file.read_text()) == generated  # init never replaces a secret
-
-
-@pytest.fixture(scope="module")
-def demo_instance(tmp_path_factory) -> tuple[Path, str]:
-    """One instance set up by `init` and `demo` (a dozen seconds) for the login tests."""
-    instance = tmp_path_factory.mktemp("demo") / "instance"
-    env = clean_env(instance)
-    assert flask(["init"], env).returncode == 0
-    demo = flask(["demo"], env)
-    assert demo.returncode == 0, demo.stderr
-    return instance, demo.stdout
 
 
 def test_demo_password_logs_in(tmp_path, demo_instance):
