@@ -149,6 +149,15 @@ def test_openapi_document_describes_every_operation_with_bearer_security(client)
         assert {"401", "403", "404", "429", "503", "default"} <= set(responses), (method, path)
     problem = spec["components"]["responses"]["NOT_FOUND"]["content"]
     assert list(problem) == ["application/problem+json"]
+    # The document is written when first read: every reference in it still resolves (the
+    # ETag headers, the pagination header, the error responses).
+    refs = set(re.findall(r'"\$ref": "#/([^"]+)"', json.dumps(spec)))
+    assert {"components/parameters/IF_MATCH", "components/headers/PAGINATION"} <= refs
+    for ref in refs:
+        node = spec
+        for part in ref.split("/"):
+            assert part in node, ref
+            node = node[part]
 
 
 def test_docs_page_lists_every_operation_and_loads_nothing_from_elsewhere(client):
