@@ -84,12 +84,9 @@ class ConsentMissing(RuntimeError):
 
 
 def get_classifier() -> nlp.Classifier:
-    """Build the classifier once per app (pipelines load in about a second)."""
-    if "classifier" not in current_app.extensions:
-        names = {"en": current_app.config.get("NLP_PIPELINE_EN"),
-                 "nl": current_app.config.get("NLP_PIPELINE_NL")}
-        current_app.extensions["classifier"] = nlp.Classifier.for_languages(names=names)
-    return current_app.extensions["classifier"]
+    """The classifier for the app's pipelines, built once per process (see Classifier.shared)."""
+    return nlp.Classifier.shared({"en": current_app.config.get("NLP_PIPELINE_EN"),
+                                  "nl": current_app.config.get("NLP_PIPELINE_NL")})
 
 
 def consented_sources(candidate: Candidate,

@@ -31,8 +31,9 @@ and metrics), `commands` (the `flask screening classify|evaluate` CLI adapter, t
 module that imports Flask).
 
 A Classifier keeps per-vocabulary state (learned compound words, vacancy matchers): build
-one per process or worker thread, once, and reuse it; `flask screening ...` keeps it in
-`app.extensions["fairscreen.classifier"]`.
+one per process, once, and reuse it (its threads share it: one memory zone at a time);
+`Classifier.shared(names)` keeps one per process and set of pipelines, which screening runs
+and `flask screening ...` use.
 
 A screening run converts a connector's post with
 `Post(text=p.text, author=p.account, lang=p.lang, published=..., is_own=p.is_own)`.

@@ -56,6 +56,10 @@ DEFAULT_SPECIAL_THRESHOLD = 0.2
 # for many vacancies in turn would otherwise rebuild them, which costs a pass over the
 # vocabulary each.
 MAX_MATCHERS = 160
+# The classifiers this process has built, by pipeline names (see Classifier.shared).
+_SHARED: dict[tuple, Classifier] = {}
+_SHARED_LOCK = threading.Lock()
+MAX_SHARED = 4
 SHOWN, NOT_SHOWN = "shown", "not_shown"
 # A model score from which a withheld verdict names the category.
 CONFIDENT = 0.5
@@ -101,6 +105,22 @@ class Classifier:
         """Build the pipelines; `names` may name a trained pipeline package or path per language."""
         names = names or {}
         return cls({lang: load_pipeline(lang, names.get(lang)) for lang in languages})
+
+    @classmethod
+    def shared(cls, names: Mapping[str, str | None]) -> Classifier:
+        """Return this process's classifier for these pipelines, built on first use.
+
+        Loading both pipelines costs about a second and a half of CPU: every app and every
+        thread of a process share one (a server has one app; the tests build thousands).
+        """
+        key = tuple(sorted(names.items()))
+        with _SHARED_LOCK:  # a second thread waits rather than loading them twice
+            classifier = _SHARED.get(key)
+            if classifier is None:
+                if len(_SHARED) >= MAX_SHARED:
+                    _SHARED.pop(next(iter(_SHARED)))
+                classifier = _SHARED[key] = cls.for_languages(names=names)
+        return classifier
 
     def classify(self, post: Post, vacancy: Vacancy) -> Verdict:
         """Return the verdict on one post."""

@@ -21,19 +21,11 @@ from screening.classifier.corpus import CorpusError, Record, read_posts, read_va
 from screening.classifier.evaluation import evaluate
 from screening.classifier.model import Verdict
 
-EXTENSION = "fairscreen.classifier"
-
 
 def get_classifier() -> Classifier:
-    """Return the app's classifier, built on first use (pipeline names come from config)."""
-    classifier = current_app.extensions.get(EXTENSION)
-    if classifier is None:
-        names = {
-            "en": current_app.config.get("NLP_PIPELINE_EN"),
-            "nl": current_app.config.get("NLP_PIPELINE_NL"),
-        }
-        classifier = current_app.extensions[EXTENSION] = Classifier.for_languages(names=names)
-    return classifier
+    """Return the classifier for the app's pipelines (config), built once per process."""
+    return Classifier.shared({"en": current_app.config.get("NLP_PIPELINE_EN"),
+                              "nl": current_app.config.get("NLP_PIPELINE_NL")})
 
 
 def _load(vacancies_path: str, posts_path: str) -> tuple[dict, list[Record]]:
