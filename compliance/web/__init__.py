@@ -117,7 +117,7 @@ def add_security_headers(response):
 
 def render_error(error):
     if outage.store_failed(error):
-        return outage.answer_store(error.original_exception)
+        return outage.answer_store(error.original_exception, after_view=True)
     if wants_problem():
         return problem_response(error)
     if getattr(error, "response", None) is not None:

@@ -53,11 +53,15 @@ class DatabaseUnavailable(ServiceUnavailable):
 class StoreUnavailable(ServiceUnavailable):
     """The rate limits' store could not be asked; a retry after a few seconds may pass."""
 
-    def __init__(self) -> None:
+    def __init__(self, after_view: bool = False) -> None:
         super().__init__()
-        self.data = {"problem": "rate-limit-store-unavailable",
-                     "message": "The request could not be counted against its rate limit, so "
-                                "it was not completed. Try again in a few seconds.",
+        message = ("The request could not be counted against its rate limit, so it was not "
+                   "carried out. Try again in a few seconds.")
+        if after_view:  # Redis went between the check and the answer: the view had run
+            message = ("The request was carried out, but the store that counts rate limits "
+                       "went away before the answer was sent. Read the result again before "
+                       "repeating a change.")
+        self.data = {"problem": "rate-limit-store-unavailable", "message": message,
                      "headers": {"Retry-After": str(RETRY_AFTER_SECONDS)}}
 
 
@@ -108,17 +112,18 @@ def answer(error: BaseException):
     return unavailable(render_template("errors/unavailable.html", title=TITLE))
 
 
-def answer_store(error: BaseException):
-    """Answer a request whose rate limit could not be checked or reported: 503, never 500."""
+def answer_store(error: BaseException, after_view: bool = False):
+    """Answer a request whose rate limit could not be checked (the view did not run) or
+    reported (`after_view`: it ran, and what it wrote stays): 503, never 500."""
     remember_locale()
     recover_store(error)
     if wants_problem():
-        return problem_response(StoreUnavailable())
+        return problem_response(StoreUnavailable(after_view))
     return unavailable(render_template("errors/unavailable.html", title=TITLE))
 
 
 def recover_store(error: BaseException) -> None:
-    """Log the lost rate limits' store and roll back whatever the request had written."""
+    """Log the lost rate limits' store and roll back what the request left uncommitted."""
     log.warning("rate limit store unavailable during %s %s: %s", request.method,
                 request.endpoint, type(error).__name__)
     try:

@@ -123,6 +123,7 @@ def test_an_api_call_whose_limit_cannot_be_counted_answers_a_problem(dead_store)
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
     assert response.json["type"].endswith("rate-limit-store-unavailable")
+    assert "not carried out" in response.json["detail"]
     assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
 
 
@@ -135,7 +136,14 @@ def test_a_store_lost_after_the_view_ran_is_a_503_not_a_500(app, make_user, monk
     user = make_user()
     client = app.test_client()
     app.config["PROPAGATE_EXCEPTIONS"] = False
+    _token, token = create_token(user, "ATS", actor=user)
+    db.session.commit()
     monkeypatch.setattr(limiter.limiter, "get_window_stats", gone)
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    # The API says what a client needs to know: the request was carried out.
+    response = client.get("/api/v1/vacancies", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 503
+    assert response.json["type"].endswith("rate-limit-store-unavailable")
+    assert "was carried out" in response.json["detail"]
