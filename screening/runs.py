@@ -18,6 +18,7 @@ from screening import classifier as nlp
 from screening import run_leases as leases
 from screening import staff_notices
 from screening.case import agreed_scope, ask_to_correct, notify_screened
+from screening.classifier.commands import get_classifier
 from screening.criminal_records import classifier_vacancy
 from screening.findings import Finding
 from screening.lifecycle import Action, CaseState, check, move
@@ -81,12 +82,6 @@ class ScreeningRun(db.Model):
 
 class ConsentMissing(RuntimeError):
     """No standing consent covers the run: nothing may be fetched."""
-
-
-def get_classifier() -> nlp.Classifier:
-    """The classifier for the app's pipelines, built once per process (see Classifier.shared)."""
-    return nlp.Classifier.shared({"en": current_app.config.get("NLP_PIPELINE_EN"),
-                                  "nl": current_app.config.get("NLP_PIPELINE_NL")})
 
 
 def consented_sources(candidate: Candidate,

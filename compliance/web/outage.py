@@ -107,9 +107,7 @@ def answer(error: BaseException):
         raise error  # a fault of the request or the code: answered as before
     remember_locale()
     recover(error)
-    if wants_problem():
-        return problem_response(DatabaseUnavailable())
-    return unavailable(render_template("errors/unavailable.html", title=TITLE))
+    return _answer(DatabaseUnavailable())
 
 
 def answer_store(error: BaseException, after_view: bool = False):
@@ -117,8 +115,13 @@ def answer_store(error: BaseException, after_view: bool = False):
     reported (`after_view`: it ran, and what it wrote stays): 503, never 500."""
     remember_locale()
     recover_store(error)
+    return _answer(StoreUnavailable(after_view))
+
+
+def _answer(problem: ServiceUnavailable):
+    """The API's problem document, or the staff's page saying to try again in a moment."""
     if wants_problem():
-        return problem_response(StoreUnavailable(after_view))
+        return problem_response(problem)
     return unavailable(render_template("errors/unavailable.html", title=TITLE))
 
 

@@ -27,8 +27,8 @@ with `context` for the personal/professional rules and `newwords` for words seen
 as a build artefact, `make model`), `personal` (the personal-disclosure gate), `lexicon`
 (data files in `lexicons/`, documented in `lexicons/README.md`), `relevance`, `excerpt`,
 `redaction`, `names`, `language`, `corpus`, `corpus_stats` and `evaluation` (corpus format
-and metrics), `commands` (the `flask screening classify|evaluate` CLI adapter, the only
-module that imports Flask).
+and metrics), `commands` (the `flask screening classify|evaluate` CLI adapter and the
+app's `get_classifier`, the only module that imports Flask).
 
 A Classifier keeps per-vocabulary state (learned compound words, vacancy matchers): build
 one per process, once, and reuse it (its threads share it: one memory zone at a time);

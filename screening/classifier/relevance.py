@@ -312,8 +312,8 @@ def relevance_rule(
 
     Two distinct criteria, or one with a professional signal, the field's vocabulary or the
     model's professional score; the field's vocabulary and a professional score (lower when
-    the field evidence is rich); without either, a professional-activity word and a higher score, or
-    the score alone. Without a model (`professional` None) only the criteria rules apply.
+    the field evidence is rich); without either, a professional-activity word and a higher
+    score, or the score alone. Without a model (`professional` None) only the criteria rules apply.
     """
     if professional is not None and professional < thresholds.floor:
         return None

@@ -22,6 +22,8 @@ from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_c
 from thinc.layers.resizable import resize_linear_weighted
 
 NEG_VALUE = -5000
+# Set on a model whose features come from a Doc's LOWER array alone (this architecture).
+READS_LOWER_ONLY = "fairscreen_reads_lower_only"
 # Words with at least this many letters also count by their first and last letters.
 PIECE_FROM = 7
 PREFIX, SUFFIX = 5, 4
@@ -65,6 +67,7 @@ def build_pieces_classifier(
         model.set_dim("nO", nO)
     model.set_ref("output_layer", sparse_linear)
     model.attrs["multi_label"] = True
+    model.attrs[READS_LOWER_ONLY] = True  # see score_slices
     model.attrs["resize_output"] = partial(
         resize_and_set_ref, resizable_layer=resizable_layer
     )
@@ -165,7 +168,7 @@ def score_slices(textcat: TextCategorizer, doc: Doc,
     The pieces model reads a Doc's LOWER array only, so a slice of the post's array is all
     it needs; any other architecture gets real Docs.
     """
-    if not any(layer.name == "fairscreen_pieces" for layer in textcat.model.walk()):
+    if not textcat.model.attrs.get(READS_LOWER_ONLY):
         parts = [doc[start:end].as_doc() for start, end in bounds]
         return [dict(part.cats) for part in textcat.pipe(parts)]
     lower = doc.to_array([LOWER])

@@ -14,7 +14,7 @@ from screening.classifier.classifier import (
 )
 from screening.classifier.excerpt import sentences
 from screening.classifier.personal import is_private, names_someone_with_age
-from screening.classifier.textcat import score_slices
+from screening.classifier.textcat import READS_LOWER_ONLY, score_slices
 
 # One pair per category and language: a post that reveals a fact about a person, written
 # without the category's words, and one on the same topic that reveals nothing about anyone.
@@ -142,6 +142,7 @@ def test_one_telling_sentence_in_a_long_work_post_is_scored_on_its_own(classifie
 def test_a_sentence_is_scored_from_the_posts_tokens_as_if_it_were_a_post_of_its_own(
         classifier, lang, text):
     nlp = classifier.pipelines[lang]
+    assert nlp.get_pipe("textcat_multilabel").model.attrs.get(READS_LOWER_ONLY)  # the slices
     doc = nlp(text)
     alone = [dict(nlp(text[start:end]).cats) for start, end in sentences(text)]
     scored = classifier._sentence_cats(doc, text, lang)

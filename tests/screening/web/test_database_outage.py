@@ -251,9 +251,9 @@ def consent_link(db) -> str:
     return "/consent/" + re.search(r"/consent/([\w-]+)", str(message.body)).group(1)
 
 
-@pytest.mark.parametrize("moment", ["INSERT INTO access_token", "COMMIT"])
-def test_an_agreement_cut_off_is_not_half_recorded_and_can_be_given_again(
-        db, client, login, make_vacancy, make_candidate, saboteur, moment):
+def agreement_asked(db, client, login, make_vacancy, make_candidate) -> tuple[str, int]:
+    """A Dutch candidate asked for their agreement by a recruiter who then logged out: the
+    link the candidate's mail holds, and the candidate's id."""
     update_settings({"controller_name": "Acme B.V.", "controller_address": "Damrak 1, Amsterdam",
                      "dpo_contact": "dpo@acme.test"}, actor="system")
     db.session.commit()
@@ -262,7 +262,13 @@ def test_an_agreement_cut_off_is_not_half_recorded_and_can_be_given_again(
     login(vacancy.owner)
     assert client.post(f"/candidates/{candidate.id}/consent-request").status_code == 302
     client.post("/logout")
-    link, candidate_id = consent_link(db), candidate.id
+    return consent_link(db), candidate.id
+
+
+@pytest.mark.parametrize("moment", ["INSERT INTO access_token", "COMMIT"])
+def test_an_agreement_cut_off_is_not_half_recorded_and_can_be_given_again(
+        db, client, login, make_vacancy, make_candidate, saboteur, moment):
+    link, candidate_id = agreement_asked(db, client, login, make_vacancy, make_candidate)
     form = {"agree-rss": "yes", "account-rss": "https://blog.example.org/feed.xml",
             "keep-rss": "1"}
     before = contents(saboteur)
@@ -286,15 +292,7 @@ def test_a_candidate_page_whose_rate_limit_cannot_be_counted_answers_in_the_port
     """Redis (the rate limits' store) away: the candidate is told to try again, in the
     portal's look, with the way back to the page their link opens. The limit is counted
     before the link is read, so the browser's language speaks."""
-    update_settings({"controller_name": "Acme B.V.", "controller_address": "Damrak 1, Amsterdam",
-                     "dpo_contact": "dpo@acme.test"}, actor="system")
-    db.session.commit()
-    vacancy = make_vacancy(allowed_sources=["rss"])
-    candidate = make_candidate(vacancy, language="nl")
-    login(vacancy.owner)
-    assert client.post(f"/candidates/{candidate.id}/consent-request").status_code == 302
-    client.post("/logout")
-    link = consent_link(db)
+    link, _candidate_id = agreement_asked(db, client, login, make_vacancy, make_candidate)
     assert client.get(link).status_code == 200
 
     def gone(*args, **kwargs):
