@@ -37,6 +37,7 @@ from screening.classifier.special import (
     findings_of,
     names_biometric_sample_file,
     names_same_sex_couple,
+    names_same_sex_partner,
 )
 from screening.classifier.textcat import score_slices
 
@@ -191,7 +192,7 @@ class Classifier:
         findings = findings_of(doc)
         categories = findings.categories
         if (findings.partners and _reveals_orientation(doc, findings.partners, post.author)
-                or names_same_sex_couple(post.text)):
+                or names_same_sex_couple(post.text) or names_same_sex_partner(post.text)):
             categories = categories | {SpecialCategory.SEX_LIFE_ORIENTATION.value}
         if names_biometric_sample_file(post.text):
             categories = categories | {SpecialCategory.BIOMETRIC.value}

@@ -104,6 +104,8 @@ class SpecialCategoryMatcher:
         self._add_words("@professional", ("professional",), "context/professional.en.yaml",
                         "context/professional.nl.yaml")
         self._affixes = (tuple(self.prefixes), tuple(self.suffixes))
+        self._streets = street_words()
+        self._street_ends = tuple(sorted(self._streets))
         watch(self.vocab, self._on_new_word)
         self._built = True
 
@@ -128,7 +130,10 @@ class SpecialCategoryMatcher:
         for tier, block in lexicon.blocks.items():
             key = f"{lexicon.category}|{tier}"
             kind = ("hit", lexicon.category, tier)
-            self._add(key, kind, [t for t in block.terms if not t.startswith(EXACT)])
+            terms = [t for t in block.terms if not t.startswith(EXACT)]
+            if lexicon.language == "nl":  # the lookup table lacks most inflected forms
+                terms += [form for term in terms for form in dutch_inflections(term)]
+            self._add(key, kind, terms)
             exact = [t[len(EXACT):] for t in block.terms if t.startswith(EXACT)]
             if exact:  # the lemma would widen them to another word: 'sentenced', 'sentence'
                 self.exact.add(self._key(key, kind), [self.nlp.make_doc(t) for t in exact])
@@ -166,8 +171,9 @@ class SpecialCategoryMatcher:
     # -- new words, once each ---------------------------------------------------------------
     def _on_new_word(self, text: str) -> None:
         """Queue a new word that a prefix or suffix rule makes a hit (compounds)."""
-        if len(text) <= 3 or self._learned_count >= MAX_LEARNED:
-            return
+        if (len(text) <= 3 or self._learned_count >= MAX_LEARNED
+                or text.lower().endswith(self._street_ends)):
+            return  # 'kerkstraat', 'moskeeweg': an address
         keys = [key for part in _compound_parts(text) for key in self._affix_keys(part)]
         if keys:
             self._learned.append((text, keys))
@@ -225,8 +231,15 @@ class SpecialCategoryMatcher:
             found.add(kinds[key], start, end)
         return found
 
+    def _street(self, doc: Doc, start: int, end: int) -> bool:
+        """Tell whether a hit names a street or a square: 'Church Road', 'Kerk Laan'."""
+        return (end < len(doc) and doc[end].lower_ in self._streets
+                and doc[start].text[:1].isupper())
+
     def set_annotations(self, doc: Doc, found: Found) -> None:
         """Keep the categories whose hits survive the context rules; patterns fill the gaps."""
+        if found.hits:
+            found.hits = [hit for hit in found.hits if not self._street(doc, hit[2], hit[3])]
         if found.hits or found.steps:
             found.named.extend(_named_people(doc))
         categories = found.categories(found.hits)
@@ -243,6 +256,41 @@ class SpecialCategoryMatcher:
         partners = found.partner_mentions()
         if categories or partners:
             doc.user_data[USER_DATA_KEY] = Findings(frozenset(categories), tuple(partners))
+
+
+# Dutch adjectives and participles take an -e before a noun ('een lesbische collega', 'de
+# veroordeelde', 'haar joodse oma'); the lemma table knows few of those forms.
+_INFLECTED_ENDINGS = ("isch", "ig", "eel", "aal", "ief", "iek", "s", "d", "t")
+_PARTICIPLE_STARTS = ("ge", "ver", "be", "her", "ont")
+_DOUBLE_VOWEL = re.compile(r"([aeou])\1([^aeiou])$")
+
+
+def dutch_inflections(term: str) -> list[str]:
+    """Return the -e form of a Dutch adjective or participle: 'lesbisch' -> 'lesbische',
+    'homoseksueel' -> 'homoseksuele', 'veroordeeld' -> 'veroordeelde'.
+
+    Only words with an adjective's or participle's ending get one; for a noun among them the
+    form is no word ('kerkdienste') and never matches.
+    """
+    if " " in term or "-" in term or len(term) < 4 or term.endswith("ss") \
+            or not term.endswith(_INFLECTED_ENDINGS):
+        return []
+    if term.endswith(("d", "t")):  # a participle: 'gedoopt', 'veroordeeld', 'aangeklaagd'
+        participle = term.startswith(_PARTICIPLE_STARTS) or "ge" in term[:-3]
+        return [term + "e"] if participle else []  # not 'syndicat', 'activist'
+    if term.endswith("ief"):
+        return [term[:-1] + "ve"]
+    double = _DOUBLE_VOWEL.search(term)
+    if double:
+        return [f"{term[: double.start()]}{double.group(1)}{double.group(2)}e"]
+    return [term + "e"]
+
+
+@cache
+def street_words() -> frozenset[str]:
+    """Return the words of both languages that make a name before them an address."""
+    return frozenset(str(word).lower() for lang in ("en", "nl")
+                     for word in load_word_list(f"context/streets.{lang}.yaml"))
 
 
 def _named_people(doc: Doc) -> list[int]:
@@ -321,6 +369,37 @@ def names_same_sex_couple(text: str) -> bool:
             if sex not in (None, "unknown") and names.get(second.lower()) == sex:
                 return True
     return False
+
+
+@cache
+def _partner_rule() -> re.Pattern | None:
+    """The sex_life_orientation lexicons' third-person possessives joined to a partner noun of
+    the same sex ('his husband', 'haar vrouw'), as one expression over both languages."""
+    pairs: list[str] = []
+    for lexicon in load_special():
+        third = lexicon.partners.get("third_person") or {}
+        sexes = lexicon.partners.get("nouns") or {}
+        for sex in ("male", "female"):
+            owners = [str(word) for word in third.get(sex) or ()]
+            nouns = [str(noun) for noun in third.get("nouns") or () if sexes.get(noun) == sex]
+            if owners and nouns:
+                pairs.append(rf"(?:{'|'.join(map(re.escape, owners))})\s+"
+                             rf"(?:{'|'.join(map(re.escape, nouns))})")
+    if not pairs:
+        return None
+    return re.compile(rf"(?<![\w'’])(?:{'|'.join(pairs)})(?!\w)", re.IGNORECASE)
+
+
+def names_same_sex_partner(text: str) -> bool:
+    """Tell whether a post gives someone a partner of their own sex: 'his husband', 'her
+    wife', 'zijn man', 'haar vrouw'.
+
+    'My husband' reveals the author's orientation only with the author's sex, which the
+    handle may not tell; 'his' and 'her' carry the sex of the one they point to, a named
+    colleague or a brother, so the pair says it alone.
+    """
+    rule = _partner_rule()
+    return rule is not None and rule.search(text) is not None
 
 
 # A file holding someone's biometric sample: its name joins a modality to a template word or to

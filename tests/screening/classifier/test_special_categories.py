@@ -173,6 +173,24 @@ WITHHELD = [
     ("criminal", "en", "Good to have Tom back at work after his caution last month."),
     ("religious_belief", "en", "Stand-up moved so Ali is not chairing at the end of a fasting day"),
     ("racial_ethnic_origin", "nl", "Als Indo-Nederlandse vrouw zie ik dat vaak gebeuren."),
+    # A referendum vote and a march with the subject left out; a heart or newborn's care, a
+    # sense failing; a speeding course; a face scanned at a gate 'you' pass every day.
+    ("political_opinion", "en", "Voted yes on the way to the office, then fixed the VPN."),
+    ("political_opinion", "en", "Protesting against the pension cuts outside parliament today."),
+    ("health", "en", "Two nights on the cardiology ward and a new stent, so I'm slow on reviews."),
+    ("health", "en", "His eyesight is failing, so we moved his screens to 200% zoom."),
+    ("health", "nl", "Mijn gehoor gaat achteruit, dus ik vraag collega's om duidelijk te praten."),
+    ("health", "nl", "Ik had vanochtend mijn punctie, dus vandaag werk ik vanaf de bank."),
+    ("health", "nl", "Onze dochter ligt nog in de couveuse op de neonatologie."),
+    ("criminal", "en", "Did a speed awareness course this morning instead of the points."),
+    ("biometric", "en", "At the airport a camera scans your face once, and the gate knows you."),
+    # Dutch adjectives and participles before a noun take an -e the lemma table lacks.
+    ("sex_life_orientation", "nl", "Als lesbische ontwikkelaar geef ik een talk over Kubernetes."),
+    ("criminal", "nl", "Mijn neef is de veroordeelde in die zaak, dus ik neem vrij."),
+    ("religious_belief", "nl", "Mijn joodse oma leerde me programmeren."),
+    # A strike day counted by one who takes part.
+    ("trade_union", "en", "Day three of our walkout at the depot, flasks and a banner."),
+    ("trade_union", "nl", "Dag twee van onze actie aan de poort van het depot."),
 ]
 
 NOT_WITHHELD = [
@@ -235,6 +253,17 @@ NOT_WITHHELD = [
     ("en", "The login page template lives in templates/index_template.html."),
     ("en", "Swapped face_detection_model.onnx for a smaller one, 4 ms per frame."),
     ("nl", "Eczeem bij patiënten behandelen we op de afdeling met vette zalf."),
+    ("en", "The board voted on the new office lease and we moved the servers."),
+    ("en", "Mapped the face of the building in Revit for the facade tender."),
+    ("nl", "De cardioloog van de poli vroeg om een nieuw dashboard voor de wachtlijst."),
+    ("en", "Marching orders from the client: ship the Django API by Friday."),
+    # An address is not a faith; a drink is not an addiction.
+    ("nl", "Bewoners van de Kerkstraat: de lindes worden donderdag geknot."),
+    ("nl", "Ik rijd morgen de containers naar de Moskeeweg en de Kerk Laan."),
+    ("en", "I start the scaffolding on Church Road on Monday."),
+    ("en", "Douse it with water or any non-alcoholic drink, then into the bag."),
+    # A Dutch term's -e form that is an English word is not made ('syndicat', 'syndicate').
+    ("en", "The loan syndicate signed the term sheet for the new warehouse."),
 ]
 
 
@@ -291,6 +320,28 @@ def test_partner_of_the_authors_own_sex(lexicon_layer, backend, author, text, wi
     ],
 )
 def test_two_people_of_the_same_sex_named_as_a_couple(lexicon_layer, backend, text, withheld):
+    verdict = lexicon_layer.classify(Post(text, author="me"), backend)
+    assert (verdict.verdict is Outcome.WITHHELD) is withheld
+    if withheld:
+        assert verdict.decided_by == "lexicon:sex_life_orientation"
+
+
+@pytest.mark.parametrize(
+    ("text", "withheld"),
+    [
+        ("Marcus and his husband Tomasz run a joinery business together.", True),
+        ("Welkom Seppe! Hij verhuisde met zijn man Jitse naar Paal.", True),
+        ("Sanne is met verlof: zij en haar vrouw Lieke zijn zaterdag getrouwd.", True),
+        ("Ryan brought his boyfriend to the works do.", True),
+        ("Zijn man Youssef zegt dat het langzaam beter gaat.", True),
+        ("Priya and her husband moved to Leiden; she still runs the Django team.", False),
+        ("Brunch with her girlfriends, then the PostgreSQL meetup.", False),  # friends
+        ("Bram ging met zijn vriend naar de Django-meetup.", False),  # 'vriend': a friend too
+        ("De ploeg en zijn mannen deden de migratie naar PostgreSQL.", False),
+    ],
+)
+def test_someone_with_a_partner_of_their_own_sex(lexicon_layer, backend, text, withheld):
+    """'his husband', 'haar vrouw': the possessive carries the sex the author's handle may not."""
     verdict = lexicon_layer.classify(Post(text, author="me"), backend)
     assert (verdict.verdict is Outcome.WITHHELD) is withheld
     if withheld:
