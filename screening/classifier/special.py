@@ -231,6 +231,11 @@ class SpecialCategoryMatcher:
             found.add(kinds[key], start, end)
         return found
 
+    def _idiom(self, doc: Doc, spans: list[tuple[int, int]], start: int, end: int) -> bool:
+        """Tell whether a hit lies inside a figure of speech: 'sales is in my DNA'."""
+        first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        return any(s <= first and last <= e for s, e in spans)
+
     def _street(self, doc: Doc, start: int, end: int) -> bool:
         """Tell whether a hit names a street or a square: 'Church Road', 'Kerk Laan'."""
         return (end < len(doc) and doc[end].lower_ in self._streets
@@ -239,7 +244,9 @@ class SpecialCategoryMatcher:
     def set_annotations(self, doc: Doc, found: Found) -> None:
         """Keep the categories whose hits survive the context rules; patterns fill the gaps."""
         if found.hits:
-            found.hits = [hit for hit in found.hits if not self._street(doc, hit[2], hit[3])]
+            idioms = idiom_spans(doc.text)
+            found.hits = [hit for hit in found.hits if not self._street(doc, hit[2], hit[3])
+                          and not (idioms and self._idiom(doc, idioms, hit[2], hit[3]))]
         if found.hits or found.steps:
             found.named.extend(_named_people(doc))
         categories = found.categories(found.hits)
@@ -291,6 +298,20 @@ def street_words() -> frozenset[str]:
     """Return the words of both languages that make a name before them an address."""
     return frozenset(str(word).lower() for lang in ("en", "nl")
                      for word in load_word_list(f"context/streets.{lang}.yaml"))
+
+
+@cache
+def _idioms() -> re.Pattern | None:
+    expressions = [str(e) for lang in ("en", "nl")
+                   for e in load_word_list(f"context/idioms.{lang}.yaml")]
+    return re.compile("|".join(f"(?:{e})" for e in expressions), re.I) if expressions else None
+
+
+def idiom_spans(text: str) -> list[tuple[int, int]]:
+    """Return the character spans of the figures of speech in `text` in which a special
+    word says nothing about anyone (`context/idioms.<lang>.yaml`)."""
+    idioms = _idioms()
+    return [m.span() for m in idioms.finditer(text)] if idioms else []
 
 
 def _named_people(doc: Doc) -> list[int]:

@@ -264,6 +264,25 @@ NOT_WITHHELD = [
     ("en", "Douse it with water or any non-alcoholic drink, then into the bag."),
     # A Dutch term's -e form that is an English word is not made ('syndicat', 'syndicate').
     ("en", "The loan syndicate signed the term sheet for the new warehouse."),
+    # A figure of speech is not a DNA test; an English bid is not a Dutch prayer ('bidden');
+    # a hip hinge is not the dating app.
+    ("nl", "Verkopen zit gewoon in mijn DNA: 94 transacties dit jaar."),
+    ("en", "Clean code is in our DNA, so every pull request gets two reviews."),
+    ("en", "Bidding above the asking price is normal here; I explain it to every buyer."),
+    ("en", "Twelve weeks of hip hinge drills with my client and her deadlift is clean."),
+]
+
+# Rules of the lexicons on their own (without the trained layer, which could carry a row
+# whose rule misses): each must withhold by itself.
+LEXICON_WITHHELD = [
+    ("health", "nl", "Middag even aan het infuus voor kuur nummer vier, daarna bezichtigingen."),
+    ("health", "nl", "Mijn man heeft vandaag zijn laatste kuur gehad."),
+    ("health", "en", "Hooked up to a drip all afternoon, so the deploy waits until tomorrow."),
+    ("religious_belief", "en", "She never flies between Friday sunset and Saturday nightfall."),
+    ("religious_belief", "nl", "Geen ritten van vrijdag bij zonsondergang tot zaterdagavond."),
+    ("religious_belief", "nl", "Wij bidden elke avond voor het eten."),
+    ("genetic", "en", "The test found a BRCA2 variant in my DNA."),
+    ("sex_life_orientation", "en", "We matched on Hinge in 2023 and I still owe her that coffee."),
 ]
 
 
@@ -273,6 +292,13 @@ def test_withheld(classifier, backend, category, lang, text):
     assert verdict.verdict is Outcome.WITHHELD
     assert category in verdict.categories
     assert verdict.excerpt is None and verdict.matched == ()
+
+
+@pytest.mark.parametrize(("category", "lang", "text"), LEXICON_WITHHELD)
+def test_a_lexicon_rule_withholds_on_its_own(lexicon_layer, backend, category, lang, text):
+    verdict = lexicon_layer.classify(Post(text, author="someone", lang=lang), backend)
+    assert verdict.verdict is Outcome.WITHHELD
+    assert category in verdict.categories
 
 
 @pytest.mark.parametrize(("lang", "text"), NOT_WITHHELD)
