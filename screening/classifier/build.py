@@ -56,12 +56,13 @@ def stale() -> list[str]:
     return [lang for lang in LANGUAGES if recorded_checksum(lang) != current]
 
 
-def build(folds: int | None = None, progress=print) -> dict:
-    """Cross-validate, set the thresholds, train on everything, write the models."""
+def build(folds: int | None = None, progress=print, keep: Path | None = None) -> dict:
+    """Cross-validate, set the thresholds, train on everything, write the models (`keep`:
+    a folder where the folds' models stay, and are reused while their training is the same)."""
     vacancies, records = load_corpus()
     k = folds or len({r.vacancy for r in records})
     progress(f"cross-validating over {k} folds of {len(records)} posts")
-    with trained_folds(records, k, progress=progress) as folds:
+    with trained_folds(records, k, progress=progress, keep=keep) as folds:
         progress("choosing the relevance rules' thresholds")
         relevance = choose_relevance(score_folds(folds, vacancies, records))
         progress(f"classifying the held-out posts with {relevance}")
@@ -158,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="build only when the config or corpus changed")
     parser.add_argument("--folds", type=int, default=None,
                         help="vacancy folds (default: one per vacancy)")
+    parser.add_argument("--keep-folds", type=Path, default=None, metavar="DIR",
+                        help="keep the folds' models in DIR and reuse those whose posts, "
+                             "config and code are unchanged (after a lexicon change, the "
+                             "build then only scores again)")
     args = parser.parse_args(argv)
     missing = [str(p) for pair in corpus_files() for p in pair if not p.is_file()]
     if missing:
@@ -166,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.if_stale and not stale():
         print("model: up to date with its config and corpus")
         return 0
-    summary = build(args.folds)
+    if args.keep_folds is not None:
+        args.keep_folds.mkdir(parents=True, exist_ok=True)
+    summary = build(args.folds, keep=args.keep_folds)
     print(f"model: built, thresholds {summary['thresholds']}, figures in {REPORT}")
     return 0
 

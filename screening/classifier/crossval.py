@@ -10,14 +10,18 @@ fold, and applying it costs no second pass.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from screening.classifier import textcat, training
 from screening.classifier.classifier import (
     DEFAULT_RELEVANCE,
     NOT_SHOWN,
@@ -34,7 +38,7 @@ from screening.classifier.model import Outcome, Vacancy, Verdict
 from screening.classifier.personal import names_someone_with_age
 from screening.classifier.pipeline import load_pipeline
 from screening.classifier.relevance import CriteriaMatch, RelevanceThresholds, relevance_rule
-from screening.classifier.training import LANGUAGES, SEED, train_models
+from screening.classifier.training import CONFIG, LANGUAGES, SEED, train_models
 
 # Below the lowest special-category score that must be withheld, by this factor: the next
 # unseen post is not the training folds' worst case.
@@ -100,19 +104,56 @@ class Fold:
 @contextmanager
 def trained_folds(
     records: Sequence[Record], k: int, seed: int = SEED,
-    progress: Callable[[str], None] = lambda line: None,
+    progress: Callable[[str], None] = lambda line: None, keep: Path | None = None,
 ) -> Iterator[list[Fold]]:
-    """Train each fold's models on the other vacancies' posts; they live until the exit."""
+    """Train each fold's models on the other vacancies' posts; they live until the exit.
+
+    With `keep`, they are trained into that folder and stay there, and a fold whose models
+    were trained on exactly the same posts, config, code and seed is reused: the lexicons
+    and rules do not enter training, so a change to them is measured again in minutes.
+    """
     folds = vacancy_folds(records, k)
-    with tempfile.TemporaryDirectory(prefix="fairscreen-folds-") as folder:
+    with (nullcontext(keep) if keep is not None
+          else tempfile.TemporaryDirectory(prefix="fairscreen-folds-")) as folder:
         trained = []
         for number, held_out in enumerate(folds, start=1):
-            progress(f"fold {number}/{len(folds)}: training without {', '.join(held_out)}")
             held = set(held_out)
             train = [r for r in records if r.vacancy not in held]
-            paths = train_models(train, Path(folder) / str(number), seed=seed)
+            output = Path(folder) / str(number)
+            key = training_key(train, seed) if keep is not None else None
+            paths = {lang: output / lang for lang in LANGUAGES}
+            if key is not None and _kept(output, key):
+                progress(f"fold {number}/{len(folds)}: kept models reused")
+            else:
+                progress(f"fold {number}/{len(folds)}: training without {', '.join(held_out)}")
+                shutil.rmtree(output, ignore_errors=True)
+                paths = train_models(train, output, seed=seed)
+                if key is not None:
+                    (output / KEPT_STAMP).write_text(key, encoding="utf-8")
             trained.append(Fold(number, tuple(held_out), paths))
         yield trained
+
+
+# A kept fold's record of what its models were trained on (see training_key).
+KEPT_STAMP = "trained-on.sha256"
+
+
+def training_key(train: Sequence[Record], seed: int) -> str:
+    """Return the SHA-256 of everything a fold's training reads: its posts and their labels,
+    the config, the training and model code, and the seed."""
+    digest = hashlib.sha256(f"{seed}".encode())
+    for path in (CONFIG, Path(textcat.__file__), Path(training.__file__)):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for r in train:
+        digest.update(json.dumps([repr(r.post), r.vacancy, r.gold], sort_keys=True,
+                                 ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _kept(output: Path, key: str) -> bool:
+    stamp = output / KEPT_STAMP
+    return (stamp.is_file() and stamp.read_text(encoding="utf-8") == key
+            and all((output / lang / "meta.json").is_file() for lang in LANGUAGES))
 
 
 def score_folds(
@@ -135,10 +176,10 @@ def score_folds(
 def cross_validate(
     vacancies: dict[str, Vacancy], records: Sequence[Record], k: int, seed: int = SEED,
     progress: Callable[[str], None] = lambda line: None,
-    relevance: dict[str, float] | None = None,
+    relevance: dict[str, float] | None = None, keep: Path | None = None,
 ) -> list[Scored]:
     """Train and classify per fold; return every post scored by the model of its fold."""
-    with trained_folds(records, k, seed, progress) as folds:
+    with trained_folds(records, k, seed, progress, keep) as folds:
         return score_folds(folds, vacancies, records, relevance)
 
 

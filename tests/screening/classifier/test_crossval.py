@@ -1,5 +1,7 @@
 """The cross-validation harness on a small corpus (the first shared one, four vacancies)."""
 
+from dataclasses import replace
+
 import pytest
 
 from screening.classifier import crossval, training
@@ -17,7 +19,13 @@ def small():
 
 
 @pytest.fixture(scope="module")
-def scored(small):
+def kept(tmp_path_factory):
+    """Where the module's fold models are kept (see test_kept_folds_...)."""
+    return tmp_path_factory.mktemp("folds")
+
+
+@pytest.fixture(scope="module")
+def scored(small, kept):
     vacancies, records = small
     trained_on: list[set[str]] = []
     real = crossval.train_models
@@ -28,10 +36,36 @@ def scored(small):
 
     crossval.train_models = recording
     try:
-        result = crossval.cross_validate(vacancies, records, k=99)
+        result = crossval.cross_validate(vacancies, records, k=99, keep=kept)
     finally:
         crossval.train_models = real
     return result, trained_on
+
+
+def test_kept_folds_are_reused_while_their_training_is_the_same(small, scored, kept,
+                                                                monkeypatch):
+    vacancies, records = small
+    first, _ = scored
+
+    def untrainable(*args, **kwargs):
+        raise AssertionError("a kept fold was trained again")
+
+    monkeypatch.setattr(crossval, "train_models", untrainable)
+    lines: list[str] = []
+    again = crossval.cross_validate(vacancies, records, k=99, progress=lines.append, keep=kept)
+    assert lines == [f"fold {n}/4: kept models reused" for n in range(1, 5)]
+    assert [(s.record.post.id, s.cats) for s in again] == [
+        (s.record.post.id, s.cats) for s in first]
+    # A changed post in a fold's training makes its models stale; a held-out one does not.
+    folds = crossval.vacancy_folds(records, 99)
+    held = set(folds[0])
+    train = [r for r in records if r.vacancy not in held]
+    edited = replace(train[0], post=replace(train[0].post, text=train[0].post.text + " (ed.)"))
+    changed = [edited, *train[1:]]
+    key = crossval.training_key(train, crossval.SEED)
+    assert (kept / "1" / crossval.KEPT_STAMP).read_text() == key
+    assert crossval.training_key(changed, crossval.SEED) != key
+    assert crossval.training_key(train, crossval.SEED + 1) != key
 
 
 def test_folds_hold_out_whole_vacancies(small):
