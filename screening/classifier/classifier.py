@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -210,7 +211,7 @@ class Classifier:
             # that would be shown.
             objection = self._model_objection(doc, lang, would_show=True, text=post.text)
             if objection is not None:
-                return objection
+                return replace(objection, shown_by=f"relevance:{rule}")
             shown = self._shown(post, doc, matcher, match, rule, lang)
             if shown.verdict is Outcome.RELEVANT:
                 return shown

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -81,8 +81,9 @@ class Scored:
         if not self.would_show:
             return model_verdict(self.cats, thresholds[NOT_SHOWN], self.base.language) \
                 or self.base
-        return model_verdict(self.cats, thresholds[SHOWN], self.base.language,
-                             sentences=self.sentences) or self.base
+        objection = model_verdict(self.cats, thresholds[SHOWN], self.base.language,
+                                  sentences=self.sentences)
+        return replace(objection, shown_by=self.base.decided_by) if objection else self.base
 
 
 def vacancy_folds(records: Sequence[Record], k: int) -> list[list[str]]:

@@ -37,6 +37,8 @@ class Report:
     leaks: list[tuple[str, str]] = field(default_factory=list)
     confusion: Counter = field(default_factory=Counter)
     decided_by: Counter = field(default_factory=Counter)
+    # Relevant posts not shown, by what kept them back (see `missed_because`).
+    missed: Counter = field(default_factory=Counter)
 
     def __add__(self, other: Report) -> Report:
         return Report(
@@ -47,6 +49,7 @@ class Report:
             self.leaks + other.leaks,
             self.confusion + other.confusion,
             self.decided_by + other.decided_by,
+            self.missed + other.missed,
         )
 
     @property
@@ -112,6 +115,10 @@ class Report:
         out.append(f"relevant precision {self.relevant_precision:.3f}")
         out.append(f"relevant recall    {self.relevant_recall:.3f}")
         out.append(f"PII leaked into excerpts: {len(self.leaks)}")
+        if self.missed:
+            out.append("relevant posts not shown, by what kept them back:")
+            out.extend(f"  {cause:44} {self.missed[cause]}" for cause in MISSED
+                       if self.missed[cause])
         if details:
             out.extend(f"  {post_id}: {pii!r}" for post_id, pii in self.leaks)
             out.append("confusion matrix (rows gold, columns predicted):")
@@ -122,6 +129,23 @@ class Report:
             out.append("decided by (layer:rule, posts):")
             out.extend(f"  {rule:32} {n}" for rule, n in sorted(self.decided_by.items()))
         return out
+
+
+# The causes of a relevant post not shown, in the order the report lists them.
+MISSED = ("lexicons", "model layer, after a relevance rule matched",
+          "no relevance rule matched", "personal-disclosure gate", "language not assessed",
+          "other")
+
+
+def missed_because(verdict: Verdict) -> str:
+    """Name what kept a post from the recruiter. A post no relevance rule matched is named
+    so even when the model layer's objection for such posts (far stricter, and deciding
+    nothing a recruiter would see) gave its `decided_by`."""
+    layer = verdict.decided_by.partition(":")[0]
+    if layer == "model":
+        return MISSED[1] if verdict.shown_by else MISSED[2]
+    return {"lexicon": MISSED[0], "relevance": MISSED[2], "personal": MISSED[3],
+            "language": MISSED[4]}.get(layer, MISSED[5])
 
 
 def evaluate(records: list[Record], verdicts: list[Verdict]) -> Report:
@@ -136,6 +160,9 @@ def evaluate(records: list[Record], verdicts: list[Verdict]) -> Report:
             report.category_support[category] += 1
             report.category_withheld[category] += verdict.verdict in HELD_BACK
             report.category_named[category] += category in verdict.categories
+        shown = verdict.verdict is Outcome.RELEVANT
+        if gold.get("verdict") == Outcome.RELEVANT.value and not shown:
+            report.missed[missed_because(verdict)] += 1
         if categories and verdict.verdict is Outcome.RELEVANT:
             report.special_shown.append(record.post.id)
         if verdict.excerpt:

@@ -68,6 +68,9 @@ class Verdict:
     excerpt: str | None = None
     language: str | None = None
     decided_by: str = ""
+    # The relevance rule that matched a post the model layer then held back
+    # (`relevance:field`): what caution cost, for the evaluation; empty otherwise.
+    shown_by: str = ""
 
     def to_json(self, post_id: str) -> dict[str, object]:
         """Return the CLI's output record for this verdict."""

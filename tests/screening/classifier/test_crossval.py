@@ -6,7 +6,7 @@ import pytest
 
 from screening.classifier import crossval, training
 from screening.classifier.corpus import Record, read_posts, read_vacancies
-from screening.classifier.evaluation import HELD_BACK, wilson
+from screening.classifier.evaluation import HELD_BACK, evaluate, wilson
 from screening.classifier.model import Outcome, Post, Verdict
 
 from .conftest import CORPUS
@@ -104,11 +104,20 @@ def test_a_laxer_threshold_costs_recall_and_the_report_adds_up(scored):
     per_fold, pooled = crossval.reports(result, never)
     assert sum(r.relevant_support for r in per_fold) == pooled.relevant_support == 56
     assert sum(pooled.confusion.values()) == len(result)
-    # Every post the model layer withholds is decided by it, and only held back.
+    # Every post the model layer withholds is decided by it, and only held back; one a
+    # relevance rule would have shown says which rule that was.
     strict = crossval.strictest_thresholds(result)
     for s in result:
         if s.verdict(strict) != s.verdict(never):
             assert s.verdict(strict).decided_by.startswith("model:")
+            assert s.verdict(strict).shown_by == (s.base.decided_by if s.would_show else "")
+    # What kept the relevant posts back adds up to every relevant post not shown.
+    _, strict_pooled = crossval.reports(result, strict)
+    assert sum(strict_pooled.missed.values()) == (
+        strict_pooled.relevant_support - strict_pooled.confusion[("relevant", "relevant")])
+    assert strict_pooled.missed["model layer, after a relevance rule matched"] == sum(
+        1 for s in result if s.record.gold["verdict"] == "relevant" and s.would_show
+        and s.verdict(strict).decided_by.startswith("model:"))
 
 
 def test_wilson_interval():
@@ -165,6 +174,30 @@ def _held_out(fold: int, post_id: str, gold: dict, score: float) -> crossval.Sco
     record = Record(Post("text", id=post_id), f"vacancy-{fold}", gold)
     shown = Verdict(Outcome.RELEVANT, language="en", decided_by="relevance:criteria")
     return crossval.Scored(record, fold, shown, {"special": score}, {})
+
+
+def test_a_relevant_post_not_shown_is_put_down_to_what_kept_it_back():
+    relevant = {"verdict": "relevant", "categories": []}
+    verdicts = [
+        Verdict(Outcome.WITHHELD, decided_by="lexicon:health"),
+        Verdict(Outcome.WITHHELD, decided_by="model:health", shown_by="relevance:field"),
+        # The stricter objection to posts no rule matched names the model; relevance kept
+        # the post back, and the report says so.
+        Verdict(Outcome.WITHHELD, decided_by="model:criminal"),
+        Verdict(Outcome.IRRELEVANT, decided_by="relevance:none"),
+        Verdict(Outcome.IRRELEVANT, decided_by="personal:private_life"),
+        Verdict(Outcome.NOT_ASSESSED, decided_by="language:fr"),
+        Verdict(Outcome.RELEVANT, decided_by="relevance:criteria", excerpt="Python"),
+    ]
+    records = [Record(Post("text", id=f"p{n}"), "v", relevant) for n in range(len(verdicts))]
+    report = evaluate(records, verdicts)
+    assert dict(report.missed) == {
+        "lexicons": 1, "model layer, after a relevance rule matched": 1,
+        "no relevance rule matched": 2, "personal-disclosure gate": 1,
+        "language not assessed": 1}
+    lines = report.lines()
+    assert lines.index("relevant posts not shown, by what kept them back:") < lines.index(
+        next(line for line in lines if line.startswith("confusion matrix")))
 
 
 def test_the_nested_estimate_judges_each_fold_at_the_other_folds_thresholds():

@@ -121,6 +121,20 @@ def test_a_post_that_would_be_shown_is_judged_by_its_most_telling_sentence_too()
     assert held.decided_by == "model:health" and [c.value for c in held.categories] == ["health"]
 
 
+def test_a_post_the_model_holds_back_says_which_relevance_rule_would_have_shown_it(
+        classifier, backend):
+    # At a threshold of 0 the model layer holds back every post that reaches it.
+    cautious = Classifier(classifier.pipelines, thresholds={
+        lang: {**t, "shown": 0.0, "not_shown": 0.0} for lang, t in classifier.thresholds.items()})
+    work = cautious.classify(Post("Shipped the Django REST API on PostgreSQL today.",
+                                  author="a", lang="en"), backend)
+    assert work.verdict is Outcome.WITHHELD and work.decided_by.startswith("model:")
+    assert work.shown_by == "relevance:criteria"
+    cake = cautious.classify(Post("Baked a lemon cake this afternoon.", author="a",
+                                  lang="en"), backend)
+    assert cake.decided_by.startswith("model:") and cake.shown_by == ""
+
+
 def test_one_telling_sentence_in_a_long_work_post_is_scored_on_its_own(classifier):
     work = ("Migrated the nightly loads from cron to Airflow this sprint. The DAGs now retry "
             "with backoff and page the on-call engineer only after the third failure. Next up: "
