@@ -35,6 +35,8 @@ KNOWN_LEAKS = {
     ("pl-0238", "Dev"),  # also a word of the software glossary ('dev')
     # Measured on the pp-ps batches (not tuned on), left as found:
     ("pr-0090", "fleur"),  # in lower case only, and also the Dutch word
+    # Measured on the qb-qe batches (not tuned on), left as found:
+    ("qd-0041", "nina"),  # in lower case, opening a post by a writer who writes no capitals
 }
 
 
