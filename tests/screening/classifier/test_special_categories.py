@@ -273,6 +273,7 @@ NOT_WITHHELD = [
     # Work senses of the words the new rules read: a sign-off, time budgeted for a project.
     ("en", "The design was signed off after two weeks of review with the client."),
     ("en", "We got 18 months for the data platform migration, which is generous."),
+    ("en", "Knocking doors for new clients is how I learned to sell."),
 ]
 
 # Rules of the lexicons on their own (without the trained layer, which could carry a row
@@ -297,6 +298,18 @@ LEXICON_WITHHELD = [
     ("religious_belief", "nl", "Samir vast deze maand, dus we plannen zijn ritten vroeg."),
     ("political_opinion", "nl", "Mijn buurvrouw staat op plek 12 van de CDA-lijst."),
     ("health", "en", "That's my Tecfidera morning, so no calls before ten."),
+    ("political_opinion", "en", "Spent the evening knocking doors in Leith for the Greens."),
+    ("health", "nl", "Vanmiddag even weg voor een echo, daarna de planning afgemaakt."),
+    ("health", "nl", "Onze kleine wordt in juni verwacht, dus ik plan mijn verlof."),
+    ("health", "nl", "Rode ring rond de beet van vorige week, dus naar de huisarts."),
+    ("health", "nl", "Na de les rap naar de kine voor mijne schouder."),
+    ("genetic", "nl", "Uit de ruwe data blijkt dat bij mij een e4-allel zit."),
+    ("health", "en", "Week 2 on the escitalopram and the fog is lifting."),
+    ("health", "nl", "Twee jaar zonder een druppel vandaag."),
+    ("health", "en", "Congrats to Mila from the night shift, she is expecting 🤰"),
+    ("trade_union", "en", "Her SIPTU rep asked for the same export."),
+    ("biometric", "nl", "Mijn handgeometrie staat nu in hun systeem."),
+    ("criminal", "en", "Six months off the road, so the site visits are by train now."),
 ]
 
 
