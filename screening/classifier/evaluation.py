@@ -163,7 +163,7 @@ def evaluate(records: list[Record], verdicts: list[Verdict]) -> Report:
         shown = verdict.verdict is Outcome.RELEVANT
         if gold.get("verdict") == Outcome.RELEVANT.value and not shown:
             report.missed[missed_because(verdict)] += 1
-        if categories and verdict.verdict is Outcome.RELEVANT:
+        if categories and shown:
             report.special_shown.append(record.post.id)
         if verdict.excerpt:
             report.leaks.extend(
