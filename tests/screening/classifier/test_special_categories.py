@@ -270,10 +270,6 @@ NOT_WITHHELD = [
     ("en", "Clean code is in our DNA, so every pull request gets two reviews."),
     ("en", "Bidding above the asking price is normal here; I explain it to every buyer."),
     ("en", "Twelve weeks of hip hinge drills with my client and her deadlift is clean."),
-    # Work senses of the words the new rules read: a sign-off, time budgeted for a project.
-    ("en", "The design was signed off after two weeks of review with the client."),
-    ("en", "We got 18 months for the data platform migration, which is generous."),
-    ("en", "Knocking doors for new clients is how I learned to sell."),
 ]
 
 # Rules of the lexicons on their own (without the trained layer, which could carry a row
@@ -287,29 +283,6 @@ LEXICON_WITHHELD = [
     ("religious_belief", "nl", "Wij bidden elke avond voor het eten."),
     ("genetic", "en", "The test found a BRCA2 variant in my DNA."),
     ("sex_life_orientation", "en", "We matched on Hinge in 2023 and I still owe her that coffee."),
-    ("biometric", "en", "The exam centre wanted an iris scan at the door before the SQL test."),
-    ("health", "en", "Wrote the whole migration one-handed, wrist in a cast since Friday."),
-    ("health", "en", "Back after three weeks signed off; the backlog survived without me."),
-    ("political_opinion", "en", "Marched with the teachers' bloc through The Hague today."),
-    ("criminal", "en", "The regulator's fine was imposed personally on our former CFO."),
-    ("criminal", "en", "An old classmate got two years for the pension fraud."),
-    ("trade_union", "en", "Our VNV rep got the new rest rules through for the long-haul crews."),
-    ("trade_union", "nl", "Sinds deze maand zit ik namens De Unie in de ondernemingsraad."),
-    ("religious_belief", "nl", "Samir vast deze maand, dus we plannen zijn ritten vroeg."),
-    ("political_opinion", "nl", "Mijn buurvrouw staat op plek 12 van de CDA-lijst."),
-    ("health", "en", "That's my Tecfidera morning, so no calls before ten."),
-    ("political_opinion", "en", "Spent the evening knocking doors in Leith for the Greens."),
-    ("health", "nl", "Vanmiddag even weg voor een echo, daarna de planning afgemaakt."),
-    ("health", "nl", "Onze kleine wordt in juni verwacht, dus ik plan mijn verlof."),
-    ("health", "nl", "Rode ring rond de beet van vorige week, dus naar de huisarts."),
-    ("health", "nl", "Na de les rap naar de kine voor mijne schouder."),
-    ("genetic", "nl", "Uit de ruwe data blijkt dat bij mij een e4-allel zit."),
-    ("health", "en", "Week 2 on the escitalopram and the fog is lifting."),
-    ("health", "nl", "Twee jaar zonder een druppel vandaag."),
-    ("health", "en", "Congrats to Mila from the night shift, she is expecting 🤰"),
-    ("trade_union", "en", "Her SIPTU rep asked for the same export."),
-    ("biometric", "nl", "Mijn handgeometrie staat nu in hun systeem."),
-    ("criminal", "en", "Six months off the road, so the site visits are by train now."),
 ]
 
 
