@@ -7,9 +7,10 @@ from screening.classifier.corpus import read_posts, read_vacancies
 from screening.classifier.evaluation import evaluate
 
 HELDOUT = Path(__file__).resolve().parents[3] / "screening" / "classifier" / "heldout"
-# Measured with the model of 846e6d2: qg-0083, qi-0012, qi-0033. Lower it when a change
-# withholds one of them; never raise it.
-MOST_SPECIAL_SHOWN = 3
+# Measured with the model of 846e6d2: qg-0083, qi-0012, qi-0033; then qi-0033 withheld by a
+# rule written from another set's miss of the same kind (see the set's README). Lower it
+# when a change withholds one of them; never raise it.
+MOST_SPECIAL_SHOWN = 2
 
 
 def test_no_change_shows_more_of_the_held_out_special_posts(classifier):

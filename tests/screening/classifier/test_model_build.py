@@ -9,8 +9,8 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 
 # Pooled leave-one-vacancy-out figures of the built model may not fall below these. The
 # privacy targets are the issue's; the issue's relevance targets (recall >= 0.85, false
-# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.959, recall
-# 0.632, false withholds 36.5%, see trained/CROSSVAL.md), so the model cannot get worse.
+# withholds <= 10%) are NOT met: these floors are today's figures (precision 0.951, recall
+# 0.640, false withholds 35.8%, see trained/CROSSVAL.md), so the model cannot get worse.
 # History: recall 0.541 on 34 vacancies, 0.328 on 46 (hard posts with a disclosure in one
 # sentence of a long work post pulled the threshold for shown posts down to 0.206), 0.204
 # on 50 (four vacancies by new writers; the threshold fell to 0.149, set by a face template
@@ -27,9 +27,12 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 # of our action'), then 0.635 once the lexicons caught that, 'his husband' and 'haar vrouw',
 # Dutch -e forms ('lesbische') and a few more: the threshold rose to 0.481; 0.632 on 58 (four
 # batches by new writers, joined with the rules read off their misses: a Dutch word's English
-# lemma, figures of speech, a drip; the threshold 0.432).
-FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.63}
-CEILINGS = {"false_withhold_rate": 0.37}
+# lemma, figures of speech, a drip; the threshold 0.432); 0.640 on 62 (four more batches, with
+# rules for their misses: a hand on a scanner, hearing aids, a typing rhythm, a scan at a door;
+# the threshold 0.467). These figures are optimistic for rules read off the corpus: the
+# held-out set (test_heldout.py) is the independent check.
+FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.635}
+CEILINGS = {"false_withhold_rate": 0.36}
 
 
 def _meta(lang: str) -> dict:

@@ -37,6 +37,9 @@ KNOWN_LEAKS = {
     ("pr-0090", "fleur"),  # in lower case only, and also the Dutch word
     # Measured on the qb-qe batches (not tuned on), left as found:
     ("qd-0041", "nina"),  # in lower case, opening a post by a writer who writes no capitals
+    # Measured on the qj-qm batches (not tuned on), left as found: both open their post.
+    ("qk-0079", "Mo"),  # two letters, also a word ('mo' in 'half a mo')
+    ("ql-0029", "Grace"),  # also an English word
 }
 
 

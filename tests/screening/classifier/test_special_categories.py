@@ -283,6 +283,12 @@ LEXICON_WITHHELD = [
     ("religious_belief", "nl", "Wij bidden elke avond voor het eten."),
     ("genetic", "en", "The test found a BRCA2 variant in my DNA."),
     ("sex_life_orientation", "en", "We matched on Hinge in 2023 and I still owe her that coffee."),
+    ("biometric", "nl", "Nieuwe sportschool: je legt je handpalm op de scanner en klaar."),
+    ("biometric", "en", "At the new office you hold your hand over a sensor and the gate opens."),
+    ("biometric", "en", "The turnstile reads your palm now, no more badges."),
+    ("biometric", "en", "The exam centre wanted an iris scan at the door before the SQL test."),
+    ("biometric", "nl", "Het examen liep via een tool die mijn typritme opnam."),
+    ("health", "nl", "Week twee met mijn nieuwe hoorapparaatjes, de klas klinkt anders."),
 ]
 
 
