@@ -21,6 +21,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
+import spacy
+import thinc
+
 from screening.classifier import textcat, training
 from screening.classifier.classifier import (
     DEFAULT_RELEVANCE,
@@ -141,8 +144,8 @@ KEPT_STAMP = "trained-on.sha256"
 
 def training_key(train: Sequence[Record], seed: int) -> str:
     """Return the SHA-256 of everything a fold's training reads: its posts and their labels,
-    the config, the training and model code, and the seed."""
-    digest = hashlib.sha256(f"{seed}".encode())
+    the config, the training and model code, the seed, and the spaCy and Thinc versions."""
+    digest = hashlib.sha256(f"{seed} {spacy.__version__} {thinc.__version__}".encode())
     for path in (CONFIG, Path(textcat.__file__), Path(training.__file__)):
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     for r in train:
