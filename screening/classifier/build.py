@@ -171,8 +171,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.if_stale and not stale():
         print("model: up to date with its config and corpus")
         return 0
-    if args.keep_folds is not None:
-        args.keep_folds.mkdir(parents=True, exist_ok=True)
     summary = build(args.folds, keep=args.keep_folds)
     print(f"model: built, thresholds {summary['thresholds']}, figures in {REPORT}")
     return 0

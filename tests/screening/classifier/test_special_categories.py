@@ -267,7 +267,7 @@ NOT_WITHHELD = [
     # A figure of speech is not a DNA test; an English bid is not a Dutch prayer ('bidden');
     # a hip hinge is not the dating app.
     ("nl", "Verkopen zit gewoon in mijn DNA: 94 transacties dit jaar."),
-    ("en", "Clean code is in our DNA, so every pull request gets two reviews."),
+    ("en", "Clean code is in my DNA, so every pull request gets two reviews."),
     ("en", "Bidding above the asking price is normal here; I explain it to every buyer."),
     ("en", "Twelve weeks of hip hinge drills with my client and her deadlift is clean."),
 ]
