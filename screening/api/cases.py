@@ -91,5 +91,4 @@ def findings(candidate_id: int):
     except FindingsRefused:  # legal reads them only for a rights request or a legal hold
         db.session.rollback()
         access.deny(user, "candidate", candidate_id)
-    db.session.commit()
     return [rep.finding(f) for f in items]

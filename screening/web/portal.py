@@ -190,8 +190,7 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
     failed = last is not None and last.error == "all_sources_failed"
     # A failed run changes nothing: the results shown are those of the last run that had any.
     run = latest_run(candidate, done=True) or last
-    findings = read_findings(candidate, actor="candidate")
-    db.session.commit()  # the read is audited, as every read of findings
+    findings = read_findings(candidate, actor="candidate")  # journalled as the page leaves
     # Forms are offered only where the case still allows what they do.
     can_screen = allowed(candidate, Action.SCREEN)
     closes = window_closes_at(candidate)

@@ -81,7 +81,6 @@ def findings(candidate_id: int):
     except FindingsRefused:  # legal reads them only for a rights request or a legal hold
         db.session.rollback()
         access.deny(current_user, "candidate", candidate_id)
-    db.session.commit()
     run = latest_run(candidate)
     groups: dict[str, list] = {}
     for finding in items:

@@ -1,18 +1,22 @@
 """A list costs a fixed number of SQL statements, however many candidates it shows: the
 dashboard, a vacancy's page and the API's candidate list, with cases in several states (an
-agreement makes the pages ask the consent records, a run the runs), data keys included."""
+agreement makes the pages ask the consent records, a run the runs), data keys included; and
+so do the findings, on the review page, in the API and in the candidate's portal."""
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
 
+from compliance import tokens
 from compliance.accounts import Role
 from compliance.api_tokens import create_token
 from compliance.consent import SourceAnswer
+from compliance.db import utcnow
 from compliance.organisation import update_settings
 from screening.case import answer_consent, request_consent
-from screening.runs import queue_run
+from screening.runs import Finding, RunStatus, ScreeningRun, queue_run
 
 
 @contextmanager
@@ -100,3 +104,61 @@ def test_a_list_costs_the_same_statements_for_3_and_30_candidates(
         }[page]
         costs[count] = cost(app, db, login_as, recruiter, url, headers)
     assert len(costs[30]) == len(costs[3]), "\n".join(costs[30])
+
+
+def candidate_with_findings(count: int, db, make_user, make_vacancy, make_candidate):
+    """A recruiter, an API token and a candidate whose finished run shows `count` findings;
+    also the candidate's portal link."""
+    recruiter = make_user(Role.RECRUITER)
+    candidate = make_candidate(make_vacancy(owner=recruiter))
+    request_consent(candidate, actor=recruiter)
+    answer_consent(candidate, [SourceAnswer("rss", "https://blog.example.org/feed", True)],
+                   talent_pool=False)
+    run = ScreeningRun(candidate=candidate, status=RunStatus.DONE,
+                       progress={"rss": {"state": "done", "posts": count}},
+                       counts={"rss": {"looked_at": count, "shown": count, "irrelevant": 0,
+                                       "withheld": {}, "not_assessed": 0}})
+    db.session.add(run)
+    db.session.flush()
+    for n in range(count):
+        db.session.add(Finding(run_id=run.id, candidate_id=candidate.id,
+                               subject=candidate.subject, source_kind="rss",
+                               account="https://blog.example.org/feed",
+                               url=f"https://blog.example.org/p/{n}", published=utcnow(),
+                               excerpt=f"Shipped a Django service, part {n}.",
+                               matched=["Django"]))
+    _token, raw = create_token(recruiter, "ATS", actor=recruiter)
+    portal = tokens.issue(candidate.subject, tokens.Purpose.PORTAL, timedelta(days=1))
+    db.session.commit()
+    return recruiter, candidate, raw, portal
+
+
+@pytest.mark.parametrize("page", ["findings page", "API findings", "candidate portal"])
+def test_findings_cost_the_same_statements_for_2_and_8_findings(
+        app, db, make_user, make_vacancy, make_candidate, login_as, page):
+    """Reading findings commits nothing before the page is built (the read is journalled as
+    the response leaves), so no finding is loaded again one by one."""
+    costs = {}
+    for count in (2, 8):
+        recruiter, candidate, token, portal = candidate_with_findings(
+            count, db, make_user, make_vacancy, make_candidate)
+        url, headers = {
+            "findings page": (f"/candidates/{candidate.id}/findings", {}),
+            "API findings": (f"/api/v1/candidates/{candidate.id}/findings",
+                             {"Authorization": f"Bearer {token}"}),
+            "candidate portal": (f"/portal/{portal}", {"Accept-Language": "en"}),
+        }[page]
+        if page == "candidate portal":
+            costs[count] = anonymous_cost(app, db, url, headers)
+        else:
+            costs[count] = cost(app, db, login_as, recruiter, url, headers)
+    assert len(costs[8]) == len(costs[2]), "\n".join(costs[8])
+
+
+def anonymous_cost(app, db, url: str, headers: dict) -> list[str]:
+    client = app.test_client()
+    assert client.get(url, headers=headers).status_code == 200
+    with statements(db) as seen:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    return seen
