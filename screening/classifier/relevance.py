@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -82,8 +82,15 @@ def describe_criteria(criteria: tuple[str, ...] | list[str]) -> list[Expansion]:
 
     Variants are the glossary's synonyms, abbreviations and sub-tools (spelling variants such
     as plurals are left out: they are not news to anyone); suggestions are the glossary's
-    related terms that none of the criteria covers yet.
+    related terms that none of the criteria covers yet. The answer depends on the criteria and
+    the glossary only, so it is worked out once per set of criteria (a vacancy's page asks for
+    it on every view).
     """
+    return list(_describe(tuple(criteria)))
+
+
+@lru_cache(maxsize=512)
+def _describe(criteria: tuple[str, ...]) -> tuple[Expansion, ...]:
     related = {key: list(values) for field in load_glossary()
                for key, values in field.related.items()}
     covered = set(expand_criteria(tuple(criteria)))
@@ -101,7 +108,7 @@ def describe_criteria(criteria: tuple[str, ...] | list[str]) -> list[Expansion]:
                 if term.lower() not in covered and term not in suggestions:
                     suggestions.append(term)
         out.append(Expansion(criterion, variants, tuple(suggestions)))
-    return out
+    return tuple(out)
 
 
 @dataclass
