@@ -369,6 +369,16 @@ def latest_run(candidate: Candidate, *, done: bool = False) -> ScreeningRun | No
     return db.session.scalar(query.order_by(ScreeningRun.id.desc()).limit(1))
 
 
+def latest_done_run(candidate: Candidate, latest: ScreeningRun | None) -> ScreeningRun | None:
+    """Return the latest run that gave results, knowing the latest run: no query when that
+    one did (a page that shows the latest run asks both)."""
+    if latest is None:
+        return None
+    if latest.status == RunStatus.DONE:
+        return latest
+    return latest_run(candidate, done=True)
+
+
 def latest_runs(candidate_ids: list[int]) -> dict[int, ScreeningRun]:
     """Return each candidate's latest run in one query, for a list of candidates."""
     if not candidate_ids:

@@ -53,6 +53,7 @@ from screening.runs import (
     PUBLIC_KINDS,
     ConsentMissing,
     RunStatus,
+    latest_done_run,
     latest_run,
     missing_sources,
     process_export,
@@ -189,7 +190,7 @@ def _home(candidate: Candidate, token: str, errors: dict, values: dict,
     last, accounts = latest_run(candidate), consent.current(candidate.subject)
     failed = last is not None and last.error == "all_sources_failed"
     # A failed run changes nothing: the results shown are those of the last run that had any.
-    run = latest_run(candidate, done=True) or last
+    run = latest_done_run(candidate, last) or last
     findings = read_findings(candidate, actor="candidate")  # journalled as the page leaves
     # Forms are offered only where the case still allows what they do.
     can_screen = allowed(candidate, Action.SCREEN)

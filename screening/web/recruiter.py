@@ -34,7 +34,7 @@ from screening.labels import (
 )
 from screening.lifecycle import Action, CaseError, CaseState, allowed
 from screening.models import Candidate, Decision, SourceKind, Vacancy
-from screening.runs import latest_run, missing_sources
+from screening.runs import latest_done_run, latest_run, missing_sources
 from screening.schemas import CandidateSchema, DecisionSchema, VacancySchema
 from screening.search import candidates_by_vacancy, find_candidates
 from screening.tallies import summarise
@@ -295,7 +295,7 @@ def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | 
         totals=summarise(run.counts) if run else None,
         window_notice=_window_notice(candidate),
         missing=[source_label(k) for k in missing_sources(run)] if run else [],
-        has_results=latest_run(candidate, done=True) is not None,
+        has_results=latest_done_run(candidate, run) is not None,
         can_ask=allowed(candidate, Action.ASK_CONSENT),
         needs_agreement=needs_agreement(candidate),
         can_screen=allowed(candidate, Action.SCREEN),

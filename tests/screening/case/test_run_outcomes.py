@@ -7,7 +7,7 @@ from compliance.audit import AuditAction
 from compliance.outbox import OutboxMessage
 from screening.lifecycle import CaseState
 from screening.models import Candidate
-from screening.runs import RunStatus, ScreeningRun
+from screening.runs import RunStatus, ScreeningRun, latest_done_run, latest_run
 from tests.screening.case.conftest import FAST, feed
 from tests.screening.case.test_case_flow import actions, links
 from tests.screening.sources.conftest import reply
@@ -129,3 +129,20 @@ def test_a_failed_rerun_keeps_the_earlier_results(client, db, login, recruiter, 
     home = client.get(portal).get_data(as_text=True)
     assert "We could not read your accounts" in home and "Django" in home
     assert kinds(db) == ["consent_request", "screened_notice", "correct_accounts"]
+
+
+def test_the_latest_run_with_results_is_the_latest_run_when_it_gave_them(db, case_candidate):
+    """A page that shows the latest run also asks for the latest that gave results: when the
+    latest is done, that is it (no query); when it failed, the one before that was done."""
+    assert latest_done_run(case_candidate, None) is None
+    done = ScreeningRun(candidate=case_candidate, status=RunStatus.DONE)
+    db.session.add(done)
+    db.session.flush()
+    assert latest_done_run(case_candidate, done) is done
+    failed = ScreeningRun(candidate=case_candidate, status=RunStatus.FAILED,
+                          error="all_sources_failed")
+    db.session.add(failed)
+    db.session.flush()
+    assert latest_run(case_candidate) is failed
+    assert latest_done_run(case_candidate, failed) is done
+    assert latest_done_run(case_candidate, failed) is latest_run(case_candidate, done=True)
