@@ -8,6 +8,12 @@ with its ratio to the baseline page (b) at the same number of connections.
 Targets (issue #16), at 32 connections: every recruiter page and API read >= 0.5x the baseline
 page's requests/s with a p99 within 2x its p99; the portal >= 0.5x.
 
+Requests/s on a shared machine move by a third from run to run, so each point also says what
+a request cost the server in CPU: the user and system time of gunicorn's workers over the
+point, divided by its requests (the database server's own time, for PostgreSQL, is not in it).
+`per CPU vs (b)` is how many such requests a CPU-second serves, as a ratio to the baseline
+page's: a change that makes a page cheaper shows there even when the machine is busy.
+
 Rate limits are raised for the run through the FAIRSCREEN_* settings, as an operator would.
 Run: python -m benchmarks.bench_web [--workers 2] [--seconds 3] [--postgresql] [--set NAME=VALUE]
 """
@@ -26,8 +32,10 @@ import socket  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 
 import httpx  # noqa: E402
+import psutil  # noqa: E402
 
 from benchmarks import web_load  # noqa: E402
 from benchmarks.harness import KEYS, database, dispose, make_app, postgres_available  # noqa: E402
@@ -63,9 +71,31 @@ def server_env(url: str, folder: Path, settings: dict[str, str] | None = None) -
     return env
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running gunicorn: its base URL and its master process."""
+
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User and system time of the workers now alive (a worker restarted mid-point would
+        lose its share: gunicorn restarts none under this load)."""
+        try:
+            children = psutil.Process(self.pid).children()
+        except psutil.NoSuchProcess:
+            return 0.0
+        total = 0.0
+        for child in children:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = child.cpu_times()
+                total += times.user + times.system
+        return total
+
+
 @contextlib.contextmanager
-def gunicorn(target: str, workers: int, env: dict[str, str], log: Path) -> Iterator[str]:
-    """Serve `target` with gunicorn on a free port until the block ends; yield its base URL."""
+def gunicorn(target: str, workers: int, env: dict[str, str], log: Path) -> Iterator[Server]:
+    """Serve `target` with gunicorn on a free port until the block ends."""
     port = free_port()
     with log.open("w") as errors:
         process = subprocess.Popen(
@@ -75,7 +105,7 @@ def gunicorn(target: str, workers: int, env: dict[str, str], log: Path) -> Itera
         base = f"http://127.0.0.1:{port}"
         try:
             _wait(base, process, log)
-            yield base
+            yield Server(base, process.pid)
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -105,27 +135,27 @@ def log_in(base: str) -> dict[str, str]:
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())}
 
 
-def targets(app: str, baseline: str, seeded: Seeded,
-            cookie: dict[str, str]) -> list[tuple[str, str, dict[str, str]]]:
+def targets(app: Server, baseline: Server, seeded: Seeded,
+            cookie: dict[str, str]) -> list[tuple[str, str, dict[str, str], Server]]:
     api = {"Authorization": f"Bearer {seeded.api_token}"}
     v, c = seeded.vacancy_id, seeded.candidate_id
-    return [
-        ("(a) plain text", f"{baseline}/plain", {}),
-        (BASELINE, f"{baseline}/rows", {}),
-        ("dashboard", f"{app}/dashboard", cookie),
-        ("vacancy page", f"{app}/vacancies/{v}", cookie),
-        ("candidate page", f"{app}/candidates/{c}", cookie),
-        ("findings page", f"{app}/candidates/{c}/findings", cookie),
-        ("candidate portal", f"{app}/portal/{seeded.portal_token}", {}),
-        ("API candidate list", f"{app}/api/v1/vacancies/{v}/candidates?page_size=20", api),
-        ("API candidate detail", f"{app}/api/v1/candidates/{c}", api),
-    ]
+    return [(name, server.url + path, headers, server) for name, server, path, headers in [
+        ("(a) plain text", baseline, "/plain", {}),
+        (BASELINE, baseline, "/rows", {}),
+        ("dashboard", app, "/dashboard", cookie),
+        ("vacancy page", app, f"/vacancies/{v}", cookie),
+        ("candidate page", app, f"/candidates/{c}", cookie),
+        ("findings page", app, f"/candidates/{c}/findings", cookie),
+        ("candidate portal", app, f"/portal/{seeded.portal_token}", {}),
+        ("API candidate list", app, f"/api/v1/vacancies/{v}/candidates?page_size=20", api),
+        ("API candidate detail", app, f"/api/v1/candidates/{c}", api),
+    ]]
 
 
 def check_and_warm(items: list[tuple[str, str, dict[str, str]]]) -> None:
     """Each target must answer 200 (not a login redirect); a few requests warm the workers."""
     with httpx.Client(timeout=30) as client:
-        for name, url, headers in items:
+        for name, url, headers, _server in items:
             for _ in range(10):
                 answer = client.get(url, headers=headers)
                 if answer.status_code != 200:
@@ -133,10 +163,14 @@ def check_and_warm(items: list[tuple[str, str, dict[str, str]]]) -> None:
 
 
 def measure(items, connections: list[int], seconds: float) -> dict:
+    """Load each target at each number of connections: (Load, server CPU ms per request)."""
     results = {}
     for count in connections:
-        for name, url, headers in items:
-            results[name, count] = web_load.drive(url, headers, count, seconds)
+        for name, url, headers, server in items:
+            before = server.cpu_seconds()
+            load = web_load.drive(url, headers, count, seconds)
+            spent = server.cpu_seconds() - before
+            results[name, count] = load, 1000 * spent / max(load.requests, 1)
     return results
 
 
@@ -145,17 +179,19 @@ def report(backend: str, workers: int, items, connections: list[int], results: d
     print(f"\n{backend}, gunicorn {workers} workers, load by {web_load.generator()}, "
           f"{seconds:g} s a point, load average {os.getloadavg()[0]:.1f} (shared machine)")
     print(f"{'':<22}{'conns':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'req/s vs (b)':>14}{'p99 vs (b)':>12}{'bad':>6}")
+          f"{'req/s vs (b)':>14}{'p99 vs (b)':>12}{'bad':>6}{'CPU ms/req':>12}"
+          f"{'per CPU vs (b)':>16}")
     for count in connections:
-        base = results[BASELINE, count]
-        for name, _url, _headers in items:
-            load = results[name, count]
+        base, base_cpu = results[BASELINE, count]
+        for name, _url, _headers, _server in items:
+            load, cpu = results[name, count]
             print(f"{name:<22}{count:>6}{load.rate:>9.0f}{load.p50:>9.1f}{load.p99:>9.1f}"
-                  f"{load.rate / base.rate:>13.2f}x{load.p99 / base.p99:>11.2f}x{load.bad:>6}")
+                  f"{load.rate / base.rate:>13.2f}x{load.p99 / base.p99:>11.2f}x{load.bad:>6}"
+                  f"{cpu:>12.2f}{base_cpu / cpu if cpu else 0:>15.2f}x")
     top = max(connections)
-    base = results[BASELINE, top]
-    for name, _url, _headers in items[2:]:
-        load = results[name, top]
+    base, _cpu = results[BASELINE, top]
+    for name, _url, _headers, _server in items[2:]:
+        load, _cpu = results[name, top]
         rate, p99 = load.rate / base.rate, load.p99 / base.p99
         portal = name == "candidate portal"
         met = rate >= 0.5 and (portal or p99 <= 2.0)
@@ -171,10 +207,10 @@ def run(backend: str, args: argparse.Namespace) -> None:
             seeded = seed(args.vacancies, args.candidates)
             dispose()
         env = server_env(url, folder, dict(args.set))
-        with (gunicorn("wsgi:app", args.workers, env, folder / "app.log") as app_url,
+        with (gunicorn("wsgi:app", args.workers, env, folder / "app.log") as app,
               gunicorn("benchmarks.baseline_app:app", args.workers, env,
-                       folder / "baseline.log") as baseline_url):
-            items = targets(app_url, baseline_url, seeded, log_in(app_url))
+                       folder / "baseline.log") as baseline):
+            items = targets(app, baseline, seeded, log_in(app.url))
             if args.only:  # the baselines always run: every figure is a ratio to (b)
                 items = items[:2] + [i for i in items[2:] if any(w in i[0] for w in args.only)]
             check_and_warm(items)
