@@ -2,10 +2,17 @@
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
+from babel import dates
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_time
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_timezone,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -230,7 +237,10 @@ def _moment(value) -> datetime | date | None:
 def long_date(value) -> str:
     """A date as the reader says it ("4 december 2026"), in the instance's time zone."""
     value = _moment(value)
-    return format_date(value, "long") if value is not None else ""
+    if value is None:
+        return ""
+    locale, zone = _reader()
+    return dates.format_date(_in_zone(value, zone), "long", locale=locale)
 
 
 def long_datetime(value, seconds: bool = False) -> str:
@@ -238,8 +248,36 @@ def long_datetime(value, seconds: bool = False) -> str:
     value = _moment(value)
     if value is None:
         return ""
-    time = format_time(value, "medium" if seconds else "short")
-    return _("%(date)s at %(time)s", date=long_date(value), time=time)
+    locale, zone = _reader()
+    moment = _in_zone(value, zone)
+    time = dates.format_time(moment, "medium" if seconds else "short", tzinfo=zone,
+                             locale=locale)
+    return _("%(date)s at %(time)s", time=time,
+             date=dates.format_date(moment, "long", locale=locale))
+
+
+def _reader() -> tuple:
+    """The reader's locale and the instance's time zone, as Flask-Babel's format_date finds
+    them, looked up once while the locale is in force (a timeline says dozens of moments, and
+    each lookup goes through Flask's context twice)."""
+    known = translations.memo()
+    if known is not None and "reader" in known:
+        return known["reader"]
+    found = get_locale(), get_timezone()
+    if known is not None:
+        known["reader"] = found
+    return found
+
+
+def _in_zone(value, zone):
+    """A stored moment (UTC, or naive UTC) in the instance's zone; a date stays a date (the
+    rebasing Flask-Babel's format_date does)."""
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return zone.normalize(value.astimezone(zone)) if hasattr(zone, "normalize") \
+        else value.astimezone(zone)
 
 
 def notice_label(version: str) -> str:

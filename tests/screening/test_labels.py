@@ -5,11 +5,13 @@ import zipfile
 
 import pytest
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from compliance.consent import ConsentDecision
 from screening.labels import (
     PROBLEMS,
     label,
+    long_date,
     long_datetime,
     notice_label,
     redacted,
@@ -98,3 +100,26 @@ def test_labels_dates_and_notice_versions_read_as_words(app):
         moment = datetime(2026, 12, 4, 17, 44, 4, tzinfo=UTC)
         assert long_datetime(moment) == "4 december 2026 om 18:44 uur"
         assert long_datetime(moment.isoformat()) == "4 december 2026 om 18:44 uur"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_long_dates_say_what_flask_babel_says(app, language):
+    """The labels format moments with Babel directly (the locale and zone looked up once per
+    locale in force); they must read exactly as Flask-Babel's own formatting would."""
+    from datetime import UTC, date, datetime
+
+    from flask_babel import format_date, format_time
+
+    moments = [datetime(2026, 12, 4, 17, 44, 4, tzinfo=UTC),  # winter time
+               datetime(2026, 7, 1, 22, 30, 59, tzinfo=UTC),  # summer time, the next day there
+               datetime(2026, 3, 29, 0, 59, 0),  # naive, read as UTC, an hour before the switch
+               datetime(2026, 10, 25, 1, 0, 0, tzinfo=UTC)]
+    with app.test_request_context("/"), force_locale(language):
+        for moment in moments:
+            assert long_date(moment) == format_date(moment, "long")
+            for seconds, form in ((False, "short"), (True, "medium")):
+                expected = _("%(date)s at %(time)s", date=format_date(moment, "long"),
+                             time=format_time(moment, form))
+                assert long_datetime(moment, seconds=seconds) == expected
+        assert long_date(date(2026, 2, 28)) == format_date(date(2026, 2, 28), "long")
+        assert long_date(None) == long_datetime("") == ""
