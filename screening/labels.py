@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from babel import dates
 from flask import Flask
@@ -11,7 +11,7 @@ from flask_babel import (
     format_datetime,
     format_decimal,
     get_locale,
-    get_timezone,
+    to_user_timezone,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -239,8 +239,9 @@ def long_date(value) -> str:
     value = _moment(value)
     if value is None:
         return ""
-    locale, zone = _reader()
-    return dates.format_date(_in_zone(value, zone), "long", locale=locale)
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return dates.format_date(value, "long", locale=_reader_locale())
 
 
 def long_datetime(value, seconds: bool = False) -> str:
@@ -248,36 +249,22 @@ def long_datetime(value, seconds: bool = False) -> str:
     value = _moment(value)
     if value is None:
         return ""
-    locale, zone = _reader()
-    moment = _in_zone(value, zone)
-    time = dates.format_time(moment, "medium" if seconds else "short", tzinfo=zone,
-                             locale=locale)
+    locale, moment = _reader_locale(), to_user_timezone(value)
+    time = dates.format_time(moment, "medium" if seconds else "short", locale=locale)
     return _("%(date)s at %(time)s", time=time,
              date=dates.format_date(moment, "long", locale=locale))
 
 
-def _reader() -> tuple:
-    """The reader's locale and the instance's time zone, as Flask-Babel's format_date finds
-    them, looked up once while the locale is in force (a timeline says dozens of moments, and
-    each lookup goes through Flask's context twice)."""
+def _reader_locale():
+    """The reader's locale, looked up once while it is in force: Flask-Babel's format_date and
+    format_time look it up through Flask's context for every moment, and a timeline says
+    dozens. The moments are rebased to the instance's zone as they do (to_user_timezone)."""
     known = translations.memo()
-    if known is not None and "reader" in known:
-        return known["reader"]
-    found = get_locale(), get_timezone()
-    if known is not None:
-        known["reader"] = found
-    return found
-
-
-def _in_zone(value, zone):
-    """A stored moment (UTC, or naive UTC) in the instance's zone; a date stays a date (the
-    rebasing Flask-Babel's format_date does)."""
-    if not isinstance(value, datetime):
-        return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return zone.normalize(value.astimezone(zone)) if hasattr(zone, "normalize") \
-        else value.astimezone(zone)
+    if known is None:
+        return get_locale()
+    if "locale" not in known:
+        known["locale"] = get_locale()
+    return known["locale"]
 
 
 def notice_label(version: str) -> str:
