@@ -152,7 +152,7 @@ def targets(app: Server, baseline: Server, seeded: Seeded,
     ]]
 
 
-def check_and_warm(items: list[tuple[str, str, dict[str, str]]]) -> None:
+def check_and_warm(items: list[tuple[str, str, dict[str, str], Server]]) -> None:
     """Each target must answer 200 (not a login redirect); a few requests warm the workers."""
     with httpx.Client(timeout=30) as client:
         for name, url, headers, _server in items:

@@ -7,9 +7,13 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
+from sqlalchemy import inspect, select, text
 
+from compliance import audit
+from compliance.audit import AuditAction, AuditEvent
 from screening.models import Candidate
 from screening.runs import Finding
+from screening.timeline import SAYS, case_timeline
 from tests.screening.case.conftest import (  # noqa: F401 (the case's fixtures)
     _server4,
     allow_loopback,
@@ -176,12 +180,6 @@ def test_the_timeline_finds_its_events_without_reading_every_staff_read(db, case
     """Every staff read of a candidate is an event about them; the timeline asks for a few
     actions, through the index on (subject, action), so a candidate viewed thousands of times
     costs their page no more. No index on the subject alone is left for a planner to prefer."""
-    from sqlalchemy import inspect, select, text
-
-    from compliance import audit
-    from compliance.audit import AuditAction, AuditEvent
-    from screening.timeline import SAYS, case_timeline
-
     indexes = {i["name"]: i["column_names"] for i in inspect(db.engine).get_indexes("audit_event")}
     assert indexes["ix_audit_event_subject_action"] == ["subject", "action"]
     assert ["subject"] not in indexes.values()

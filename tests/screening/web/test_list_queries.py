@@ -148,17 +148,5 @@ def test_findings_cost_the_same_statements_for_2_and_8_findings(
                              {"Authorization": f"Bearer {token}"}),
             "candidate portal": (f"/portal/{portal}", {"Accept-Language": "en"}),
         }[page]
-        if page == "candidate portal":
-            costs[count] = anonymous_cost(app, db, url, headers)
-        else:
-            costs[count] = cost(app, db, login_as, recruiter, url, headers)
+        costs[count] = cost(app, db, login_as, recruiter, url, headers)  # headers: no login
     assert len(costs[8]) == len(costs[2]), "\n".join(costs[8])
-
-
-def anonymous_cost(app, db, url: str, headers: dict) -> list[str]:
-    client = app.test_client()
-    assert client.get(url, headers=headers).status_code == 200
-    with statements(db) as seen:
-        response = client.get(url, headers=headers)
-    assert response.status_code == 200
-    return seen
