@@ -23,6 +23,7 @@ from pathlib import Path
 import spacy
 
 from screening.classifier.crossval import (
+    build_workers,
     choose_relevance,
     nested_report,
     reports,
@@ -56,17 +57,20 @@ def stale() -> list[str]:
     return [lang for lang in LANGUAGES if recorded_checksum(lang) != current]
 
 
-def build(folds: int | None = None, progress=print, keep: Path | None = None) -> dict:
+def build(folds: int | None = None, progress=print, keep: Path | None = None,
+          workers: int = 1) -> dict:
     """Cross-validate, set the thresholds, train on everything, write the models (`keep`:
-    a folder where the folds' models stay, and are reused while their training is the same)."""
+    a folder where the folds' models stay, and are reused while their training is the same;
+    `workers`: how many processes train folds at once)."""
     vacancies, records = load_corpus()
     k = folds or len({r.vacancy for r in records})
     progress(f"cross-validating over {k} folds of {len(records)} posts")
-    with trained_folds(records, k, progress=progress, keep=keep) as folds:
+    with trained_folds(records, k, progress=progress, keep=keep, workers=workers) as folds:
         progress("choosing the relevance rules' thresholds")
-        relevance = choose_relevance(score_folds(folds, vacancies, records))
+        relevance = choose_relevance(score_folds(folds, vacancies, records,
+                                                 workers=workers))
         progress(f"classifying the held-out posts with {relevance}")
-        scored = score_folds(folds, vacancies, records, relevance)
+        scored = score_folds(folds, vacancies, records, relevance, workers)
     thresholds = {**strictest_thresholds(scored), **relevance}
     per_fold, pooled = reports(scored, thresholds)
     nested = nested_report(scored, thresholds)
@@ -163,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep the folds' models in DIR and reuse those whose posts, "
                              "config and code are unchanged (after a lexicon change, the "
                              "build then only scores again)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes that train folds at once (default: one per CPU)")
     args = parser.parse_args(argv)
     missing = [str(p) for pair in corpus_files() for p in pair if not p.is_file()]
     if missing:
@@ -171,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.if_stale and not stale():
         print("model: up to date with its config and corpus")
         return 0
-    summary = build(args.folds, keep=args.keep_folds)
+    summary = build(args.folds, keep=args.keep_folds,
+                    workers=args.workers or build_workers())
     print(f"model: built, thresholds {summary['thresholds']}, figures in {REPORT}")
     return 0
 

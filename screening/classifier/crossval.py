@@ -13,12 +13,15 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from functools import cached_property
+from multiprocessing import get_context
 from pathlib import Path
 
 import spacy
@@ -109,33 +112,103 @@ class Fold:
 def trained_folds(
     records: Sequence[Record], k: int, seed: int = SEED,
     progress: Callable[[str], None] = lambda line: None, keep: Path | None = None,
+    workers: int = 1,
 ) -> Iterator[list[Fold]]:
     """Train each fold's models on the other vacancies' posts; they live until the exit.
 
     With `keep`, they are trained into that folder and stay there, and a fold whose models
     were trained on exactly the same posts, config, code and seed is reused: the lexicons
     and rules do not enter training, so a change to them is measured again in minutes.
+    With `workers` above one, that many processes train folds at once; each fold's training
+    is seeded, so its models are the same whichever process trained them.
     """
     folds = vacancy_folds(records, k)
     with (nullcontext(keep) if keep is not None
           else tempfile.TemporaryDirectory(prefix="fairscreen-folds-")) as folder:
-        trained = []
+        trained, todo = [], []
         for number, held_out in enumerate(folds, start=1):
-            held = set(held_out)
-            train = [r for r in records if r.vacancy not in held]
             output = Path(folder) / str(number)
-            key = training_key(train, seed) if keep is not None else None
-            paths = {lang: output / lang for lang in LANGUAGES}
+            held = set(held_out)
+            key = (training_key([r for r in records if r.vacancy not in held], seed)
+                   if keep is not None else None)
             if key is not None and _kept(output, key):
                 progress(f"fold {number}/{len(folds)}: kept models reused")
             else:
-                progress(f"fold {number}/{len(folds)}: training without {', '.join(held_out)}")
-                shutil.rmtree(output, ignore_errors=True)
-                paths = train_models(train, output, seed=seed)
-                if key is not None:
-                    (output / KEPT_STAMP).write_text(key, encoding="utf-8")
-            trained.append(Fold(number, tuple(held_out), paths))
+                todo.append((number, tuple(held_out), output, key))
+            trained.append(Fold(number, tuple(held_out),
+                                {lang: output / lang for lang in LANGUAGES}))
+        _train_folds(todo, records, seed, len(folds), progress, workers)
         yield trained
+
+
+def _train_folds(todo: list[tuple[int, tuple[str, ...], Path, str | None]],
+                 records: Sequence[Record], seed: int, total: int,
+                 progress: Callable[[str], None], workers: int) -> None:
+    """Train the folds in `todo` (number, held-out vacancies, output, training key)."""
+    if workers <= 1 or len(todo) <= 1:
+        for number, held_out, output, key in todo:
+            progress(f"fold {number}/{total}: training without {', '.join(held_out)}")
+            _train_fold(records, held_out, output, seed, key)
+        return
+    workers = min(workers, len(todo))
+    with _pool(workers, records) as pool:
+        running = {pool.submit(_train_fold_in_worker, held_out, output, seed, key):
+                   (number, held_out) for number, held_out, output, key in todo}
+        for done, future in enumerate(as_completed(running), start=1):
+            future.result()  # a worker's error stops the build here
+            number, held_out = running[future]
+            progress(f"fold {number}/{total}: trained without {', '.join(held_out)} "
+                     f"({done} of {len(todo)}, {workers} at a time)")
+
+
+def _train_fold(records: Sequence[Record], held_out: Sequence[str], output: Path, seed: int,
+                key: str | None) -> None:
+    """Train one fold into a folder beside `output`, stamp it, then put it in its place: a
+    build stopped midway leaves no half-trained fold where a kept one would be looked for."""
+    held = set(held_out)
+    staging = output.with_name(f".{output.name}.training")
+    shutil.rmtree(staging, ignore_errors=True)
+    train_models([r for r in records if r.vacancy not in held], staging, seed=seed)
+    if key is not None:
+        (staging / KEPT_STAMP).write_text(key, encoding="utf-8")
+    shutil.rmtree(output, ignore_errors=True)
+    staging.rename(output)
+
+
+def _pool(workers: int, records: Sequence[Record],
+          vacancies: dict[str, Vacancy] | None = None) -> ProcessPoolExecutor:
+    """Return a pool of worker processes that have each received the records once.
+
+    Spawned, not forked: a fork copies whatever threads and locks the parent's numerical
+    libraries hold."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                               initializer=_receive, initargs=(records, vacancies or {}))
+
+
+# What a worker process was given (see `_pool`).
+_WORKER_RECORDS: Sequence[Record] = ()
+_WORKER_VACANCIES: dict[str, Vacancy] = {}
+
+
+def _receive(records: Sequence[Record], vacancies: dict[str, Vacancy]) -> None:
+    global _WORKER_RECORDS, _WORKER_VACANCIES
+    _WORKER_RECORDS, _WORKER_VACANCIES = records, vacancies
+
+
+def _train_fold_in_worker(held_out: Sequence[str], output: Path, seed: int,
+                          key: str | None) -> None:
+    _train_fold(_WORKER_RECORDS, held_out, output, seed, key)
+
+
+def _score_in_worker(folds: Sequence[Fold], relevance: dict[str, float] | None) -> list[Scored]:
+    return score_folds(folds, _WORKER_VACANCIES, _WORKER_RECORDS, relevance)
+
+
+def build_workers() -> int:
+    """Return how many processes a build trains folds with: one per CPU this process may
+    use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
 
 
 # A kept fold's record of what its models were trained on (see training_key).
@@ -162,9 +235,18 @@ def _kept(output: Path, key: str) -> bool:
 
 def score_folds(
     folds: Sequence[Fold], vacancies: dict[str, Vacancy], records: Sequence[Record],
-    relevance: dict[str, float] | None = None,
+    relevance: dict[str, float] | None = None, workers: int = 1,
 ) -> list[Scored]:
-    """Classify each fold's held-out posts with its models, the model's objection set aside."""
+    """Classify each fold's held-out posts with its models, the model's objection set aside
+    (with `workers` above one, that many processes score a share of the folds each)."""
+    if workers > 1 and len(folds) > 1:
+        workers = min(workers, len(folds))
+        with _pool(workers, records, vacancies) as pool:
+            shares = pool.map(_score_in_worker, [folds[i::workers] for i in range(workers)],
+                              [relevance] * workers)
+            scored = [s for share in shares for s in share]
+        order = {fold.number: i for i, fold in enumerate(folds)}
+        return sorted(scored, key=lambda s: order[s.fold])  # stable: each fold's own order
     scored: list[Scored] = []
     for fold in folds:
         classifier = Classifier(
@@ -180,11 +262,11 @@ def score_folds(
 def cross_validate(
     vacancies: dict[str, Vacancy], records: Sequence[Record], k: int, seed: int = SEED,
     progress: Callable[[str], None] = lambda line: None,
-    relevance: dict[str, float] | None = None, keep: Path | None = None,
+    relevance: dict[str, float] | None = None, keep: Path | None = None, workers: int = 1,
 ) -> list[Scored]:
     """Train and classify per fold; return every post scored by the model of its fold."""
-    with trained_folds(records, k, seed, progress, keep) as folds:
-        return score_folds(folds, vacancies, records, relevance)
+    with trained_folds(records, k, seed, progress, keep, workers) as folds:
+        return score_folds(folds, vacancies, records, relevance, workers)
 
 
 def _score(classifier: Classifier, vacancies: dict[str, Vacancy], test: Sequence[Record],

@@ -68,6 +68,38 @@ def test_kept_folds_are_reused_while_their_training_is_the_same(small, scored, k
     assert crossval.training_key(train, crossval.SEED + 1) != key
 
 
+def test_folds_trained_in_parallel_are_the_serial_ones(small, scored, kept, tmp_path):
+    """Two processes train the folds of the module's serial run again: each fold's models
+    are byte for byte the same, stamped the same, so a kept fold is reused whichever
+    process trained it, and the training leaves no temporary files behind; two processes
+    score them as one does."""
+    vacancies, records = small
+    first, _ = scored
+    parallel = tmp_path / "folds"
+    lines: list[str] = []
+    with crossval.trained_folds(records, 99, progress=lines.append, keep=parallel,
+                                workers=2) as folds:
+        assert [f.models for f in folds] == [
+            {lang: parallel / str(n) / lang for lang in training.LANGUAGES}
+            for n in range(1, 5)]
+    assert sorted(line.split(" without ")[0] for line in lines) == [
+        f"fold {n}/4: trained" for n in range(1, 5)]
+    assert all(line.endswith("2 at a time)") for line in lines)
+    for n in range(1, 5):
+        assert (parallel / str(n) / crossval.KEPT_STAMP).read_text() == (
+            kept / str(n) / crossval.KEPT_STAMP).read_text()
+        for lang in training.LANGUAGES:
+            for name in ("config.cfg", "textcat_multilabel/model"):
+                assert (parallel / str(n) / lang / name).read_bytes() == (
+                    kept / str(n) / lang / name).read_bytes(), (n, lang, name)
+    assert "/tmp" not in (parallel / "1" / "en" / "config.cfg").read_text()
+    assert not list(parallel.glob(".*"))  # no staging folder left
+    # Scored in two processes, two folds each: the same scores and verdicts, in the same order.
+    again = crossval.cross_validate(vacancies, records, k=99, keep=parallel, workers=2)
+    assert [(s.fold, s.record.post.id, s.cats, s.base) for s in again] == [
+        (s.fold, s.record.post.id, s.cats, s.base) for s in first]
+
+
 def test_folds_hold_out_whole_vacancies(small):
     _, records = small
     folds = crossval.vacancy_folds(records, 2)
