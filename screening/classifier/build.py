@@ -61,7 +61,7 @@ def build(folds: int | None = None, progress=print, keep: Path | None = None,
           workers: int = 1) -> dict:
     """Cross-validate, set the thresholds, train on everything, write the models (`keep`:
     a folder where the folds' models stay, and are reused while their training is the same;
-    `workers`: how many processes train folds at once)."""
+    `workers`: how many processes train and score folds at once)."""
     vacancies, records = load_corpus()
     k = folds or len({r.vacancy for r in records})
     progress(f"cross-validating over {k} folds of {len(records)} posts")
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                              "config and code are unchanged (after a lexicon change, the "
                              "build then only scores again)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="processes that train folds at once (default: one per CPU)")
+                        help="processes that train and score folds at once (default: one per CPU)")
     args = parser.parse_args(argv)
     missing = [str(p) for pair in corpus_files() for p in pair if not p.is_file()]
     if missing:

@@ -154,11 +154,16 @@ def _train_folds(todo: list[tuple[int, tuple[str, ...], Path, str | None]],
     with _pool(workers, records) as pool:
         running = {pool.submit(_train_fold_in_worker, held_out, output, seed, key):
                    (number, held_out) for number, held_out, output, key in todo}
-        for done, future in enumerate(as_completed(running), start=1):
-            future.result()  # a worker's error stops the build here
-            number, held_out = running[future]
-            progress(f"fold {number}/{total}: trained without {', '.join(held_out)} "
-                     f"({done} of {len(todo)}, {workers} at a time)")
+        try:
+            for done, future in enumerate(as_completed(running), start=1):
+                future.result()
+                number, held_out = running[future]
+                progress(f"fold {number}/{total}: trained without {', '.join(held_out)} "
+                         f"({done} of {len(todo)}, {workers} at a time)")
+        except BaseException:
+            # A worker's error, or ^C: the folds not started are not trained either.
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _train_fold(records: Sequence[Record], held_out: Sequence[str], output: Path, seed: int,
