@@ -270,6 +270,11 @@ NOT_WITHHELD = [
     ("en", "Clean code is in my DNA, so every pull request gets two reviews."),
     ("en", "Bidding above the asking price is normal here; I explain it to every buyer."),
     ("en", "Twelve weeks of hip hinge drills with my client and her deadlift is clean."),
+    # 'Blind' as a way of judging or trusting, not sight.
+    ("en", "Blind tasting at my WSET exam: I called a Rioja a Chianti."),
+    ("en", "Thursday masterclass: Jef and Noor blind-tasted six Chenins with me."),
+    ("en", "Our double-blind trial of the new onboarding flow ended; my team reads the data."),
+    ("nl", "Mijn stagiair leerde deze week blind typen: 60 woorden per minuut."),
 ]
 
 # Rules of the lexicons on their own (without the trained layer, which could carry a row
@@ -289,6 +294,10 @@ LEXICON_WITHHELD = [
     ("biometric", "en", "The exam centre wanted an iris scan at the door before the SQL test."),
     ("biometric", "nl", "Het examen liep via een tool die mijn typritme opnam."),
     ("health", "nl", "Week twee met mijn nieuwe hoorapparaatjes, de klas klinkt anders."),
+    # ... and where 'blind' is sight, beside the same words.
+    ("health", "en", "I failed the colour-blind test at my pilot medical."),
+    ("health", "en", "My blind colleague tested the tasting app with her screen reader."),
+    ("health", "nl", "Sinds de operatie heb ik een blinde vlek in mijn linkeroog."),
 ]
 
 
