@@ -2,9 +2,10 @@
 
 import io
 import zipfile
+from datetime import UTC, date, datetime
 
 import pytest
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date, format_time
 from flask_babel import gettext as _
 
 from compliance.consent import ConsentDecision
@@ -88,8 +89,6 @@ def test_redaction_placeholders_are_translated_and_the_excerpt_stays_escaped(app
 
 
 def test_labels_dates_and_notice_versions_read_as_words(app):
-    from datetime import UTC, datetime
-
     with force_locale("nl"):
         assert label(ConsentDecision.GIVEN, "consent") == "Akkoord gegeven"
         assert label("given", "pool_consent") == "Toestemming gegeven"
@@ -106,10 +105,6 @@ def test_labels_dates_and_notice_versions_read_as_words(app):
 def test_long_dates_say_what_flask_babel_says(app, language):
     """The labels format moments with Babel directly (the locale and zone looked up once per
     locale in force); they must read exactly as Flask-Babel's own formatting would."""
-    from datetime import UTC, date, datetime
-
-    from flask_babel import format_date, format_time
-
     moments = [datetime(2026, 12, 4, 17, 44, 4, tzinfo=UTC),  # winter time
                datetime(2026, 7, 1, 22, 30, 59, tzinfo=UTC),  # summer time, the next day there
                datetime(2026, 3, 29, 0, 59, 0),  # naive, read as UTC, an hour before the switch

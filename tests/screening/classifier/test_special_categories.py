@@ -273,7 +273,7 @@ NOT_WITHHELD = [
     # 'Blind' as a way of judging or trusting, not sight.
     ("en", "Blind tasting at my WSET exam: I called a Rioja a Chianti."),
     ("en", "Thursday masterclass: Jef and Noor blind-tasted six Chenins with me."),
-    ("en", "Our double-blind trial of the new onboarding flow ended; my team reads the data."),
+    ("en", "We ran a double-blind test of my two landing pages: version B converts better."),
     ("nl", "Mijn stagiair leerde deze week blind typen: 60 woorden per minuut."),
 ]
 
