@@ -275,6 +275,8 @@ NOT_WITHHELD = [
     ("en", "Thursday masterclass: Jef and Noor blind-tasted six Chenins with me."),
     ("en", "We ran a double-blind test of my two landing pages: version B converts better."),
     ("nl", "Mijn stagiair leerde deze week blind typen: 60 woorden per minuut."),
+    # A leaflet that comes with a product is no campaign's.
+    ("en", "I rewrote the patient leaflet for our inhaler in plain English with the team."),
 ]
 
 # Rules of the lexicons on their own (without the trained layer, which could carry a row
@@ -298,6 +300,7 @@ LEXICON_WITHHELD = [
     ("health", "en", "I failed the colour-blind test at my pilot medical."),
     ("health", "en", "My blind colleague tested the tasting app with her screen reader."),
     ("health", "nl", "Sinds de operatie heb ik een blinde vlek in mijn linkeroog."),
+    ("political_opinion", "en", "Spent my Saturday leafleting for Labour in the rain."),
 ]
 
 
