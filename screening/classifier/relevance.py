@@ -154,7 +154,12 @@ RICH_WORDS = 2
 def vacancy_fields(vacancy: Vacancy) -> list[Field]:
     """Return the glossary fields the vacancy belongs to, by their words in its text."""
     text = " ".join((vacancy.title, vacancy.description, " ".join(vacancy.criteria))).lower()
-    padded = " " + re.sub(r"[^\w/+#.-]+", " ", text) + " "
+    # Words as the glossary writes them: without a sentence's full stop, and in the singular
+    # too ('bezichtigingen' is 'bezichtiging', 'x-rays' is 'x-ray').
+    words = re.sub(r"[^\w/+#.-]+|\.(?=\s|$)", " ", text).split()
+    singular = [word[:-len(end)] for word in words for end in ("s", "en")
+                if word.endswith(end) and len(word) > len(end) + 3]
+    padded = " " + " ".join(words) + " " + " ".join(singular) + " "
     scores = []
     for glossary_field in load_glossary():
         found = sum(1 for word in glossary_field.words if f" {word} " in padded)
