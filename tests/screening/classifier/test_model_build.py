@@ -10,7 +10,7 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 # Pooled leave-one-vacancy-out figures of the built model may not fall below these. The
 # privacy targets are the issue's; the relevance targets (recall >= 0.85, false
 # withholds <= 10%) are NOT met: these floors are today's figures (precision 0.951, recall
-# 0.649, false withholds 34.9%, see trained/CROSSVAL.md), so the model cannot get worse.
+# 0.655, false withholds 34.3%, see trained/CROSSVAL.md), so the model cannot get worse.
 # History: recall 0.541 on 34 vacancies, 0.328 on 46 (hard posts with a disclosure in one
 # sentence of a long work post pulled the threshold for shown posts down to 0.206), 0.204
 # on 50 (four vacancies by new writers; the threshold fell to 0.149, set by a face template
@@ -32,10 +32,12 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 # the threshold 0.467); 0.649 (false withholds 34.9%, precision 0.951) with glossaries for the
 # fifteen fields that 17 of the 62 vacancies had none for (dental care, childcare, sales, a
 # lab, ...: written from the field's knowledge by writers who never saw the corpus), the
-# threshold unchanged. These figures are optimistic for rules read off the corpus: the
+# threshold unchanged; 0.655 (34.3%) once the lexicons caught the special posts that set
+# it: an arm in a sling, weeks signed off, a march with a named union, fingers on a reader's
+# glass (the threshold 0.497). These figures are optimistic for rules read off the corpus: the
 # held-out set (test_heldout.py) is the independent check.
-FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.645}
-CEILINGS = {"false_withhold_rate": 0.35}
+FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.65}
+CEILINGS = {"false_withhold_rate": 0.345}
 
 
 def _meta(lang: str) -> dict:

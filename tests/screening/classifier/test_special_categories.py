@@ -275,6 +275,11 @@ NOT_WITHHELD = [
     ("en", "Thursday masterclass: Jef and Noor blind-tasted six Chenins with me."),
     ("en", "We ran a double-blind test of my two landing pages: version B converts better."),
     ("nl", "Mijn stagiair leerde deze week blind typen: 60 woorden per minuut."),
+    # ... and the same words where they are about work.
+    ("en", "The release was signed off by two reviewers after three weeks of testing."),
+    ("en", "Use a round sling for loads over 50 kg and check the shackle first."),
+    ("nl", "Leg het preparaat op het glaasje en stel de microscoop scherp."),
+    ("en", "We stood with the customer through the whole migration weekend."),
     # A leaflet that comes with a product is no campaign's.
     ("en", "I rewrote the patient leaflet for our inhaler in plain English with the team."),
 ]
@@ -301,6 +306,13 @@ LEXICON_WITHHELD = [
     ("health", "en", "My blind colleague tested the tasting app with her screen reader."),
     ("health", "nl", "Sinds de operatie heb ik een blinde vlek in mijn linkeroog."),
     ("political_opinion", "en", "Spent my Saturday leafleting for Labour in the rain."),
+    # An injury, time off sick, a march with a union, fingers on a reader's glass.
+    ("health", "en", "Wrote most of this one-handed, with my right arm in a sling."),
+    ("health", "en", "The port took shape during six weeks signed off after the accident."),
+    ("health", "nl", "Typen gaat traag: sinds zaterdag zit mijn pols in het gips."),
+    ("trade_union", "en", "Marched with the Unite bloc in Birmingham against fire-and-rehire."),
+    ("biometric", "nl", "Nieuwe identiteitskaart aangevraagd: twee vingers op het glaasje, "
+                        "foto, klaar."),
 ]
 
 
