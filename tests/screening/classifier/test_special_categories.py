@@ -280,6 +280,7 @@ NOT_WITHHELD = [
     ("en", "Use a round sling for loads over 50 kg and check the shackle first."),
     ("nl", "Leg het preparaat op het glaasje en stel de microscoop scherp."),
     ("en", "We stood with the customer through the whole migration weekend."),
+    ("nl", "De reddingsoperatie duurde de hele nacht; om zes uur was iedereen veilig."),
     # A leaflet that comes with a product is no campaign's.
     ("en", "I rewrote the patient leaflet for our inhaler in plain English with the team."),
 ]
@@ -313,6 +314,9 @@ LEXICON_WITHHELD = [
     ("trade_union", "en", "Marched with the Unite bloc in Birmingham against fire-and-rehire."),
     ("biometric", "nl", "Nieuwe identiteitskaart aangevraagd: twee vingers op het glaasje, "
                         "foto, klaar."),
+    ("health", "en", "No calls on Mondays any more: that is my Copaxone day."),
+    ("health", "nl", "Ruth staat na haar knieoperatie zes weken niet voor de klas."),
+    ("trade_union", "en", "Kees, the VNV rep at our base, got the rest clause rewritten."),
 ]
 
 
