@@ -25,6 +25,12 @@ from screening.classifier.newwords import unwatch, watch
 _SPLIT = re.compile(r"[-/_.#]+")
 
 
+def singulars(word: str, endings: tuple[str, ...] = ("s", "en", "es")) -> list[str]:
+    """Return `word` without each plural ending it has, where enough of it is left."""
+    return [word[: -len(end)] for end in endings
+            if word.endswith(end) and len(word) > len(end) + 3]
+
+
 def criterion_variants(term: str) -> set[str]:
     """Return spellings of one criterion that should match it."""
     lower = term.lower().strip()
@@ -33,9 +39,7 @@ def criterion_variants(term: str) -> set[str]:
     variants.add(lower.replace("/", " "))
     variants.add(lower.replace("-", ""))
     variants.add(re.sub(r"[-/ ]", "", lower))
-    for suffix in ("s", "en", "es"):
-        if lower.endswith(suffix) and len(lower) > len(suffix) + 3:
-            variants.add(lower[: -len(suffix)])
+    variants.update(singulars(lower))
     if not lower.endswith("s"):
         variants.add(lower + "s")
     return {v for v in variants if v}
@@ -157,8 +161,7 @@ def vacancy_fields(vacancy: Vacancy) -> list[Field]:
     # Words as the glossary writes them: without a sentence's full stop, and in the singular
     # too ('bezichtigingen' is 'bezichtiging', 'x-rays' is 'x-ray').
     words = re.sub(r"[^\w/+#.-]+|\.(?=\s|$)", " ", text).split()
-    singular = [word[:-len(end)] for word in words for end in ("s", "en")
-                if word.endswith(end) and len(word) > len(end) + 3]
+    singular = [form for word in words for form in singulars(word, ("s", "en"))]
     padded = " " + " ".join(words) + " " + " ".join(singular) + " "
     scores = []
     for glossary_field in load_glossary():

@@ -81,10 +81,13 @@ def test_the_glossaries_keep_their_own_rules(lexicon_layer):
                 for spelling in criterion_variants(word) | {word}:
                     assert owner.setdefault(spelling, f"{glossary_field.name}: {group}") == (
                         f"{glossary_field.name}: {group}"), (word, owner[spelling])
-        for word in glossary_field.words:
-            for lang in ("en", "nl"):
-                verdict = lexicon_layer.classify(Post(word, author="a", lang=lang), DATA)
-                assert verdict.verdict is not Outcome.WITHHELD, (glossary_field.name, word, lang)
+    words = sorted({word for glossary_field in load_glossary() for word in glossary_field.words})
+    for lang in ("en", "nl"):
+        verdicts = lexicon_layer.classify_many([Post(w, author="a", lang=lang) for w in words],
+                                               DATA)
+        withheld = [w for w, v in zip(words, verdicts, strict=True)
+                    if v.verdict is Outcome.WITHHELD]
+        assert withheld == [], lang
 
 
 def _match(criteria=0, signal=False, field=0, signals=None):
