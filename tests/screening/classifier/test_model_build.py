@@ -34,10 +34,12 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 # lab, ...: written from the field's knowledge by writers who never saw the corpus), the
 # threshold unchanged; 0.655 (34.3%) once the lexicons caught the special posts that set
 # it: an arm in a sling, weeks signed off, a march with a named union, fingers on a reader's
-# glass (the threshold 0.497). These figures are optimistic for rules read off the corpus: the
-# held-out set (test_heldout.py) is the independent check.
-FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.65}
-CEILINGS = {"false_withhold_rate": 0.345}
+# glass (the threshold 0.497); 0.680 (31.8%) once the words for what a workplace arranges
+# for others (Ramadan, halal, polling stations, the company doctor, a record check) withhold
+# only beside a person, the threshold unchanged. These figures are optimistic for rules
+# read off the corpus: the held-out set (test_heldout.py) is the independent check.
+FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.675}
+CEILINGS = {"false_withhold_rate": 0.32}
 
 
 def _meta(lang: str) -> dict:

@@ -283,6 +283,26 @@ NOT_WITHHELD = [
     ("nl", "De reddingsoperatie duurde de hele nacht; om zes uur was iedereen veilig."),
     # A leaflet that comes with a product is no campaign's.
     ("en", "I rewrote the patient leaflet for our inhaler in plain English with the team."),
+    # A season, a diet's certificate, a room, an election, a doctor at work, a leave, a
+    # record check: the arrangements a job makes for other people, told with no person in
+    # them (with one, see LEXICON_WITHHELD).
+    ("en", "Ramadan starts on Monday: anyone can move their break to sunset, no questions."),
+    ("nl", "In de vastenmaand plannen we de zware ritten 's ochtends voor wie dat wil."),
+    ("en", "The canteen menu board now marks every halal and vegetarian dish."),
+    ("nl", "Voor de nieuwe klant komt er een aparte halal en koosjer lijn in de koelcel."),
+    ("en", "The prayer room on the second floor is booked through the facilities desk."),
+    ("en", "The council hired forty extra staff for the polling stations this spring."),
+    ("nl", "Voor de gemeenteraadsverkiezingen richten we 38 stembureaus in, allemaal "
+           "toegankelijk."),
+    ("nl", "De bedrijfsarts en de casemanager plannen het eerste gesprek binnen zes weken."),
+    ("en", "A sick note is only needed from the eighth day, under the new policy."),
+    ("en", "The maternity leave policy now pays the full rate for 39 weeks."),
+    ("en", "Applicants with a disability can ask for extra time in the assessment."),
+    ("nl", "Een sollicitant met een rolstoel kan via de achteringang naar de tweede etage."),
+    ("en", "We check criminal records only for roles where the law requires it."),
+    ("nl", "Bij welke functies mag je naar een strafblad vragen? Alleen waar een VOG hoort."),
+    ("nl", "Zwangerschap en nachtdiensten: de werkgever past het rooster aan op verzoek."),
+    ("en", "Pregnancy and night shifts: what an employer has to change in the roster."),
 ]
 
 # Rules of the lexicons on their own (without the trained layer, which could carry a row
@@ -317,6 +337,14 @@ LEXICON_WITHHELD = [
     ("health", "en", "No calls on Mondays any more: that is my Copaxone day."),
     ("health", "nl", "Ruth staat na haar knieoperatie zes weken niet voor de klas."),
     ("trade_union", "en", "Kees, the VNV rep at our base, got the rest clause rewritten."),
+    # ... the same words with a person in them, and a vote or a party's witness.
+    ("religious_belief", "en", "My first Ramadan away from home, and the team moved my shift."),
+    ("religious_belief", "nl", "Mijn collega's weten dat ik in de ramadan vast."),
+    ("health", "nl", "Mijn bedrijfsarts zegt: nog twee weken halve dagen."),
+    ("health", "en", "My maternity leave starts on Friday; the handover notes are in the wiki."),
+    ("criminal", "nl", "Met mijn strafblad kreeg ik pas na twee jaar een baan als monteur."),
+    ("political_opinion", "nl", "Stem woensdag op nummer 5, voor een dorp met een bushalte!"),
+    ("political_opinion", "nl", "Morgen ben ik partijgetuige bij het tellen in het stadhuis."),
 ]
 
 
