@@ -307,7 +307,7 @@ def strictest_thresholds(scored: Sequence[Scored]) -> dict[str, float]:
 # The relevance rules' model thresholds tried by `choose_relevance`.
 FLOORS = (0.0, 0.05, 0.1, 0.2)
 WITH_CRITERION = (0.1, 0.2, 0.3, 0.5, NEVER)
-WITHOUT = (0.2, 0.3, 0.4, 0.5, 0.6, 0.8, NEVER)
+WITHOUT = (0.2, 0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, NEVER)
 # ... and for the rules that name no criterion and no field word (signal <= model: a post
 # with a professional-activity word never needs a higher score than one without).
 SIGNAL = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, NEVER)

@@ -36,10 +36,11 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 # it: an arm in a sling, weeks signed off, a march with a named union, fingers on a reader's
 # glass (the threshold 0.497); 0.680 (31.8%) once the words for what a workplace arranges
 # for others (Ramadan, halal, polling stations, the company doctor, a record check) withhold
-# only beside a person, the threshold unchanged. These figures are optimistic for rules
+# only beside a person, the threshold unchanged; 0.690 (30.8%) with 0.55 among the scores
+# tried for field words without a criterion. These figures are optimistic for rules
 # read off the corpus: the held-out set (test_heldout.py) is the independent check.
-FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.675}
-CEILINGS = {"false_withhold_rate": 0.32}
+FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.685}
+CEILINGS = {"false_withhold_rate": 0.31}
 
 
 def _meta(lang: str) -> dict:
