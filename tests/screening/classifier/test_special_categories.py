@@ -303,6 +303,7 @@ NOT_WITHHELD = [
     ("nl", "Bij welke functies mag je naar een strafblad vragen? Alleen waar een VOG hoort."),
     ("nl", "Zwangerschap en nachtdiensten: de werkgever past het rooster aan op verzoek."),
     ("en", "Pregnancy and night shifts: what an employer has to change in the roster."),
+    ("nl", "De kine van de sportclub geeft de trainers een workshop over opwarmen."),
 ]
 
 # Rules of the lexicons on their own (without the trained layer, which could carry a row
@@ -345,6 +346,9 @@ LEXICON_WITHHELD = [
     ("criminal", "nl", "Met mijn strafblad kreeg ik pas na twee jaar een baan als monteur."),
     ("political_opinion", "nl", "Stem woensdag op nummer 5, voor een dorp met een bushalte!"),
     ("political_opinion", "nl", "Morgen ben ik partijgetuige bij het tellen in het stadhuis."),
+    # Flemish: 'mijne' is 'mijn', the 'kine' a physiotherapist, the 'huisdokter' a GP.
+    ("health", "nl", "Tussen twee ritten snel naar de kine voor mijne rug."),
+    ("health", "nl", "Ik moet naar de huisdokter, dus de late dienst ruil ik met Jef."),
 ]
 
 
