@@ -103,20 +103,12 @@ def _distance(positions: list[int], start: int, end: int) -> int:
     return best
 
 
-def _distance_outside(positions: list[int], start: int, end: int) -> int:
-    """Like `_distance`, for positions outside the span: a hit's own word is no one's name
-    ('Ramadan' is also a first name, and 'Ramadan starts on Monday' names no one)."""
-    if not positions:
-        return 1 << 30
-    i, j = bisect_left(positions, start), bisect_left(positions, end)
-    best = positions[j] - end + 1 if j < len(positions) else 1 << 30
-    return min(best, start - positions[i - 1]) if i > 0 else best
-
-
 def _counts(tier: str, start: int, end: int, personal: list[int], professional: list[int],
             named: list[int] = ()) -> bool:
     to_personal = _distance(personal, start, end)
-    to_named = _distance_outside(named, start, end) if named else 1 << 30
+    # A hit's own word is no one's name ('Ramadan' is also a first name).
+    named = [p for p in named if not start <= p < end]
+    to_named = _distance(named, start, end)
     to_professional = _distance(professional, start, end)
     if to_professional <= PROFESSIONAL_WINDOW and to_professional < min(to_personal, to_named):
         return False
