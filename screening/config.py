@@ -122,6 +122,9 @@ def _derive(app: Flask) -> None:
     config.setdefault("SQLALCHEMY_BINDS", {"vault": vault_url})
     config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(config["IDLE_TIMEOUT_MINUTES"]))
+    # The cookie is resent when the session changes: enforce_limits changes it once a minute
+    # of use (sessions.SEEN_EVERY_SECONDS), which also renews its expiry.
+    config["SESSION_REFRESH_EACH_REQUEST"] = False
     hours = config["SESSION_MAX_HOURS"]
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 720:
         raise ConfigError(f"{PREFIX}_SESSION_MAX_HOURS must be a number of hours above 0 "

@@ -16,6 +16,10 @@ from compliance.db import db, utcnow
 
 SESSION_ID = re.compile(r"([0-9]{1,9}):([0-9]{1,9})")
 PENDING_MINUTES = 5  # between a right password and the code
+# How stale `last_seen` may be before a request writes it again. Writing it re-signs and resends
+# the cookie, so a busy session pays that once a minute, not on every request; an idle session
+# may end up to this much before IDLE_TIMEOUT_MINUTES, never after.
+SEEN_EVERY_SECONDS = 60
 
 
 def load_user(session_id: str) -> User | None:
@@ -33,6 +37,7 @@ def start_session(user: User) -> None:
     """Log the user in on a fresh session and note when, for the absolute lifetime."""
     session.clear()
     login_user(user)
+    session.permanent = True  # the cookie lasts as long as the idle timeout allows
     session["login_at"] = session["last_seen"] = _now()
 
 
@@ -72,8 +77,9 @@ def enforce_limits() -> None:
         logout_user()
         session.clear()
         return
-    session.permanent = True
-    session["last_seen"] = now
+    if not isinstance(last_seen, int) or now - last_seen >= SEEN_EVERY_SECONDS:
+        session.permanent = True
+        session["last_seen"] = now
 
 
 def _now() -> int:

@@ -8,7 +8,7 @@ import redis
 from compliance.accounts import Role, User
 from compliance.audit import AuditAction, AuditEvent
 from compliance.web import limiter
-from compliance.web.sessions import _now
+from compliance.web.sessions import SEEN_EVERY_SECONDS, _now
 from screening.app import create_app
 from tests.compliance.test_queue import REDIS_URL, redis_reason
 from tests.conftest import PASSWORD, base_config, log_in
@@ -239,3 +239,19 @@ def test_the_spray_is_held_back_across_workers_sharing_redis(app, db, database_u
         for worker in workers:
             with worker.app_context():
                 db.engine.dispose()
+
+
+def test_a_busy_session_resends_its_cookie_once_a_minute_not_on_every_request(
+        client, make_user, login):
+    """The idle clock moves in steps of SEEN_EVERY_SECONDS: each step re-signs and resends the
+    cookie (renewing its expiry); the requests between them send no cookie at all."""
+    login(make_user())
+    client.get("/dashboard")  # the first page after login keeps a new form token in the session
+    assert "Set-Cookie" not in client.get("/dashboard").headers
+    with client.session_transaction() as session:
+        session["last_seen"] = _now() - SEEN_EVERY_SECONDS
+    renewed = client.get("/dashboard")
+    assert COOKIE in renewed.headers["Set-Cookie"] and "Expires=" in renewed.headers["Set-Cookie"]
+    with client.session_transaction() as session:
+        assert _now() - session["last_seen"] <= 1 and session.permanent
+    assert "Set-Cookie" not in client.get("/dashboard").headers
