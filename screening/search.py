@@ -9,7 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from compliance import vault
 from compliance.accounts import User
@@ -71,11 +72,11 @@ def candidates_by_vacancy(vacancy_ids: list[int]) -> dict[int, list[Candidate]]:
     if not vacancy_ids:
         return {}
     where = Candidate.vacancy_id.in_(vacancy_ids)
-    vault.preload(db.session.scalars(
-        select(Subject.key_id).join(Candidate, Candidate.subject_id == Subject.id).where(where)))
+    subjects = _load_subjects(where)
     grouped: dict[int, list[Candidate]] = {}
     listed = select(Candidate).options(defer(Candidate.email), defer(Candidate.decision_reasons))
     for candidate in db.session.scalars(listed.where(where).order_by(Candidate.id)):
+        set_committed_value(candidate, "subject", subjects.get(candidate.subject_id))
         grouped.setdefault(candidate.vacancy_id, []).append(candidate)
     return grouped
 
@@ -86,8 +87,19 @@ def candidates_by_id(ids: list[int]) -> list[Candidate]:
     if not ids:
         return []
     where = Candidate.id.in_(ids)
-    vault.preload(db.session.scalars(
-        select(Subject.key_id).join(Candidate, Candidate.subject_id == Subject.id).where(where)))
-    found = {c.id: c for c in db.session.scalars(
-        select(Candidate).options(selectinload(Candidate.subject)).where(where))}
+    subjects = _load_subjects(where)
+    found = {c.id: c for c in db.session.scalars(select(Candidate).where(where))}
+    for candidate in found.values():
+        set_committed_value(candidate, "subject", subjects.get(candidate.subject_id))
     return [found[i] for i in ids if i in found]
+
+
+def _load_subjects(where) -> dict[int, Subject]:
+    """Load the subjects of the candidates `where` selects and unwrap their keys, before the
+    candidates are loaded (their personal fields are opened as the rows arrive); the caller
+    sets each candidate's `subject` from them, so the pseudonym that the audit of the read
+    names needs no query of its own."""
+    subjects = db.session.scalars(
+        select(Subject).join(Candidate, Candidate.subject_id == Subject.id).where(where)).all()
+    vault.preload([s.key_id for s in subjects])
+    return {s.id: s for s in subjects}

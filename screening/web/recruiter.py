@@ -98,10 +98,11 @@ def _dashboard(name: str | None = None, name_error: str | None = None):
                                                       if values[k] and k not in errors}))
     if not filtering:
         page.update(_overview(vacancies))
-        shown = [c for listed in page["by_vacancy"].values() for c in listed]
+        # Their subjects are loaded: the pseudonyms need no query of their own.
+        shown = [(c.subject, c.id) for listed in page["by_vacancy"].values() for c in listed]
     else:
-        shown = found
-    reads.note_many(current_user, [(c.subject_id, {"candidate": c.id}) for c in shown])
+        shown = [(c.subject_id, c.id) for c in found]
+    reads.note_many(current_user, [(subject, {"candidate": i}) for subject, i in shown])
     return render_template("recruiter/dashboard.html", **page), 422 if errors else 200
 
 
@@ -209,7 +210,7 @@ def vacancy(vacancy_id: int):
     vacancy = access.get_vacancy(current_user, vacancy_id)
     candidates = candidates_by_vacancy([vacancy.id]).get(vacancy.id, [])
     can_change = access.can_change(current_user)
-    reads.note_many(current_user, [(c.subject_id, {"candidate": c.id}) for c in candidates])
+    reads.note_many(current_user, [(c.subject, {"candidate": c.id}) for c in candidates])
     return render_template("recruiter/vacancy.html", vacancy=vacancy, candidates=candidates,
                            ended=[tombstone_line(r) for r in ended_cases([vacancy.id])],
                            source_label=source_label,
