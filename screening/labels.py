@@ -216,6 +216,31 @@ def label(value, *vocabularies: str) -> str:
     return named
 
 
+# A state's badge: the label says the state; the tone's colour only repeats it, so nothing is
+# told by colour alone. Each tone's text and border meet WCAG AA on its background (style.css).
+TONES = {
+    "case_state": {"added": "neutral", "consent_requested": "wait", "consented": "ready",
+                   "screening": "wait", "screened": "ready", "decided": "done",
+                   "declined": "ended", "expired": "ended", "erased": "ended"},
+    "run_status": {"queued": "wait", "running": "wait", "done": "done", "failed": "bad",
+                   "stopped": "ended"},
+}
+
+
+def badge(value, vocabulary: str) -> Markup:
+    """A case state or run status as a labelled badge, in the reader's language; made once per
+    state while the locale is in force (a list page shows the same few dozens of times)."""
+    known = translations.memo()
+    key = ("badge", value, vocabulary)
+    if known is not None and key in known:
+        return known[key]
+    tone = TONES[vocabulary].get(str(getattr(value, "value", value)), "neutral")
+    made = Markup('<span class="badge tone-{}">{}</span>').format(tone, label(value, vocabulary))
+    if known is not None:
+        known[key] = made
+    return made
+
+
 # The placeholders the redaction writes into stored excerpts (screening.classifier.redaction).
 PLACEHOLDERS = {"[person]": _l("[person]"), "[handle]": _l("[handle]"),
                 "[email]": _l("[email]"), "[phone]": _l("[phone]")}
@@ -281,7 +306,7 @@ def notice_label(version: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Give every template the labels and date helpers, pages and PDFs alike."""
-    app.jinja_env.filters.update(label=label, redacted=redacted, long_date=long_date,
+    app.jinja_env.filters.update(label=label, badge=badge, redacted=redacted, long_date=long_date,
                                  long_datetime=long_datetime, notice_label=notice_label)
 
 

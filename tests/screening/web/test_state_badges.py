@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from screening.labels import CASE_STATES, RUN_STATUSES
+from screening.labels import CASE_STATES, RUN_STATUSES, badge
 from screening.lifecycle import Action, CaseState, move
 from screening.runs import RunStatus, ScreeningRun
 
@@ -60,9 +60,8 @@ def test_badges_speak_the_readers_language(client, db, recruiter, cases):
 
 @pytest.mark.parametrize("state", list(CaseState))
 def test_each_case_state_has_a_badge_with_its_label(app, state):
-    template = app.jinja_env.get_template("_badges.html")
     with app.test_request_context():
-        html = str(template.module.case_state(state))
+        html = str(badge(state, "case_state"))
     tone, text = BADGE.fullmatch(html).groups()
     assert text == str(CASE_STATES[state])
     assert (tone == "neutral") == (state == CaseState.ADDED)  # only a new case has no tone
@@ -70,8 +69,7 @@ def test_each_case_state_has_a_badge_with_its_label(app, state):
 
 @pytest.mark.parametrize("status", list(RunStatus))
 def test_each_run_status_has_a_badge_with_its_label(app, status):
-    template = app.jinja_env.get_template("_badges.html")
     with app.test_request_context():
-        html = str(template.module.run_status(status))
+        html = str(badge(status, "run_status"))
     tone, text = BADGE.fullmatch(html).groups()
     assert text == str(RUN_STATUSES[status.value]) and tone != "neutral"
