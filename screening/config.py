@@ -39,7 +39,7 @@ DEFAULTS = {
     "HUEY_IMMEDIATE": False,
     # A process folds the read journal into the audit chain at most this often from requests
     # (compliance/read_journal.py); any other append and the minute's sweep fold it too.
-    "READ_FOLD_SECONDS": 1.0,
+    "READ_FOLD_SECONDS": 0.1,
     "WORKERS": 2,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,  # also the largest export a candidate can upload
