@@ -60,6 +60,17 @@ NEW_FIELDS = [
                          "Cabin crew member",
                          "Welcome passengers at boarding, give the safety demonstration and "
                          "run the in-flight service in the galley.")),
+    ("Maritime & port", Vacancy("t-port", ("terminal", "stuwadoor", "ligplaatsplanning"), "nl",
+                                "Operationeel planner containerterminal",
+                                "Je plant de ligplaatsen en de inzet van de stuwadoors, "
+                                "overlegt met de loodsen en volgt de laad- en losplannen op.")),
+    ("Private security", Vacancy("t-guard", ("objectbeveiliging", "alarmverificatie"), "nl",
+                                 "Beveiliger objectbeveiliging",
+                                 "Je doet de objectbeveiliging en toegangscontrole van een "
+                                 "kantoorcampus en de alarmverificatie 's nachts.")),
+    ("Legal", Vacancy("t-solicitor", ("employment law",), "en", "Employment solicitor",
+                      "Advise employers on unfair dismissal and TUPE transfers, draft "
+                      "settlement agreements and run claims at the employment tribunal.")),
 ]
 
 
