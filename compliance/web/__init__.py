@@ -69,7 +69,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path + "/translations"))
-    translations.init_app(app)
+    translations.init_app(app, babel)
     limiter.init_app(app)
     login_manager.user_loader(sessions.load_user)
     app.before_request(sessions.enforce_limits)
