@@ -39,12 +39,17 @@ def get_vacancy(user: User, vacancy_id: int, *, change: bool = False) -> Vacancy
     return vacancy
 
 
-def get_candidate(user: User, candidate_id: int, *, change: bool = False) -> Candidate:
-    """Return a candidate of a vacancy in the user's scope, else 404 (403 if read-only)."""
+def find_candidate(user: User, candidate_id: int) -> Candidate | None:
+    """Return a candidate of a vacancy in the user's scope, if there is one."""
     visible = visible_vacancies(user).with_only_columns(Vacancy.id)
-    candidate = db.session.scalar(
+    return db.session.scalar(
         select(Candidate).where(Candidate.id == candidate_id, Candidate.vacancy_id.in_(visible))
     )
+
+
+def get_candidate(user: User, candidate_id: int, *, change: bool = False) -> Candidate:
+    """Return a candidate of a vacancy in the user's scope, else 404 (403 if read-only)."""
+    candidate = find_candidate(user, candidate_id)
     if candidate is None:
         abort(404)
     if change and not can_change(user):
@@ -53,7 +58,8 @@ def get_candidate(user: User, candidate_id: int, *, change: bool = False) -> Can
 
 
 def ended_case(user: User, candidate_id: int) -> CaseRecord | None:
-    """Return the record of a case in the user's scope whose data is gone, if it is one."""
+    """Return the record of a case in the user's scope whose data is gone, if it is one (ask
+    when find_candidate found none: a live case is the common one)."""
     visible = visible_vacancies(user).with_only_columns(Vacancy.id)
     return db.session.scalar(select(CaseRecord).where(
         CaseRecord.id == candidate_id, CaseRecord.vacancy_id.in_(visible),

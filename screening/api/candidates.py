@@ -29,10 +29,12 @@ blp.before_request(staff_only)
 def candidate(candidate_id: int):
     """Read one candidate (audited); the ETag guards updates."""
     user = api_user()
-    ended = access.ended_case(user, candidate_id)
-    if ended is not None:
+    item = access.find_candidate(user, candidate_id)
+    if item is None:
+        ended = access.ended_case(user, candidate_id)
+        if ended is None:
+            abort(404)
         abort(410, problem="case-ended", message=tombstone_line(ended))
-    item = access.get_candidate(user, candidate_id)
     reads.note(user, item.subject, {"candidate": item.id})
     return rep.candidate(item)
 

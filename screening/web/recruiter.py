@@ -271,12 +271,15 @@ def edit_candidate(candidate_id: int):
 
 @bp.get("/candidates/<int:candidate_id>")
 def candidate(candidate_id: int):
+    candidate = access.find_candidate(current_user, candidate_id)
+    if candidate is not None:
+        return _candidate_page(candidate, {})
     record = access.ended_case(current_user, candidate_id)
-    if record is not None:  # the data is gone; the line that says so stays
-        return render_template("recruiter/ended.html", line=tombstone_line(record),
-                               vacancy=db.session.get(Vacancy, record.vacancy_id)), 410
-    candidate = access.get_candidate(current_user, candidate_id)
-    return _candidate_page(candidate, {})
+    if record is None:
+        abort(404)
+    # The data is gone; the line that says so stays.
+    return render_template("recruiter/ended.html", line=tombstone_line(record),
+                           vacancy=db.session.get(Vacancy, record.vacancy_id)), 410
 
 
 def _candidate_page(candidate: Candidate, errors: dict, decision_values: dict | None = None,
