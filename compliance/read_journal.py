@@ -4,9 +4,9 @@ A read is one plain INSERT here, so reads never wait behind the audit chain's wr
 moves into the chain (compliance.audit) in one transaction that appends it and deletes it
 here, so it is chained exactly once: by a request that wrote reads when the chain is free and
 its process has not folded within READ_FOLD_SECONDS (so a busy process folds a tenth of a
-second's reads at once, not one request's each, and no request waits for a whole second's), else by the next append of any event, else by the periodic
-fold a minute later. Until then it is recorded but not yet hash-chained; the journal refuses
-UPDATE.
+second's reads at once, not one request's each, and no request waits for a whole second's),
+else by the next append of any event, else by the periodic fold a minute later. Until then
+it is recorded but not yet hash-chained; the journal refuses UPDATE.
 """
 
 import time
