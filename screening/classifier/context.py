@@ -106,8 +106,10 @@ def _distance(positions: list[int], start: int, end: int) -> int:
 def _counts(tier: str, start: int, end: int, personal: list[int], professional: list[int],
             named: list[int] = ()) -> bool:
     to_personal = _distance(personal, start, end)
-    # A hit's own word is no one's name ('Ramadan' is also a first name).
+    # A hit's own words are no one's name ('Ramadan' is also a first name), nor the work
+    # around it ('who started the course in a wheelchair' is about someone, not a course).
     named = [p for p in named if not start <= p < end]
+    professional = [p for p in professional if not start <= p < end]
     to_named = _distance(named, start, end)
     to_professional = _distance(professional, start, end)
     if to_professional <= PROFESSIONAL_WINDOW and to_professional < min(to_personal, to_named):

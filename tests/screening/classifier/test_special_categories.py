@@ -304,6 +304,8 @@ NOT_WITHHELD = [
     ("nl", "Zwangerschap en nachtdiensten: de werkgever past het rooster aan op verzoek."),
     ("en", "Pregnancy and night shifts: what an employer has to change in the roster."),
     ("nl", "De kine van de sportclub geeft de trainers een workshop over opwarmen."),
+    ("en", "The venue has step-free wheelchair access at the side entrance."),
+    ("en", "We deliver door-to-door for our customers in the whole province."),
 ]
 
 # Rules of the lexicons on their own (without the trained layer, which could carry a row
@@ -349,6 +351,17 @@ LEXICON_WITHHELD = [
     # Flemish: 'mijne' is 'mijn', the 'kine' a physiotherapist, the 'huisdokter' a GP.
     ("health", "nl", "Tussen twee ritten snel naar de kine voor mijne rug."),
     ("health", "nl", "Ik moet naar de huisdokter, dus de late dienst ruil ik met Jef."),
+    # A glucose sensor by its brand, someone who is in a wheelchair, a party by its short
+    # name, canvassing for one's own list, a biometric registration one had to go through.
+    ("health", "nl", "Bij harde wind hou ik m'n hand op m'n libre-sensor, anders is hij weg."),
+    ("health", "en", "Sam, who started the course in a wheelchair, now leads the field trips."),
+    ("health", "nl", "Ilse, die dit jaar in een rolstoel begon, doet alle metingen vanaf het "
+                     "vlonder."),
+    ("political_opinion", "nl", "Na de nachtdienst stemmen: GL-PvdA, voor de walstroom."),
+    ("political_opinion", "en", "Three evenings door-to-door in Ledeberg for our local list."),
+    ("biometric", "en", "The local SIM card needed biometric registration at the shop."),
+    # The Dutch twin of 'fertility clinic'.
+    ("health", "nl", "Vrijdagmiddag vrij genomen voor het fertiliteitscentrum."),
 ]
 
 
