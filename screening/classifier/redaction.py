@@ -138,7 +138,7 @@ def redact(text: str, author: str = "", protected: Iterable[str] = ()) -> str:
     if any(len(word) == 1 and word != "I" for word in capitals):
         text = INITIALS.sub(lambda m: _initials(m, keep), text)
         text = LONE_INITIALS.sub(_lone_initials, text)
-    if not ROLE_CUE_WORDS.isdisjoint(lower.split()):
+    if not ROLE_CUE_WORDS.isdisjoint(lower.replace("-", " ").split()):  # 'ex-collega Brent'
         text = ROLE_NAME.sub(lambda m: f"{m.group(1)}{m.group(2)}[person]", text)
     unsafe = {word for word in capitals if _safety(word) != SAFE and _key(word) not in keep}
     if not unsafe:

@@ -33,6 +33,10 @@ from screening.classifier.redaction import redact
         ("call +44 (0)20 7946 0958", "[phone]", "7946 0958"),
         ("call (020) 123 4567", "[phone]", "123 4567"),
         ("en aan collega Kees voor de tips", "[person]", "Kees"),
+        # A role with a prefix ('ex-', 'oud-') names the person after it too, also when the
+        # name is a place as well (Brent is a London borough in the gazetteer).
+        ("veroordeeld, onze ex-collega Brent, 18 maanden", "[person]", "Brent"),
+        ("My ex-colleague Florence runs the meetup now.", "[person]", "Florence"),
         ("Our CTO Maarten approved it.", "[person]", "Maarten"),
         ("Besproken met dr. De Vries.", "[person]", "Vries"),
         ("Thanks to Sarah O'Brien for the review.", "[person]", "O'Brien"),

@@ -41,7 +41,6 @@ KNOWN_LEAKS = {
     ("qk-0079", "Mo"),  # two letters, also a word ('mo' in 'half a mo')
     ("ql-0029", "Grace"),  # also an English word
     # Measured on the qn-qq batches (not tuned on), left as found:
-    ("qo-0033", "Brent"),  # also a London borough (gazetteer): a name only beside another
     ("qq-0052", "Mo"),  # two letters, after a colon that opens the sentence
 }
 
