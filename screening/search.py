@@ -76,7 +76,7 @@ def candidates_by_vacancy(vacancy_ids: list[int]) -> dict[int, list[Candidate]]:
     grouped: dict[int, list[Candidate]] = {}
     listed = select(Candidate).options(defer(Candidate.email), defer(Candidate.decision_reasons))
     for candidate in db.session.scalars(listed.where(where).order_by(Candidate.id)):
-        set_committed_value(candidate, "subject", subjects.get(candidate.subject_id))
+        _give_subject(candidate, subjects)
         grouped.setdefault(candidate.vacancy_id, []).append(candidate)
     return grouped
 
@@ -90,7 +90,7 @@ def candidates_by_id(ids: list[int]) -> list[Candidate]:
     subjects = _load_subjects(where)
     found = {c.id: c for c in db.session.scalars(select(Candidate).where(where))}
     for candidate in found.values():
-        set_committed_value(candidate, "subject", subjects.get(candidate.subject_id))
+        _give_subject(candidate, subjects)
     return [found[i] for i in ids if i in found]
 
 
@@ -103,3 +103,9 @@ def _load_subjects(where) -> dict[int, Subject]:
         select(Subject).join(Candidate, Candidate.subject_id == Subject.id).where(where)).all()
     vault.preload([s.key_id for s in subjects])
     return {s.id: s for s in subjects}
+
+
+def _give_subject(candidate: Candidate, subjects: dict[int, Subject]) -> None:
+    """Set a candidate's loaded subject; one added between the two queries loads its own."""
+    if candidate.subject_id in subjects:
+        set_committed_value(candidate, "subject", subjects[candidate.subject_id])
