@@ -306,6 +306,10 @@ NOT_WITHHELD = [
     ("nl", "De kine van de sportclub geeft de trainers een workshop over opwarmen."),
     ("en", "The venue has step-free wheelchair access at the side entrance."),
     ("en", "We deliver door-to-door for our customers in the whole province."),
+    ("nl", "Morgen gaat de stembus om half acht open in het stadhuis."),
+    ("nl", "Werkgevers met een medewerker met een arbeidsbeperking krijgen loonkostensubsidie."),
+    ("en", "A spent conviction does not have to be disclosed for most jobs."),
+    ("nl", "Een strafrechtelijk verleden staat een VOG niet altijd in de weg."),
 ]
 
 # Rules of the lexicons on their own (without the trained layer, which could carry a row
@@ -362,6 +366,11 @@ LEXICON_WITHHELD = [
     ("biometric", "en", "The local SIM card needed biometric registration at the shop."),
     # The Dutch twin of 'fertility clinic'.
     ("health", "nl", "Vrijdagmiddag vrij genomen voor het fertiliteitscentrum."),
+    # Arrangements' words with a person in them (their topic rows are in NOT_WITHHELD).
+    ("political_opinion", "nl", "Mijn eerste keer bij de stembus, best spannend."),
+    ("health", "nl", "Sinds mijn arbeidsbeperking werk ik vier uur per dag."),
+    ("criminal", "en", "My spent conviction came up in the vetting anyway."),
+    ("criminal", "nl", "Door mijn strafrechtelijk verleden duurde de VOG drie maanden."),
 ]
 
 
