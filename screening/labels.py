@@ -202,18 +202,16 @@ def label(value, *vocabularies: str) -> str:
     as it is rather than hidden."""
     if value is None or value == "":
         return ""
-    known = translations.memo()  # a list page names the same few states many times
-    if known is not None and (value, vocabularies) in known:
-        return known[value, vocabularies]
-    named = str(value)
+    # A list page names the same few states many times.
+    return translations.remembered((value, vocabularies), lambda: _name(value, vocabularies))
+
+
+def _name(value, vocabularies: tuple[str, ...]) -> str:
     for vocabulary in vocabularies:
         text = next((t for key, t in VOCABULARIES[vocabulary].items() if key == value), None)
         if text is not None:
-            named = str(text)
-            break
-    if known is not None:
-        known[value, vocabularies] = named
-    return named
+            return str(text)
+    return str(value)
 
 
 # A state's badge: the label says the state; the tone's colour only repeats it, so nothing is
@@ -230,15 +228,9 @@ TONES = {
 def badge(value, vocabulary: str) -> Markup:
     """A case state or run status as a labelled badge, in the reader's language; made once per
     state while the locale is in force (a list page shows the same few dozens of times)."""
-    known = translations.memo()
-    key = ("badge", value, vocabulary)
-    if known is not None and key in known:
-        return known[key]
     tone = TONES[vocabulary].get(str(getattr(value, "value", value)), "neutral")
-    made = Markup('<span class="badge tone-{}">{}</span>').format(tone, label(value, vocabulary))
-    if known is not None:
-        known[key] = made
-    return made
+    return translations.remembered(("badge", value, vocabulary), lambda: Markup(
+        '<span class="badge tone-{}">{}</span>').format(tone, label(value, vocabulary)))
 
 
 # The placeholders the redaction writes into stored excerpts (screening.classifier.redaction).
@@ -284,12 +276,7 @@ def _reader_locale():
     """The reader's locale, looked up once while it is in force: Flask-Babel's format_date and
     format_time look it up through Flask's context for every moment, and a timeline says
     dozens. The moments are rebased to the instance's zone as they do (to_user_timezone)."""
-    known = translations.memo()
-    if known is None:
-        return get_locale()
-    if "locale" not in known:
-        known["locale"] = get_locale()
-    return known["locale"]
+    return translations.remembered("locale", get_locale)
 
 
 def notice_label(version: str) -> str:

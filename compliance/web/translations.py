@@ -70,6 +70,17 @@ def memo() -> dict | None:
     return kept[1]
 
 
+def remembered(key, make: Callable):
+    """Return what `make()` returns, made once per key while the current locale is in force
+    (at once outside an app context)."""
+    known = memo()
+    if known is None:
+        return make()
+    if key not in known:
+        known[key] = make()
+    return known[key]
+
+
 def gettext(string: str) -> str:
     """Translate a template's string with the kept catalogue."""
     return translations().ugettext(string)
