@@ -2,7 +2,8 @@
 
 A health or biometric hit counts unless a professional word (patients, protocol) is closer to
 it than any personal word (I, my, family), within PROFESSIONAL_WINDOW tokens: a nurse's wound
-care or a security engineer's access readers are the job. The other categories' words are not
+care or a security engineer's access readers are the job. A possessive makes a work word one
+person ('my client is pregnant'), no longer a topic. The other categories' words are not
 made a topic by a nearby work word ('gestemd voor de apotheek open ging', a colleague refused
 'because of a previous conviction' on a site): there, when in doubt, a post is held back.
 A `when_personal` hit also needs a personal word within PERSONAL_WINDOW tokens, or someone
@@ -61,6 +62,9 @@ class Found:
         self.personal.sort()
         self.named.sort()
         self.professional.sort()
+        # 'my client', 'onze nieuwe klant': after a possessive, the work's word is a person
+        self.professional = [p for p in self.professional
+                             if p - 1 not in self.possessives and p - 2 not in self.possessives]
         for category, tier, start, end in hits:
             professional = self.professional if category in PROFESSIONAL_TOPICS else []
             if category not in found and _counts(

@@ -310,6 +310,11 @@ NOT_WITHHELD = [
     ("nl", "Werkgevers met een medewerker met een arbeidsbeperking krijgen loonkostensubsidie."),
     ("en", "A spent conviction does not have to be disclosed for most jobs."),
     ("nl", "Een strafrechtelijk verleden staat een VOG niet altijd in de weg."),
+    # The public a trade serves, and advice to it, make a health word a topic.
+    ("en", "Pregnant pax FAQ: up to 28 weeks no paperwork, after that a fit-to-fly letter."),
+    ("nl", "Voor zwangere gasten hebben we standaard een menu zonder rauwe vis."),
+    ("nl", "De wet geeft reizigers met een beperking recht op zelfstandig reizen."),
+    ("nl", "Zodra een werkneemster meldt dat ze zwanger is, volgt een risicoanalyse."),
 ]
 
 # Rules of the lexicons on their own (without the trained layer, which could carry a row
@@ -371,6 +376,10 @@ LEXICON_WITHHELD = [
     ("health", "nl", "Sinds mijn arbeidsbeperking werk ik vier uur per dag."),
     ("criminal", "en", "My spent conviction came up in the vetting anyway."),
     ("criminal", "nl", "Door mijn strafrechtelijk verleden duurde de VOG drie maanden."),
+    # After a possessive, a work word is one person: 'my client' is no topic.
+    ("health", "en", "My client is pregnant, so we moved her sessions to the morning."),
+    ("health", "nl", "Onze nieuwe cliënt is zwanger, dus de lunch gaat eerder."),
+    ("health", "en", "Our guests Tom and Lies, she is pregnant with their second."),
 ]
 
 
