@@ -212,9 +212,16 @@ def _redact_run(run: re.Match, keep: frozenset[str], covered: list[tuple[int, in
     tokens = list(_TOKEN.finditer(chunk))
     caps = [t for t in tokens if t.group(0)[0].isupper()]
     gazetteer = _gazetteer()
-    if any(_key(t.group(0)) in gazetteer.cues for t in caps):
-        return chunk  # 'Ziekenhuis De Linde', 'Hotel Max': organisations stay
     kinds = [_kind(t, offset, keep, covered) for t in caps]
+    cues = [i for i, t in enumerate(caps) if _key(t.group(0)) in gazetteer.cues]
+    if cues:
+        # 'Ziekenhuis De Linde', 'Hotel Max': an organisation is the capitals around its cue
+        # with nothing else between them; a name joined to it by lower-case words ('Hinke de
+        # Jong-Bakker van het Lely Center') is still a name.
+        for i in _organisation(chunk, caps, cues):
+            kinds[i] = SAFE
+        if NAME not in kinds:
+            return chunk
     for i in range(1, len(caps)):
         if _key(caps[i - 1].group(0)) in _ARTICLES and kinds[i] != PARTICLE:
             kinds[i] = SAFE
@@ -226,6 +233,23 @@ def _redact_run(run: re.Match, keep: frozenset[str], covered: list[tuple[int, in
     learned.update(_key(t.group(0)) for t, kind in zip(caps, kinds, strict=True)
                    if kind == NAME and len(_key(t.group(0))) > 2)
     return _replace_names(chunk, tokens, caps, kinds)
+
+
+def _organisation(chunk: str, caps: list[re.Match], cues: list[int]) -> set[int]:
+    """The capitals that make up the organisations named by the cues at `cues`: each cue with
+    the capitals joined to it by spaces alone."""
+    inside: set[int] = set()
+    for cue in cues:
+        inside.add(cue)
+        for step in (-1, 1):
+            i = cue
+            while 0 <= i + step < len(caps):
+                left, right = sorted((caps[i], caps[i + step]), key=lambda t: t.start())
+                if chunk[left.end():right.start()].strip():
+                    break
+                i += step
+                inside.add(i)
+    return inside
 
 
 def _kind(token: re.Match, offset: int, keep: frozenset[str], covered) -> int:

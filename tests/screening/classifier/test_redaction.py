@@ -41,6 +41,9 @@ from screening.classifier.redaction import redact
         ("Besproken met dr. De Vries.", "[person]", "Vries"),
         ("Thanks to Sarah O'Brien for the review.", "[person]", "O'Brien"),
         ("Co-presenting with Jan-Willem van den Berg.", "[person]", "van den Berg"),
+        # An organisation's cue keeps the organisation, not a name joined to it by 'van het'.
+        ("Dank aan Hinke de Jong-Bakker van het Lely Center.", "[person]", "Hinke"),
+        ("Met Femke van Hotel Max gebeld.", "[person] van Hotel Max", "Femke"),
     ],
 )
 def test_third_parties_are_replaced(text, placeholder, gone):
@@ -190,6 +193,7 @@ def test_own_handle_stays_in_any_form(author, text):
         "Worked at Rabobank, then KPMG and Deloitte.",
         "Hearing at the Employment Tribunal, then the Court of Appeal.",
         "Stage bij het Erasmus MC en het Jeroen Bosch Ziekenhuis.",
+        "Overnacht in Hotel Max, daarna naar Ziekenhuis Isala in Zwolle en naar Mol.",
         # acronyms, inner capitals, digits
         "Passed my VCA, NIS2 and IFRS modules; BIG-registratie next.",
         "We use PostgreSQL, iPhone apps, GA4 and ParnasSys.",
