@@ -310,6 +310,9 @@ NOT_WITHHELD = [
     ("nl", "Werkgevers met een medewerker met een arbeidsbeperking krijgen loonkostensubsidie."),
     ("en", "A spent conviction does not have to be disclosed for most jobs."),
     ("nl", "Een strafrechtelijk verleden staat een VOG niet altijd in de weg."),
+    # A home DNA kit as a product, not anyone's result.
+    ("en", "Fun one from a client: a home DNA-kit startup. The kit and the analysis are two "
+           "performance obligations under IFRS 15."),
     # The public a trade serves, and advice to it, make a health word a topic.
     ("en", "Pregnant pax FAQ: up to 28 weeks no paperwork, after that a fit-to-fly letter."),
     ("nl", "Voor zwangere gasten hebben we standaard een menu zonder rauwe vis."),
@@ -376,6 +379,18 @@ LEXICON_WITHHELD = [
     ("health", "nl", "Sinds mijn arbeidsbeperking werk ik vier uur per dag."),
     ("criminal", "en", "My spent conviction came up in the vetting anyway."),
     ("criminal", "nl", "Door mijn strafrechtelijk verleden duurde de VOG drie maanden."),
+    # Found by the qr-..qw- batches before they joined the corpus.
+    ("genetic", "en", "Xmas spit kit results are in: 96% exactly where Nani said we're from."),
+    ("genetic", "nl", "Mijn zus gaf me zo'n DNA-kit. Uitslag: 71% Noord-Afrikaans."),
+    ("religious_belief", "en", "Esther leaves at 14:30 every Friday to be home before sundown."),
+    ("religious_belief", "en", "Yusuf isn't eating or drinking until sunset these weeks."),
+    ("religious_belief", "nl", "Ze eet en drinkt tot zonsondergang niets, dus lunch schuift."),
+    ("religious_belief", "nl", "Vrijdags om drie uur weg, om voor zonsondergang thuis te zijn."),
+    ("sex_life_orientation", "nl", "Elke drie maanden naar de GGD voor de PrEP-controle."),
+    ("biometric", "nl", "Nieuwe urenregistratie: vinger op de scanner bij het inklokken, "
+                        "Wytze en Oksana zijn er al in gezet."),
+    ("health", "nl", "Ik doe het aan halve dagen, progressieve werkhervatting met de zegen "
+                     "van de adviserend arts."),
     # After a possessive, a work word is one person: 'my client' is no topic.
     ("health", "en", "My client is pregnant, so we moved her sessions to the morning."),
     ("health", "nl", "Onze nieuwe cliënt is zwanger, dus de lunch gaat eerder."),
