@@ -42,6 +42,9 @@ KNOWN_LEAKS = {
     ("ql-0029", "Grace"),  # also an English word
     # Measured on the qn-qq batches (not tuned on), left as found:
     ("qq-0052", "Mo"),  # two letters, after a colon that opens the sentence
+    # Measured on the qr-qw batches (not tuned on); Frisian and Flemish first names that open
+    # a sentence (Wytze, Aukje, Soetkin, ...) were added to the name list, this one is left:
+    ("qs-0037", "Elke"),  # also the word 'elke' (each)
 }
 
 
