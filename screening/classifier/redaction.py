@@ -238,17 +238,16 @@ def _redact_run(run: re.Match, keep: frozenset[str], covered: list[tuple[int, in
 def _organisation(chunk: str, caps: list[re.Match], cues: list[int]) -> set[int]:
     """The capitals that make up the organisations named by the cues at `cues`: each cue with
     the capitals joined to it by spaces alone."""
+    # joined[i]: caps[i] and caps[i + 1] have nothing but spaces between them
+    joined = [not chunk[a.end():b.start()].strip() for a, b in zip(caps, caps[1:])]
     inside: set[int] = set()
     for cue in cues:
-        inside.add(cue)
-        for step in (-1, 1):
-            i = cue
-            while 0 <= i + step < len(caps):
-                left, right = sorted((caps[i], caps[i + step]), key=lambda t: t.start())
-                if chunk[left.end():right.start()].strip():
-                    break
-                i += step
-                inside.add(i)
+        start = end = cue
+        while start > 0 and joined[start - 1]:
+            start -= 1
+        while end < len(joined) and joined[end]:
+            end += 1
+        inside.update(range(start, end + 1))
     return inside
 
 
