@@ -239,7 +239,8 @@ def _organisation(chunk: str, caps: list[re.Match], cues: list[int]) -> set[int]
     """The capitals that make up the organisations named by the cues at `cues`: each cue with
     the capitals joined to it by spaces alone."""
     # joined[i]: caps[i] and caps[i + 1] have nothing but spaces between them
-    joined = [not chunk[a.end():b.start()].strip() for a, b in zip(caps, caps[1:])]
+    joined = [not chunk[a.end():b.start()].strip()
+              for a, b in zip(caps, caps[1:], strict=False)]
     inside: set[int] = set()
     for cue in cues:
         start = end = cue
