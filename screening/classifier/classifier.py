@@ -39,6 +39,7 @@ from screening.classifier.special import (
     names_biometric_sample_file,
     names_same_sex_couple,
     names_same_sex_partner,
+    spouses_of_author,
 )
 from screening.classifier.textcat import score_slices
 
@@ -193,7 +194,8 @@ class Classifier:
         findings = findings_of(doc)
         categories = findings.categories
         if (findings.partners and _reveals_orientation(doc, findings.partners, post.author)
-                or names_same_sex_couple(post.text) or names_same_sex_partner(post.text)):
+                or names_same_sex_couple(post.text) or names_same_sex_partner(post.text)
+                or _married_to_own_sex(spouses_of_author(post.text), post.author)):
             categories = categories | {SpecialCategory.SEX_LIFE_ORIENTATION.value}
         if names_biometric_sample_file(post.text):
             categories = categories | {SpecialCategory.BIOMETRIC.value}
@@ -323,6 +325,20 @@ def _reveals_orientation(doc: Doc, partners: Iterable[tuple[int, str]], author: 
             continue
         own = gender_of_handle(author)
         if own in ("unknown", partner):
+            return True
+    return False
+
+
+def _married_to_own_sex(spouses: Iterable[str], author: str) -> bool:
+    """A spouse named beside 'I' ('Ferdi en ik trouwden') of the author's own sex; as with
+    'my husband', an author whose sex the handle does not tell is held back, but a name of
+    unknown sex tells nothing."""
+    own = None
+    for sex in spouses:
+        if sex == "unknown":
+            continue
+        own = own or gender_of_handle(author)
+        if own in ("unknown", sex):
             return True
     return False
 

@@ -393,6 +393,38 @@ def names_same_sex_couple(text: str) -> bool:
 
 
 @cache
+def _with_author_rule() -> re.Pattern | None:
+    """A first name joined to the author by the lexicons' 'and': 'Ferdi en ik', 'Sam and I'."""
+    joiners: set[str] = set()
+    for lexicon in load_special():
+        joiners |= {str(w).lower() for w in lexicon.partners.get("joiners") or ()}
+    if not joiners:
+        return None
+    joined = "|".join(map(re.escape, sorted(joiners)))
+    return re.compile(rf"\b({_NAME})\s+(?:{joined})\s+(?:ik|I)\b")
+
+
+def spouses_of_author(text: str) -> list[str]:
+    """Return the sex of each person named as the author's spouse: 'Toen Ferdi en ik in 2012
+    trouwden', 'Sam and I got married': a first name joined to 'I' by 'and', with a couple word
+    in the same sentence. Whether that reveals the author's orientation depends on the
+    author's sex, as with 'my husband' (classifier._reveals_orientation)."""
+    words, _ = _couple_rule()
+    rule = _with_author_rule()
+    lower = text.lower()
+    if rule is None or not any(word in lower for word in words) or not rule.search(text):
+        return []
+    names = first_names()
+    sexes = []
+    for start, end in sentences(text):
+        sentence = text[start:end]
+        padded = f" {' '.join(_WORD.findall(sentence.lower()))} "
+        if any(f" {word} " in padded for word in words):
+            sexes += [names.get(name.lower(), "unknown") for name in rule.findall(sentence)]
+    return sexes
+
+
+@cache
 def _partner_rule() -> re.Pattern | None:
     """The sex_life_orientation lexicons' third-person possessives joined to a partner noun of
     the same sex ('his husband', 'haar vrouw'), as one expression over both languages."""

@@ -391,6 +391,12 @@ LEXICON_WITHHELD = [
                         "Wytze en Oksana zijn er al in gezet."),
     ("health", "nl", "Ik doe het aan halve dagen, progressieve werkhervatting met de zegen "
                      "van de adviserend arts."),
+    # Found by the qx-..ra- batches before they joined the corpus.
+    ("trade_union", "nl", "Ilse, die al twintig jaar in de COC-delegatie van ons centrum zit, "
+                          "kent het statuut."),
+    ("health", "nl", "Ik schrijf dit vanuit de zetel, met een kniebrace na de ingreep aan mijn "
+                     "meniscus."),
+    ("health", "en", "Writing this with my leg up after the procedure on my meniscus."),
     # After a possessive, a work word is one person: 'my client' is no topic.
     ("health", "en", "My client is pregnant, so we moved her sessions to the morning."),
     ("health", "nl", "Onze nieuwe cliënt is zwanger, dus de lunch gaat eerder."),
@@ -422,6 +428,11 @@ def test_topic_is_not_a_fact_about_a_person(lexicon_layer, backend, lang, text):
 @pytest.mark.parametrize(
     ("author", "text", "withheld"),
     [
+        # A spouse named beside 'I' tells the author's orientation as 'my husband' does.
+        ("twan-van-beurden", "Toen Ferdi en ik in 2012 trouwden, huilde de ambtenaar.", True),
+        ("sannezorgt", "Ilse en ik waren vandaag tien jaar getrouwd.", True),
+        ("sannezorgt", "Bram en ik waren vandaag tien jaar getrouwd.", False),
+        ("twan-van-beurden", "Ferdi en ik hebben de aangifte op tijd ingediend.", False),
         ("danreyes", "Dinner with my husband tonight.", True),
         ("sannezorgt", "Dinner with my husband tonight.", False),
         ("rjmoss", "Dinner with my wife tonight.", True),  # unknown author: toward withholding
