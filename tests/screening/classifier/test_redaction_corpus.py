@@ -45,6 +45,10 @@ KNOWN_LEAKS = {
     # Measured on the qr-qw batches (not tuned on); Frisian and Flemish first names that open
     # a sentence (Wytze, Aukje, Soetkin, ...) were added to the name list, this one is left:
     ("qs-0037", "Elke"),  # also the word 'elke' (each)
+    # Measured on the qx-ra batches (not tuned on); Rinske, Gerco, Servaas and Arend were added
+    # to the name list, this one is left:
+    ("ra-0036", "Staf"),  # opens the sentence, and is also the word 'staf' (staff)
+    ("ra-0097", "Staf"),
 }
 
 
