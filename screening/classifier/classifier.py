@@ -195,7 +195,7 @@ class Classifier:
         categories = findings.categories
         if (findings.partners and _reveals_orientation(doc, findings.partners, post.author)
                 or names_same_sex_couple(post.text) or names_same_sex_partner(post.text)
-                or _married_to_own_sex(spouses_of_author(post.text), post.author)):
+                or _of_own_sex(spouses_of_author(post.text), post.author)):
             categories = categories | {SpecialCategory.SEX_LIFE_ORIENTATION.value}
         if names_biometric_sample_file(post.text):
             categories = categories | {SpecialCategory.BIOMETRIC.value}
@@ -318,23 +318,20 @@ def relevance_thresholds(thresholds: Mapping[str, float]) -> RelevanceThresholds
 
 def _reveals_orientation(doc: Doc, partners: Iterable[tuple[int, str]], author: str) -> bool:
     """A partner of the author's own sex ('my husband' from a man); unknown sex withholds."""
+    sexes = []
     for index, partner in partners:
         if partner == "unknown" and index + 1 < len(doc):
             partner = first_names().get(doc[index + 1].lower_, "unknown")
-        if partner == "unknown":
-            continue
-        own = gender_of_handle(author)
-        if own in ("unknown", partner):
-            return True
-    return False
+        sexes.append(partner)
+    return _of_own_sex(sexes, author)
 
 
-def _married_to_own_sex(spouses: Iterable[str], author: str) -> bool:
-    """A spouse named beside 'I' ('Ferdi en ik trouwden') of the author's own sex; as with
-    'my husband', an author whose sex the handle does not tell is held back, but a name of
-    unknown sex tells nothing."""
+def _of_own_sex(sexes: Iterable[str], author: str) -> bool:
+    """Whether a partner or spouse of one of these sexes is of the author's own sex; an author
+    whose sex the handle does not tell is held back, but a partner of unknown sex tells
+    nothing."""
     own = None
-    for sex in spouses:
+    for sex in sexes:
         if sex == "unknown":
             continue
         own = own or gender_of_handle(author)

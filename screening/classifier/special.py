@@ -17,6 +17,7 @@ resolves toward withholding.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -353,18 +354,42 @@ _NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
 _WORD = re.compile(r"[\w'’-]+")
 
 
+@dataclass(frozen=True, slots=True)
+class _CoupleRule:
+    """The sex_life_orientation lexicons' couple words, two names joined by their 'and', and a
+    name joined to the author's 'I' by it."""
+
+    words: frozenset[str]
+    pair: re.Pattern
+    with_author: re.Pattern
+
+
 @cache
-def _couple_rule() -> tuple[frozenset[str], re.Pattern | None]:
-    """The sex_life_orientation lexicons' couple words, and two names joined by their 'and'."""
+def _couple_rule() -> _CoupleRule | None:
     words: set[str] = set()
     joiners: set[str] = set()
     for lexicon in load_special():
         words |= {str(w).lower() for w in lexicon.partners.get("couple_words") or ()}
         joiners |= {str(w).lower() for w in lexicon.partners.get("joiners") or ()}
     if not words or not joiners:
-        return frozenset(), None
+        return None
     joined = "|".join(map(re.escape, sorted(joiners)))
-    return frozenset(words), re.compile(rf"\b({_NAME})\s+(?:{joined})\s+({_NAME})\b")
+    return _CoupleRule(frozenset(words),
+                       re.compile(rf"\b({_NAME})\s+(?:{joined})\s+({_NAME})\b"),
+                       re.compile(rf"\b({_NAME})\s+(?:{joined})\s+(?:ik|I)\b"))
+
+
+def _couple_sentences(text: str, pattern: re.Pattern, words: frozenset[str]) -> Iterator[str]:
+    """The sentences of a post that hold a couple word and a match of `pattern`. Substring
+    tests first (most posts have no couple word): the sentences only then."""
+    lower = text.lower()
+    if not any(word in lower for word in words) or not pattern.search(text):
+        return
+    for start, end in sentences(text):
+        sentence = text[start:end]
+        padded = f" {' '.join(_WORD.findall(sentence.lower()))} "
+        if any(f" {word} " in padded for word in words):
+            yield sentence
 
 
 def names_same_sex_couple(text: str) -> bool:
@@ -374,54 +399,30 @@ def names_same_sex_couple(text: str) -> bool:
     the same known sex, joined by 'and', with a couple word (married, samenlevingscontract)
     in the same sentence, reveal their orientation as surely as 'my husband' from a man.
     """
-    words, pair = _couple_rule()
-    lower = text.lower()
-    # Substring tests first (most posts have no couple word): the sentences only then.
-    if pair is None or not any(word in lower for word in words) or not pair.search(text):
+    rule = _couple_rule()
+    if rule is None:
         return False
     names = first_names()
-    for start, end in sentences(text):
-        sentence = text[start:end]
-        padded = f" {' '.join(_WORD.findall(sentence.lower()))} "
-        if not any(f" {word} " in padded for word in words):
-            continue
-        for first, second in pair.findall(sentence):
+    for sentence in _couple_sentences(text, rule.pair, rule.words):
+        for first, second in rule.pair.findall(sentence):
             sex = names.get(first.lower())
             if sex not in (None, "unknown") and names.get(second.lower()) == sex:
                 return True
     return False
 
 
-@cache
-def _with_author_rule() -> re.Pattern | None:
-    """A first name joined to the author by the lexicons' 'and': 'Ferdi en ik', 'Sam and I'."""
-    joiners: set[str] = set()
-    for lexicon in load_special():
-        joiners |= {str(w).lower() for w in lexicon.partners.get("joiners") or ()}
-    if not joiners:
-        return None
-    joined = "|".join(map(re.escape, sorted(joiners)))
-    return re.compile(rf"\b({_NAME})\s+(?:{joined})\s+(?:ik|I)\b")
-
-
 def spouses_of_author(text: str) -> list[str]:
     """Return the sex of each person named as the author's spouse: 'Toen Ferdi en ik in 2012
     trouwden', 'Sam and I got married': a first name joined to 'I' by 'and', with a couple word
     in the same sentence. Whether that reveals the author's orientation depends on the
-    author's sex, as with 'my husband' (classifier._reveals_orientation)."""
-    words, _ = _couple_rule()
-    rule = _with_author_rule()
-    lower = text.lower()
-    if rule is None or not any(word in lower for word in words) or not rule.search(text):
+    author's sex, as with 'my husband' (classifier._of_own_sex)."""
+    rule = _couple_rule()
+    if rule is None:
         return []
     names = first_names()
-    sexes = []
-    for start, end in sentences(text):
-        sentence = text[start:end]
-        padded = f" {' '.join(_WORD.findall(sentence.lower()))} "
-        if any(f" {word} " in padded for word in words):
-            sexes += [names.get(name.lower(), "unknown") for name in rule.findall(sentence)]
-    return sexes
+    return [names.get(name.lower(), "unknown")
+            for sentence in _couple_sentences(text, rule.with_author, rule.words)
+            for name in rule.with_author.findall(sentence)]
 
 
 @cache
