@@ -41,8 +41,9 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 # writers, joined with the rules read off their misses: a glucose sensor by brand, a party's
 # short name, canvassing for one's list, a biometric registration, someone in a wheelchair):
 # two special posts with one field word and a professional score of 0.6 then kept the score
-# field words ask at 0.7. These figures are optimistic for rules read off the corpus: the
-# held-out set (test_heldout.py) is the independent check.
+# field words ask at 0.7; 0.650 (34.8%, precision 0.954) on 76, ten batches by new writers
+# joined with the rules read off their misses. These figures are optimistic for rules read
+# off the corpus: the held-out set (test_heldout.py) is the independent check.
 FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.64}
 CEILINGS = {"false_withhold_rate": 0.35}
 
