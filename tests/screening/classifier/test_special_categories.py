@@ -401,6 +401,14 @@ LEXICON_WITHHELD = [
     ("health", "en", "My client is pregnant, so we moved her sessions to the morning."),
     ("health", "nl", "Onze nieuwe cliënt is zwanger, dus de lunch gaat eerder."),
     ("health", "en", "Our guests Tom and Lies, she is pregnant with their second."),
+    # Found by the rb-..rg- batches before they joined the corpus: a medicine by its brand
+    # or generic name, with no personal word beside it; a tennis elbow by the physio's word.
+    ("health", "en", "Day 3 on Medikinet. Wrote the whole raking function in one sitting."),
+    ("health", "nl", "Overlegvergadering om 14:00, sumatriptan om 13:15."),
+    ("health", "nl", "Maxalt onder de tong om elf uur, en toch alle zittingsbladen afgewerkt."),
+    ("health", "nl", "Dienst klaar. Derde Imigran deze week, aura tijdens het hechten."),
+    ("health", "nl", "Tenniselleboog, zegt de kiné, zonder dat ik ooit een racket vasthad."),
+    ("health", "nl", "Morgen weer kiné, en tot dan leef ik op Dafalgan Forte."),
 ]
 
 
