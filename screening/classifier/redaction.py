@@ -18,7 +18,12 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from screening.classifier.lexicon import load_glossary, load_mapping
-from screening.classifier.names import ambiguous_names, given_names, name_words
+from screening.classifier.names import (
+    ambiguous_names,
+    dictionary_words,
+    given_names,
+    name_words,
+)
 
 # Lookbehinds make each regex start only at the beginning of a word: half the time.
 EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -90,6 +95,9 @@ CAPITALISED_RUN = re.compile(
     rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)*[{_UP}][\w'’-]*)*"
 )
 _TOKEN = re.compile(r"[\w'’-]+")
+# A word in lower case (not inside a handle, hashtag, path or placeholder; 'gerry' of
+# "gerry's"), for lower-case names.
+_LOWER_WORD = re.compile(r"(?<![\w@#/.\[-])[a-zß-öø-ÿ]+(?:-[a-zß-öø-ÿ]+)?(?![\w@-])")
 CAPITAL_PARTICLES = frozenset(
     "van von de der den ter ten te 't le la du di da dos del el al bin ibn".split()
 )
@@ -129,6 +137,7 @@ def redact(text: str, author: str = "", protected: Iterable[str] = ()) -> str:
             f"{m.group(1)}{m.group(2)}[handle]",
             text,
         )
+    text = _lower_case_names(text)
     capitals = set(CAPITALISED.findall(text))
     if not capitals:
         return text
@@ -184,6 +193,36 @@ def _initials(match: re.Match, keep: frozenset[str]) -> str:
 def _lone_initials(match: re.Match) -> str:
     letters = match.group(0).replace(".", "").replace("-", "")
     return match.group(0) if letters in _ABBREVIATIONS else "[person]"
+
+
+def _lower_case_names(text: str) -> str:
+    """Redact names written in lower case ('big thanks to sjoerd de vries', 'noel in the
+    distributor had one'): a first name that is no word of Dutch or English (spaCy's lookup
+    tables), of the gazetteer or of the glossaries, or a double first name ('bart-jan'), with
+    a surname joined to it by particles. A first name that is also a word ('jan', 'roos',
+    'will') is left: only its capital tells it apart."""
+    names = _lower_names()
+    found = {word for word in _LOWER_WORD.findall(text)
+             if word in names or ("-" in word and _lower_double_name(word))}
+    if not found:
+        return text
+    alternatives = "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
+    pattern = re.compile(rf"(?<![\w@#/.\[-])(?:{alternatives})"
+                         rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)+[\w'’-]+)?(?![\w-])")
+    return pattern.sub("[person]", text)
+
+
+def _lower_double_name(word: str) -> bool:
+    parts = word.split("-")
+    return (len(parts) == 2 and parts[0] != parts[1]  # 'pili-pili'
+            and all(part in given_names() for part in parts))
+
+
+@cache
+def _lower_names() -> frozenset[str]:
+    """First names that are no word of either language: safe to read as names in lower case."""
+    return frozenset(name for name in given_names() if len(name) > 2) - dictionary_words() \
+        - _known_words()
 
 
 def _redact_again(text: str, learned: set[str]) -> str:

@@ -141,6 +141,27 @@ def test_every_mention_of_a_name_shown_once_is_redacted(text, shown):
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
+        # Written in lower case, a first name that is no word is a name, with its surname.
+        ("big thanks to sjoerd de vries (foreman) and to bart-jan ter horst for the docs",
+         "big thanks to [person] (foreman) and to [person] for the docs"),
+        ("showin kacper how to go online to the filler logic",
+         "showin [person] how to go online to the filler logic"),
+        ("3 strikes at the bowlin for gerry's birthday",
+         "3 strikes at the bowlin for [person]'s birthday"),
+        # A first name that is also a word stays a word; so do handles and hashtags.
+        ("ik ben met jan en roos naar de markt", "ik ben met jan en roos naar de markt"),
+        ("erna de lieve collega's bedankt, and nothing else",
+         "erna de lieve collega's bedankt, and nothing else"),
+        ("a pili-pili margherita for #femke", "a pili-pili margherita for #femke"),
+    ],
+)
+def test_a_name_in_lower_case_is_redacted_when_it_is_no_word(text, shown):
+    assert redact(text, author="me") == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
         ("mail femke.dewit@example.com", "mail [email]"),
         ("mail p.vanderlinde@example.nl", "mail [email]"),
         ("with @rhian@social.coop", "with [handle]"),
