@@ -194,6 +194,10 @@ WITHHELD = [
 ]
 
 NOT_WITHHELD = [
+    # A fine on an institution, a timeline in months, a list that is no ballot.
+    ("en", "The regulator's fine imposed on the payment institution was EUR 40,000."),
+    ("en", "We got 18 months for the migration to the new ledger."),
+    ("en", "Ticket 7 on the list for the sprint review is the export bug."),
     ("en", "We signed the contract for the new accessibility initiative at work today."),
     ("nl", "Het initiatief voor een nieuw wondzorgprotocol is door het team getekend."),
     ("nl", "Nieuwe veiligheidsvoorschriften: gele hesjes aan op de werf, ook voor bezoekers."),
@@ -409,6 +413,17 @@ LEXICON_WITHHELD = [
     ("health", "nl", "Dienst klaar. Derde Imigran deze week, aura tijdens het hechten."),
     ("health", "nl", "Tenniselleboog, zegt de kiné, zonder dat ik ooit een racket vasthad."),
     ("health", "nl", "Morgen weer kiné, en tot dan leef ik op Dafalgan Forte."),
+    # The special posts that set the model layer's threshold on 82 vacancies: each named by
+    # a rule, so the threshold rose from 0.498 to 0.629.
+    ("criminal", "en", "An administrative fine of EUR 40,000 imposed personally on Veerle "
+                       "Maes, the former compliance officer."),
+    ("criminal", "nl", "De toezichthouder heeft een boete van 40.000 euro opgelegd aan Veerle."),
+    ("criminal", "en", "Former colleague just got 18 months for the invoice scam he ran."),
+    ("genetic", "nl", "Cliënte ontdekte via een verwantschapsmatch dat haar vader een zoon had."),
+    ("genetic", "en", "A kinship match on the site told her she had a half-brother."),
+    ("health", "nl", "Jolien liet vallen dat we rond augustus een geboortekaartje mogen "
+                     "verwachten."),
+    ("political_opinion", "en", "Our Joost is number 7 on the list for the council in March."),
 ]
 
 
