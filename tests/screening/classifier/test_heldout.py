@@ -9,7 +9,9 @@ from screening.classifier.evaluation import evaluate
 HELDOUT = Path(__file__).resolve().parents[3] / "screening" / "classifier" / "heldout"
 # Measured with the model of 846e6d2: qg-0083, qi-0012, qi-0033; then qi-0033 withheld by a
 # rule written from another set's miss of the same kind (see the set's README). Lower it
-# when a change withholds one of them; never raise it.
+# when a change withholds one of them; never raise it. The 82-vacancy model showed qi-0072
+# too, withheld since by the English twin of a Dutch electoral-list rule, written after it was
+# read: four of the set's misses are read now, and it should be replaced (see its README).
 MOST_SPECIAL_SHOWN = 2
 
 
