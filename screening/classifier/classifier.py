@@ -27,7 +27,7 @@ from screening.classifier.model import Outcome, Post, SpecialCategory, Vacancy, 
 from screening.classifier.names import first_names, gender_of_handle
 from screening.classifier.personal import is_private, names_someone_with_age
 from screening.classifier.pipeline import LEMMATIZER, TEXTCAT, load_pipeline
-from screening.classifier.redaction import redact
+from screening.classifier.redaction import contact_names, redact
 from screening.classifier.relevance import (
     NO_MODEL,
     RelevanceThresholds,
@@ -244,7 +244,8 @@ class Classifier:
         if not shown or (hits and not matched):
             return _PRIVATE.get(lang) or Verdict(Outcome.IRRELEVANT, language=lang,
                                                  decided_by="personal:private_life")
-        shown = redact(shown, post.author, protected=matcher.protected)
+        shown = redact(shown, post.author, protected=matcher.protected,
+                       names=contact_names(post.text, post.author))
         return Verdict(Outcome.RELEVANT, matched=tuple(matched[:6]), excerpt=shown,
                        language=lang, decided_by=f"relevance:{rule}")
 

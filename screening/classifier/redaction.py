@@ -95,6 +95,7 @@ CAPITALISED_RUN = re.compile(
     rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)*[{_UP}][\w'’-]*)*"
 )
 _TOKEN = re.compile(r"[\w'’-]+")
+_NAME_PARTS = re.compile(r"[._+-]")
 # A word in lower case (not inside a handle, hashtag, path or placeholder; 'gerry' of
 # "gerry's"), for lower-case names.
 _LOWER_WORD = re.compile(r"(?<![\w@#/.\[-])[a-zß-öø-ÿ]+(?:-[a-zß-öø-ÿ]+)?(?![\w@-])")
@@ -113,9 +114,15 @@ _OPENING_QUOTES = frozenset('"“«')
 SAFE, WEAK, NAME, PARTICLE = 0, 1, 2, 3
 
 
-def redact(text: str, author: str = "", protected: Iterable[str] = ()) -> str:
-    """Return `text` with third parties replaced by [email], [handle], [phone], [person]."""
+def redact(text: str, author: str = "", protected: Iterable[str] = (),
+           names: Iterable[str] = ()) -> str:
+    """Return `text` with third parties replaced by [email], [handle], [phone], [person].
+
+    `names`: first names known to be people's in the post the text comes from (see
+    `contact_names`), redacted wherever they stand in the text, in any case.
+    """
     own = _handle_key(author)
+    mentioned = {name for name in names if name in text.lower()}
     # Cheap substring tests first: these regexes try every position of the text.
     if "@" in text:
         # Handles first: '@name@server.social' would otherwise look like an e-mail address.
@@ -138,6 +145,8 @@ def redact(text: str, author: str = "", protected: Iterable[str] = ()) -> str:
             text,
         )
     text = _lower_case_names(text)
+    if mentioned:
+        text = _redact_again(text, mentioned)
     capitals = set(CAPITALISED.findall(text))
     if not capitals:
         return text
@@ -165,6 +174,21 @@ def redact(text: str, author: str = "", protected: Iterable[str] = ()) -> str:
     if text.count("[person]") > 1:
         text = _PERSON_RUN.sub("[person]", text)
     return text
+
+
+def contact_names(text: str, author: str = "") -> frozenset[str]:
+    """Return the first names in a post's e-mail addresses and handles ('noel.cashman@...',
+    '@sanne_dev'), not the author's own: the same word elsewhere in the post, even in lower
+    case and even where it is also a word ('noel in the distributor'), is that person."""
+    if "@" not in text:
+        return frozenset()
+    own = set(_NAME_PARTS.split(_handle_key(author))) if author else set()
+    parts: set[str] = set()
+    for match in EMAIL.finditer(text):
+        parts.update(_NAME_PARTS.split(match.group(0).partition("@")[0].lower()))
+    for match in HANDLE.finditer(text):
+        parts.update(_NAME_PARTS.split(match.group(1).lower()))
+    return frozenset(part for part in parts - own if len(part) > 2 and part in given_names())
 
 
 def _handle_key(handle: str) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from screening.classifier.redaction import redact
+from screening.classifier.redaction import contact_names, redact
 
 
 @pytest.mark.parametrize(
@@ -157,6 +157,18 @@ def test_every_mention_of_a_name_shown_once_is_redacted(text, shown):
 )
 def test_a_name_in_lower_case_is_redacted_when_it_is_no_word(text, shown):
     assert redact(text, author="me") == shown
+
+
+def test_a_name_in_the_posts_contact_details_is_redacted_even_where_it_is_a_word():
+    post = ("noel in the distributor had one out in 4 hrs. noel.cashman@example.com, tell him "
+            "dazza sent ya")
+    names = contact_names(post, author="@sparky_cork")
+    assert names == {"noel"}
+    excerpt = "noel in the distributor had one out in 4 hrs."
+    assert redact(excerpt, "@sparky_cork", names=names) == (
+        "[person] in the distributor had one out in 4 hrs.")
+    # The author's own handle teaches nothing: their name stays.
+    assert contact_names("joris here, @joris_v on mastodon", author="@joris_v") == set()
 
 
 @pytest.mark.parametrize(

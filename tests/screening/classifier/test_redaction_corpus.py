@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.classifier.redaction import redact
+from screening.classifier.redaction import contact_names, redact
 
 from .conftest import CORPUS
 
@@ -49,6 +49,12 @@ KNOWN_LEAKS = {
     # to the name list, this one is left:
     ("ra-0036", "Staf"),  # opens the sentence, and is also the word 'staf' (staff)
     ("ra-0097", "Staf"),
+    # Measured on the rb-rg batches (not tuned on); names written in lower case are now
+    # redacted when they are no word (kacper, sjoerd de vries, bart-jan ter horst), and Irish
+    # short forms were added to the name list. These are also words of the dictionaries:
+    ("re-0008", "con murphy"),  # 'con', by a writer who writes no capitals
+    ("re-0055", "pat"),
+    ("re-0077", "jen"),
 }
 
 
@@ -70,7 +76,9 @@ def _shown(path: Path) -> list[tuple[str, str, dict]]:
             post = json.loads(line)
             vacancy = criteria.get(post["vacancy"], ())
             protected = {word for criterion in vacancy for word in criterion.split()}
-            text = redact(post["text"], post.get("author", ""), protected=protected)
+            author = post.get("author", "")
+            text = redact(post["text"], author, protected=protected,
+                          names=contact_names(post["text"], author))
             shown.append((post["id"], text, post.get("gold") or {}))
     return shown
 
