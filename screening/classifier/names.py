@@ -99,8 +99,8 @@ def name_words() -> frozenset[str]:
 def dictionary_words() -> frozenset[str]:
     """Return the lower-case words of Dutch and English that spacy-lookups-data's lemma tables
     and spaCy's stop words know, and names.yaml's `words_in_lower_case`: names that are also
-    words are among them ('jan', 'roos', 'noel'). Not cached: about a second and 40 MB, for
-    callers that keep only what they derive from it."""
+    words are among them ('jan', 'roos', 'noel'). Not cached: it takes half a second and tens of
+    MB, for callers that keep only what they derive from it (redaction's lower-case names)."""
     words = set(EN_STOP_WORDS) | set(NL_STOP_WORDS)
     for lang in ("en", "nl"):
         lookups = registry.lookups.get(lang)

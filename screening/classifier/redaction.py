@@ -220,11 +220,11 @@ def _lone_initials(match: re.Match) -> str:
 
 
 def _lower_case_names(text: str) -> str:
-    """Redact names written in lower case ('big thanks to sjoerd de vries', 'noel in the
-    distributor had one'): a first name that is no word of Dutch or English (spaCy's lookup
+    """Redact names written in lower case ('big thanks to sjoerd de vries', 'showin kacper
+    the filler logic'): a first name that is no word of Dutch or English (spaCy's lookup
     tables), of the gazetteer or of the glossaries, or a double first name ('bart-jan'), with
     a surname joined to it by particles. A first name that is also a word ('jan', 'roos',
-    'will') is left: only its capital tells it apart."""
+    'noel') is left, unless the post's contact details name it (`contact_names`)."""
     names = _lower_names()
     found = {word for word in _LOWER_WORD.findall(text)
              if word in names or ("-" in word and _lower_double_name(word))}
