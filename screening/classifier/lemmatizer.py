@@ -9,6 +9,8 @@ into `token.lemma` with one array operation. Matchers may use either LEMMA or NO
 
 from __future__ import annotations
 
+from functools import cache
+
 from spacy.attrs import LEMMA, NORM
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -16,6 +18,16 @@ from spacy.util import load_language_data, registry
 from spacy.vocab import Vocab
 
 from screening.classifier.newwords import set_norm_getter
+
+
+@cache
+def lookup_table(lang: str) -> dict[str, str]:
+    """Return spacy-lookups-data's `lemma_lookup` for `lang`, lower-cased word -> lemma, read
+    once per process (every pipeline of the language and redaction's dictionary share it)."""
+    # Read the table file as a plain dict keyed by the word: building spaCy's hashed Table
+    # costs most of the pipeline's load time.
+    raw = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
+    return {word.lower(): lemma.lower() for word, lemma in raw.items()}
 
 
 class LookupLemmatizer:
@@ -28,11 +40,7 @@ class LookupLemmatizer:
 
     def load_table(self, lang: str) -> None:
         """Load `lemma_lookup` for `lang` and make it the vocabulary's NORM (no network)."""
-        # Read the table file as a plain dict keyed by the word: building spaCy's hashed
-        # Table costs most of the pipeline's load time.
-        data = registry.lookups.get(lang)
-        raw = load_language_data(data["lemma_lookup"])
-        table = {word.lower(): lemma.lower() for word, lemma in raw.items()}
+        table = lookup_table(lang)
         self.table = table
 
         def norm(text: str) -> str:

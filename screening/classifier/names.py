@@ -14,6 +14,7 @@ from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 from spacy.util import load_language_data, registry
 
+from screening.classifier.lemmatizer import lookup_table
 from screening.classifier.lexicon import load_mapping
 
 _LOCALES = (
@@ -99,16 +100,15 @@ def name_words() -> frozenset[str]:
 def dictionary_words() -> frozenset[str]:
     """Return the lower-case words of Dutch and English that spacy-lookups-data's lemma tables
     and spaCy's stop words know, and names.yaml's `words_in_lower_case`: names that are also
-    words are among them ('jan', 'roos', 'noel'). Not cached: it takes half a second and tens of
-    MB, for callers that keep only what they derive from it (redaction's lower-case names)."""
+    words are among them ('jan', 'roos', 'noel'). Not cached: the lemma tables are (see
+    `lookup_table`); the rest is read once by redaction, which keeps only what it derives."""
     words = set(EN_STOP_WORDS) | set(NL_STOP_WORDS)
     for lang in ("en", "nl"):
-        lookups = registry.lookups.get(lang)
-        table = load_language_data(lookups["lemma_lookup"])
-        words.update(word.lower() for word in table)
-        words.update(lemma.lower() for lemma in table.values())
+        table = lookup_table(lang)  # the lemmatizer's, already read in a classifying process
+        words.update(table)
+        words.update(table.values())
         # The lemma index lists the words that have no other form ('peace', 'else').
-        for listed in load_language_data(lookups["lemma_index"]).values():
+        for listed in load_language_data(registry.lookups.get(lang)["lemma_index"]).values():
             words.update(word.lower() for word in listed)
     extra = load_mapping("redaction/names.yaml")["words_in_lower_case"]
     return frozenset(words | {str(word).lower() for word in extra})
