@@ -242,11 +242,19 @@ def _lower_double_name(word: str) -> bool:
             and all(part in given_names() for part in parts))
 
 
-@cache
 def _lower_names() -> frozenset[str]:
     """First names that are no word of either language: safe to read as names in lower case."""
-    return frozenset(name for name in given_names() if len(name) > 2) - dictionary_words() \
-        - _known_words()
+    return _name_forms()[0]
+
+
+@cache
+def _name_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """The first names that are no word of either language, and the first names' -s forms
+    that are ('marks', 'bills'): the dictionary is read once and not kept."""
+    words = dictionary_words()
+    names = given_names()
+    return (frozenset(name for name in names if len(name) > 2) - words - _known_words(),
+            frozenset(name + "s" for name in names if name + "s" in words))
 
 
 def _redact_again(text: str, learned: set[str]) -> str:
@@ -338,10 +346,19 @@ def _initial_kind(word: str, kinds: list[int]) -> int:
     safety = _safety(word)
     if safety != NAME:
         return safety  # 'Ben benieuwd', 'Florence' (WEAK: a name only beside another)
-    if _key(word) in name_words() or _double_name(word):
+    if _key(word) in name_words() or _double_name(word) or _bare_possessive(word):
         return NAME
     following = [kind for kind in kinds[1:] if kind != PARTICLE]
     return NAME if following and following[0] == NAME else SAFE
+
+
+def _bare_possessive(word: str) -> bool:
+    """A known first name with the possessive -s and no apostrophe, as Dutch writes it and a
+    hurried English writer does ('Mehmets fiets', 'Mehmets wont register'), when that form is
+    no word of either language ('Marks', 'Bills' are)."""
+    key = word.lower()
+    return (key.endswith("s") and key[:-1] in given_names()
+            and key not in _name_forms()[1])
 
 
 def _settle(kinds: list[int]) -> None:

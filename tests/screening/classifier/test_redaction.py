@@ -116,6 +116,10 @@ def test_names_outside_the_lists_are_replaced(text, gone):
         ("Dank aan Femke de Wit, echt.", "Dank aan [person], echt."),
         ("met Van der Linde-Hoekstra: klaar", "met [person]: klaar"),
         ("Bedankt  Jurre!\n\nKlaar.", "Bedankt  [person]!\n\nKlaar."),
+        # A possessive with no apostrophe, opening a sentence: Dutch, or a hurried writer.
+        ("Mehmets wont register. Klaar.", "[person] wont register. Klaar."),
+        ("Femkes fiets staat buiten.", "[person] fiets staat buiten."),
+        ("Femi's trial got adjourned.", "[person]'s trial got adjourned."),
     ],
 )
 def test_a_name_becomes_one_placeholder_and_the_text_around_it_stays(text, shown):
@@ -236,6 +240,7 @@ def test_own_handle_stays_in_any_form(author, text):
         "P.S. Thanks for reading. Plan A. Then we shipped.",
         # sentence-initial ordinary words
         "Ben benieuwd. Vandaag nieuwe routes. Thanks everyone!",
+        "Bills are paid. Dans les ateliers: no names.",  # a first name's -s form that is a word
         "Het Anker is open. De Efteling was druk.",
     ],
 )
