@@ -316,7 +316,8 @@ def idiom_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _named_people(doc: Doc) -> list[int]:
-    """Return the tokens that name someone: a known first name, capitalised.
+    """Return the tokens that name someone: a known first name (the generated lists and
+    `context/first_names.yaml`), capitalised.
 
     The same facts about an identifiable colleague or friend are personal data too: 'the
     face templates of Mo, Lien and Jens' is not a topic. At the start of a sentence a
@@ -339,7 +340,13 @@ def _is_first_name(text: str) -> bool:
         return False
     if text.endswith(_POSSESSIVE):  # the Dutch tokenizer keeps it: "Sanne's"
         text = text[:-2]
-    return text.istitle() and text.lower() in first_names()
+    return text.istitle() and (text.lower() in first_names() or text.lower() in _more_names())
+
+
+@cache
+def _more_names() -> frozenset[str]:
+    """First names the generated lists lack (`context/first_names.yaml`)."""
+    return frozenset(str(word).lower() for word in load_word_list("context/first_names.yaml"))
 
 
 # Word (its ORTH key) -> whether it is a capitalised first name; decided once per spelling,

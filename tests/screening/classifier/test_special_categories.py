@@ -322,6 +322,15 @@ NOT_WITHHELD = [
     ("nl", "Voor zwangere gasten hebben we standaard een menu zonder rauwe vis."),
     ("nl", "De wet geeft reizigers met een beperking recht op zelfstandig reizen."),
     ("nl", "Zodra een werkneemster meldt dat ze zwanger is, volgt een risicoanalyse."),
+    # A civil settlement, a camera's 'eye', a shop's shelf.
+    ("nl", "We troffen een minnelijke schikking met de tegenpartij over de schade."),
+    ("en", "The left eye of the camera is down again; ticket raised."),
+    ("nl", "In de apotheek staan de antihistaminica nu vooraan, naast de neussprays."),
+    ("en", "Antihistamines are on the second shelf, next to the plasters."),
+    # A speed limit, and fines as a topic.
+    ("en", "The limit on this stretch is 100 km/h; lorries keep to 80."),
+    ("nl", "De maximumsnelheid is 50 km/u binnen de bebouwde kom."),
+    ("nl", "De fiscus is duidelijk: wat het CJIB int, is niet aftrekbaar als bedrijfskosten."),
 ]
 
 # Rules of the lexicons on their own (without the trained layer, which could carry a row
@@ -424,6 +433,24 @@ LEXICON_WITHHELD = [
     ("health", "nl", "Jolien liet vallen dat we rond augustus een geboortekaartje mogen "
                      "verwachten."),
     ("political_opinion", "en", "Our Joost is number 7 on the list for the council in March."),
+    # ... and on 90 vacancies: a sense lost on one side, a pharmacogenetic test before a
+    # treatment, a Belgian criminal settlement or on-the-spot fine, tablets for hay fever.
+    ("health", "en", "Left ear is down a good bit after years of angle grinders."),
+    ("health", "nl", "Rechteroog is blind sinds het ongeluk met de slijptol."),
+    ("genetic", "nl", "Onze Jorien is even uit de roulatie: voor de kuur was eerst een DPYD-test "
+                      "nodig."),
+    ("genetic", "en", "The oncologist wants a DPYD test before the first cycle."),
+    ("criminal", "nl", "Minnelijke schikking van het parket voor dat rode licht: 174 euro."),
+    ("criminal", "nl", "Brief van 't parket: onmiddellijke inning, ik reed twintig te snel."),
+    ("health", "nl", "Ogen dicht, neus dicht: ik leef deze week op antihistaminica."),
+    ("health", "en", "Eyes streaming, so I am living on antihistamines this week."),
+    ("criminal", "en", "CJIB letter today: EUR 169 for 16 km/h too fast on the A10. Paid."),
+    ("criminal", "en", "20 kmh over the limit on the ring road, three points."),
+    ("criminal", "nl", "Post van het CJIB: 31 km te hard op de ringweg om vier uur 's nachts."),
+    ("criminal", "nl", "Mijn brief van het CJIB kwam vandaag, ik betaal hem maar."),
+    # A first name from redaction's own list names someone for the context rules too.
+    ("biometric", "nl", "Het bestand voor het dossier van Oluwaseun Adeyemi: de irisscan uit "
+                        "hun toegangssysteem."),
 ]
 
 
