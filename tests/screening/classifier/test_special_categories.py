@@ -434,7 +434,8 @@ LEXICON_WITHHELD = [
                      "verwachten."),
     ("political_opinion", "en", "Our Joost is number 7 on the list for the council in March."),
     # ... and on 90 vacancies: a sense lost on one side, a pharmacogenetic test before a
-    # treatment, a Belgian criminal settlement or on-the-spot fine, tablets for hay fever.
+    # treatment, a Belgian criminal settlement or on-the-spot fine, tablets for hay fever,
+    # a speeding offence.
     ("health", "en", "Left ear is down a good bit after years of angle grinders."),
     ("health", "nl", "Rechteroog is blind sinds het ongeluk met de slijptol."),
     ("genetic", "nl", "Onze Jorien is even uit de roulatie: voor de kuur was eerst een DPYD-test "
@@ -448,7 +449,7 @@ LEXICON_WITHHELD = [
     ("criminal", "en", "20 kmh over the limit on the ring road, three points."),
     ("criminal", "nl", "Post van het CJIB: 31 km te hard op de ringweg om vier uur 's nachts."),
     ("criminal", "nl", "Mijn brief van het CJIB kwam vandaag, ik betaal hem maar."),
-    # A first name from redaction's own list names someone for the context rules too.
+    # A first name from the context rules' own list names someone.
     ("biometric", "nl", "Het bestand voor het dossier van Oluwaseun Adeyemi: de irisscan uit "
                         "hun toegangssysteem."),
 ]
