@@ -7,12 +7,11 @@ from screening.classifier.corpus import read_posts, read_vacancies
 from screening.classifier.evaluation import evaluate
 
 HELDOUT = Path(__file__).resolve().parents[3] / "screening" / "classifier" / "heldout"
-# Measured with the model of 846e6d2: qg-0083, qi-0012, qi-0033; then qi-0033 withheld by a
-# rule written from another set's miss of the same kind (see the set's README). Lower it
-# when a change withholds one of them; never raise it. The 82-vacancy model showed qi-0072
-# too, withheld since by the English twin of a Dutch electoral-list rule, written after it was
-# read: four of the set's misses are read now, and it should be replaced (see its README).
-MOST_SPECIAL_SHOWN = 2
+# The second held-out set (rh-..rk-, 2026-12-07). The 82-vacancy model showed rj-0010,
+# rk-0008 and rk-0039; the 90-vacancy model that joined the first set to the corpus shows
+# rj-0010, rk-0008 and rk-0030. Nobody has read them. Lower it when a change withholds one;
+# never raise it.
+MOST_SPECIAL_SHOWN = 3
 
 
 def test_no_change_shows_more_of_the_held_out_special_posts(classifier):
