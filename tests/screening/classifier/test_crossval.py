@@ -1,6 +1,9 @@
 """The cross-validation harness on a small corpus (the first shared one, four vacancies)."""
 
+import fcntl
+import pickle
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -19,27 +22,46 @@ def small():
 
 
 @pytest.fixture(scope="module")
-def kept(tmp_path_factory):
-    """Where the module's fold models are kept (see test_kept_folds_...)."""
-    return tmp_path_factory.mktemp("folds")
+def shared(tmp_path_factory, worker_id) -> Path:
+    """A folder of this run that every pytest-xdist worker sees (the run's own temporary
+    folder when it is not spread over workers)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base if worker_id == "master" else base.parent) / "crossval"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
-def scored(small, kept):
-    vacancies, records = small
-    trained_on: list[set[str]] = []
-    real = crossval.train_models
+def kept(shared):
+    """Where the module's fold models are kept (see test_kept_folds_...)."""
+    return shared / "folds"
 
-    def recording(train, *args, **kwargs):
-        trained_on.append({r.vacancy for r in train})
-        return real(train, *args, **kwargs)
 
-    crossval.train_models = recording
-    try:
-        result = crossval.cross_validate(vacancies, records, k=99, keep=kept)
-    finally:
-        crossval.train_models = real
-    return result, trained_on
+@pytest.fixture(scope="module")
+def scored(small, kept, shared):
+    """The small corpus cross-validated once per run: the first worker to need it trains the
+    folds (half a minute) and saves what it scored; a worker that needs it too waits for that
+    and reads it, instead of training the same folds again."""
+    saved = shared / "scored.pickle"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if saved.exists():
+            return pickle.loads(saved.read_bytes())
+        vacancies, records = small
+        trained_on: list[set[str]] = []
+        real = crossval.train_models
+
+        def recording(train, *args, **kwargs):
+            trained_on.append({r.vacancy for r in train})
+            return real(train, *args, **kwargs)
+
+        crossval.train_models = recording
+        try:
+            result = crossval.cross_validate(vacancies, records, k=99, keep=kept)
+        finally:
+            crossval.train_models = real
+        saved.write_bytes(pickle.dumps((result, trained_on)))
+        return result, trained_on
 
 
 def test_kept_folds_are_reused_while_their_training_is_the_same(small, scored, kept,
