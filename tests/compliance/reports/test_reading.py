@@ -31,12 +31,29 @@ TITLES = {
 }
 
 
+# What `made` rendered and the certificate that signed it, kept for the module's other tests in
+# this process.
+_RENDERED: dict[str, object] = {}
+
+
 @pytest.fixture
 def made(db, signing, make_user, make_vacancy, make_candidate):
-    """Every signed report about one realistic case, in English and in Dutch."""
-    renders = reports(db, make_user(Role.RECRUITER), make_vacancy, make_candidate)
-    return {(name, lang): render(lang) for name, render in renders.items()
-            for lang in ("en", "nl")}
+    """Every signed report about one realistic case, in English and in Dutch.
+
+    Rendered once per test process (ten seconds): three tests read the same PDFs. Each test's
+    instance has its own signing identity, so they are verified against `signer`."""
+    if not _RENDERED:
+        renders = reports(db, make_user(Role.RECRUITER), make_vacancy, make_candidate)
+        _RENDERED["pdfs"] = {(name, lang): render(lang) for name, render in renders.items()
+                             for lang in ("en", "nl")}
+        _RENDERED["certificate"] = certificate_pem()
+    return dict(_RENDERED["pdfs"])
+
+
+@pytest.fixture
+def signer(made) -> bytes:
+    """The certificate that signed the PDFs `made` returns."""
+    return _RENDERED["certificate"]
 
 
 def save_pages(pdf: bytes, name: str) -> None:
@@ -57,7 +74,8 @@ def test_no_word_collides_with_another_or_leaves_the_page(made, database_url):
     assert "Verwerkingsverantwoordelijke" in dutch and LONG_WORD[:30] in dutch
 
 
-def test_every_report_is_tagged_titled_and_in_the_readers_language(made, database_url):
+def test_every_report_is_tagged_titled_and_in_the_readers_language(made, signer,
+                                                                    database_url):
     for (name, lang), pdf in made.items():
         where = f"{name} in {lang}"
         reader = PdfReader(BytesIO(pdf))
@@ -71,9 +89,9 @@ def test_every_report_is_tagged_titled_and_in_the_readers_language(made, databas
         kinds = structure_kinds(catalog["/StructTreeRoot"])
         assert {"/H1", "/H2", "/P", "/Table", "/TH", "/TD"} <= kinds, where
         assert conformance(pdf) == ("3", "B"), where  # still the archival level verifiers check
-        result = verify_pdf(pdf, trusted_cert=certificate_pem())
+        result = verify_pdf(pdf, trusted_cert=signer)
         assert result.ok, (where, result.checks)
-    trail = verify_pdf(made["trail", "nl"], trusted_cert=certificate_pem())
+    trail = verify_pdf(made["trail", "nl"], trusted_cert=signer)
     assert [c.name for c in trail.checks] == ["signature", "pdf/a", "data", "chain"]
 
 
