@@ -1,5 +1,5 @@
-"""The held-out set (screening/classifier/heldout/, never trained or tuned on): a change may
-not show more of its special posts than the model it replaces (see its README)."""
+"""The held-out sets (screening/classifier/heldout/, never trained or tuned on): a change may
+not show more of a set's special posts than the model it replaces (see its README)."""
 
 from pathlib import Path
 
@@ -7,19 +7,28 @@ from screening.classifier.corpus import read_posts, read_vacancies
 from screening.classifier.evaluation import evaluate
 
 HELDOUT = Path(__file__).resolve().parents[3] / "screening" / "classifier" / "heldout"
-# The second held-out set (rh-..rk-, 2026-12-07). The 82-vacancy model showed rj-0010,
-# rk-0008 and rk-0039; the 90-vacancy model that joined the first set to the corpus shows
-# rj-0010, rk-0008 and rk-0030. Nobody has read them. Lower it when a change withholds one;
-# never raise it.
-MOST_SPECIAL_SHOWN = 3
+# The most special posts each set's vacancies may show, by the prefix of their ids. Nobody has
+# read the ones shown. Lower a bound when a change withholds one; never raise it.
+MOST_SPECIAL_SHOWN = {
+    # The second held-out set (2026-12-07). The 82-vacancy model showed rj-0010, rk-0008 and
+    # rk-0039; the 90-vacancy model that joined the first set to the corpus shows rj-0010,
+    # rk-0008 and rk-0030.
+    ("rh", "ri", "rj", "rk"): 3,
+    # The third (2026-12-07, measured before it was committed): the 90-vacancy model shows
+    # rp-0076 and rr-0090.
+    ("rp", "rq", "rr", "rs"): 2,
+}
 
 
 def test_no_change_shows_more_of_the_held_out_special_posts(classifier):
     vacancies = read_vacancies(HELDOUT / "vacancies.json")
     records = read_posts(HELDOUT / "posts.jsonl", vacancies)
-    assert len(records) == 400 and len(vacancies) == 4
+    assert len(records) == 800 and len(vacancies) == 8
+    assert {v[:2] for v in vacancies} == {p for set_ in MOST_SPECIAL_SHOWN for p in set_}
     report = evaluate(records, [classifier.classify(r.post, vacancies[r.vacancy])
                                 for r in records])
     details = "\n".join(report.lines())
-    assert len(report.special_shown) <= MOST_SPECIAL_SHOWN, details
+    for prefixes, most in MOST_SPECIAL_SHOWN.items():
+        shown = [post_id for post_id in report.special_shown if post_id[:2] in prefixes]
+        assert len(shown) <= most, (prefixes, details)
     assert report.leaks == [], details
