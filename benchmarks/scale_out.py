@@ -353,8 +353,8 @@ def checks(app, spool: Path) -> dict:
         messages = db.session.scalars(select(OutboxMessage)).all()
         names = {m.id: f"<{outbox.message_id(m.id)}@fairscreen>" for m in messages}
         arrived = Counter(spool.read_text().split()) if spool.exists() else Counter()
-        # Mail that is not the outbox's: the hourly audit head digest to the DPO, sent
-        # directly (compliance/head_digest.py), arrives when the run spans minute 7.
+        # Mail that is not the outbox's: the DPO's daily audit head digest, sent directly
+        # (compliance/head_digest.py) when due at minute 7 of an hour the run spans.
         ours = set(names.values())
         received = Counter({name: n for name, n in arrived.items() if name in ours})
         done = [r for r in runs if r.status.value == "done"]
@@ -413,7 +413,7 @@ def report(result: dict) -> str:
         f"with findings of two runs {result['candidates_with_findings_of_two_runs']}",
         f"e-mails: {result['emails']} {dict(result['email_status'])}, received "
         f"{result['emails_received']}, duplicated {result['duplicate_emails']}, lost "
-        f"{result['lost_emails']}, in doubt {result['in_doubt_emails']}; other mail (the hourly "
+        f"{result['lost_emails']}, in doubt {result['in_doubt_emails']}; other mail (the DPO's "
         f"audit head digest) {result['other_emails_received']}",
         f"audit chain verifies: {result['audit_verified']}",
         f"screenings/min {result['screenings_per_minute']}, e-mails/min "
