@@ -57,8 +57,8 @@ setup: $(STAMP) $(MO_FILES)
 	$(BIN)/python -m screening.classifier.build --if-stale
 
 # Rebuild the classifier's model layer from screening/classifier/trained/config.cfg and the
-# corpus: leave-one-vacancy-out cross-validation sets its thresholds (about 50 minutes on two
-# cores for 90 vacancies: the folds are trained and scored by one process per CPU,
+# corpus: leave-one-vacancy-out cross-validation sets its thresholds (30 to 55 minutes on two
+# cores for 98 vacancies, 32 on 2026-12-08: the folds are trained and scored by one process per CPU,
 # MODEL_WORKERS=N for fewer).
 # KEEP_FOLDS=DIR keeps the folds' models there and reuses them while their posts, config and
 # code are the same: after a lexicon or rule change, a build takes minutes.

@@ -49,7 +49,9 @@ from screening.classifier.pipeline import TEXTCAT, TRAINED_DIR
 # had lexicon rules and the threshold rose from 0.498 to 0.629; 0.506 (48.1%) on 90 (the first
 # held-out set and four batches by new writers joined), then 0.690 (30.2%, precision 0.951)
 # once the special posts that set the threshold had rules (two of them read misses of the
-# first held-out set: a hearing test, a speeding letter). These figures are optimistic
+# first held-out set: a hearing test, a speeding letter); 0.662 (32.9%, precision 0.959) on 98
+# (the second and third held-out sets joined, with rules for the five special posts they had
+# shown: the threshold fell from 0.623 to 0.578). These figures are optimistic
 # for rules read off the corpus: the held-out set (test_heldout.py) is the independent check.
 FLOORS = {"relevant_precision": 0.95, "relevant_recall": 0.64}
 CEILINGS = {"false_withhold_rate": 0.35}
@@ -107,7 +109,7 @@ def test_the_recorded_cross_validation_meets_the_privacy_targets():
 # barrier every morning while the author is waved through. A rule for it was tried: the
 # threshold rose from 0.623 to 0.694, the nested estimate showed none, and the held-out set
 # (test_heldout.py, the independent check) showed a fourth special post; the rule was backed
-# out. Never more than that one post.
+# out. On 98 vacancies it shows none. Never more than one post.
 MOST_NESTED_SHOWN = 1
 
 

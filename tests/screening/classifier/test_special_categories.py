@@ -194,6 +194,12 @@ WITHHELD = [
 ]
 
 NOT_WITHHELD = [
+    # Skin-colour and sobriety words about things, a sports federation, copies of a file.
+    ("nl", "Blanke lak op de eiken vloer, daarna de zwarte plinten."),
+    ("nl", "Dag 3 zonder stroom op de werf, de aggregaat draait."),
+    ("nl", "De voetbalbond heeft de nieuwe competitie bekendgemaakt."),
+    ("en", "Two copies of the condition report, one for the lender."),
+    ("en", "After the fight over the budget, the roadmap finally shipped."),
     # A fine on an institution, a timeline in months, a list that is no ballot.
     ("en", "The regulator's fine imposed on the payment institution was EUR 40,000."),
     ("en", "We got 18 months for the migration to the new ledger."),
@@ -449,6 +455,22 @@ LEXICON_WITHHELD = [
     ("criminal", "en", "20 kmh over the limit on the ring road, three points."),
     ("criminal", "nl", "Post van het CJIB: 31 km te hard op de ringweg om vier uur 's nachts."),
     ("criminal", "nl", "Mijn brief van het CJIB kwam vandaag, ik betaal hem maar."),
+    # ... and on 98 vacancies, written after reading the five special posts two held-out sets
+    # showed (in other words than theirs): days counted without a drink, a person named by
+    # the colour of their skin, being "at the union", a named gene variant and a treatment by
+    # blood-letting, a fight that followed someone.
+    ("health", "nl", "Vandaag dag 412 zonder drank. Koffie smaakt beter dan vroeger."),
+    ("health", "nl", "600 dagen zonder alcohol en de vrijdagavondborrel sla ik nog over."),
+    ("health", "en", "Day 90 without a drink. The Friday site barbecue was the hard one."),
+    ("health", "en", "Haven't touched a drop since 2019, and the night shifts are easier for it."),
+    ("racial_ethnic_origin", "nl", "De aannemer vroeg of die bruine jongen wel kon voegen."),
+    ("racial_ethnic_origin", "en", "The client asked if the Asian lad was the apprentice or "
+                                   "the engineer."),
+    ("trade_union", "nl", "Wie bij de bond zit krijgt de cursus tilnormen vergoed."),
+    ("genetic", "en", "The blood test found one copy of H63D and one of C282Y."),
+    ("health", "nl", "Om de drie weken aderlating, dus vrijdags geen zware tillen."),
+    ("criminal", "en", "The screening took a month longer because of the pub fight in 2011."),
+    ("criminal", "nl", "Nog altijd dat dossier door die vechtpartij in Brugge, tien jaar later."),
     # A first name from the context rules' own list names someone.
     ("biometric", "nl", "Het bestand voor het dossier van Oluwaseun Adeyemi: de irisscan uit "
                         "hun toegangssysteem."),
