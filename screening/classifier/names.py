@@ -99,8 +99,9 @@ def name_words() -> frozenset[str]:
 
 def dictionary_words() -> frozenset[str]:
     """Return the lower-case words of Dutch and English that spacy-lookups-data's lemma tables
-    and spaCy's stop words know, and names.yaml's `words_in_lower_case`: names that are also
-    words are among them ('jan', 'roos', 'noel'). Not cached: the lemma tables are (see
+    and spaCy's stop words know, and names.yaml's `words_in_lower_case`, less its `not_words`
+    (names the tables list that are no word: 'lotte', 'daan'): names that are also words are
+    among them ('jan', 'roos', 'noel'). Not cached: the lemma tables are (see
     `lookup_table`); the rest is read once by redaction, which keeps only what it derives."""
     words = set(EN_STOP_WORDS) | set(NL_STOP_WORDS)
     for lang in ("en", "nl"):
@@ -110,8 +111,9 @@ def dictionary_words() -> frozenset[str]:
         # The lemma index lists the words that have no other form ('peace', 'else').
         for listed in load_language_data(registry.lookups.get(lang)["lemma_index"]).values():
             words.update(word.lower() for word in listed)
-    extra = load_mapping("redaction/names.yaml")["words_in_lower_case"]
-    return frozenset(words | {str(word).lower() for word in extra})
+    listed = load_mapping("redaction/names.yaml")
+    extra = {str(word).lower() for word in listed["words_in_lower_case"]}
+    return frozenset((words - {str(name).lower() for name in listed["not_words"]}) | extra)
 
 
 def ambiguous_names() -> frozenset[str]:

@@ -55,6 +55,20 @@ KNOWN_LEAKS = {
     ("re-0008", "con murphy"),  # 'con', by a writer who writes no capitals
     ("re-0055", "pat"),
     ("re-0077", "jen"),
+    # Measured when the second and third held-out sets joined (rh-..rs-, not tuned on): names
+    # that opened a sentence (Yossi, Dawit, Shira, Sunil, Alfie, Kez) joined the name list, and
+    # names in lower case that the lemma tables list but are no word ('lotte', 'ruud', 'daan')
+    # its `not_words`. These are words too, or not names to a list:
+    ("ri-0006", "Floor"),  # opens the post, and is also the English word
+    ("ri-0020", "Floor"),  # the same, with a possessive -'s
+    ("rj-0045", "jasper"),  # in lower case, and also the stone
+    ("rj-0093", "jasper"),
+    ("rj-0084", "bas"),  # in lower case, and also the Dutch word (bass)
+    ("rj-0091", "tom"),  # in lower case, and also the English word (a drum, a tomcat)
+    ("rp-0009", "Mo"),  # two letters, opening a sentence
+    ("rq-0077", "T."),  # a lone initial: 'We've missed you, T.'
+    ("rr-0100", "Bolle"),  # a nickname, and a form of the Dutch 'bol' (round)
+    ("rs-0022", "Big G"),  # a nickname of a word and a letter
 }
 
 
