@@ -15,7 +15,7 @@ from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 from spacy.util import load_language_data, registry
 
 from screening.classifier.lemmatizer import lookup_table
-from screening.classifier.lexicon import load_mapping
+from screening.classifier.lexicon import load_mapping, load_word_list
 
 _LOCALES = (
     "nl_NL", "nl_BE", "en_GB", "en_IE", "en_US", "en_IN", "fr_FR", "fr_BE", "de_DE",
@@ -85,9 +85,12 @@ def surnames() -> frozenset[str]:
 
 @cache
 def given_names() -> frozenset[str]:
-    """Return every lower-case first name redaction knows, sex or not."""
+    """Return every lower-case first name redaction knows, sex or not: the generated lists,
+    redaction's own (`redaction/names.yaml`) and the context rules' (`context/first_names.yaml`,
+    names that also decide what is withheld, kept there only)."""
     extra = load_mapping("redaction/names.yaml")["first_names"]
-    return frozenset({str(name).lower() for name in extra} | first_names().keys())
+    context = load_word_list("context/first_names.yaml")
+    return frozenset({str(name).lower() for name in (*extra, *context)} | first_names().keys())
 
 
 @cache
