@@ -14,13 +14,16 @@ MOST_SPECIAL_SHOWN = {
     # model showed ru-0046, ru-0061, ru-0091 and rv-0079; the 98-vacancy model that joined the
     # second and third sets to the corpus shows the same four.
     ("rt", "ru", "rv", "rw"): 4,
+    # The fifth (2026-12-08, measured before it was committed): the 98-vacancy model shows none
+    # of its special posts, and neither did the 90-vacancy model.
+    ("rx", "ry", "rz", "sa"): 0,
 }
 
 
 def test_no_change_shows_more_of_the_held_out_special_posts(classifier):
     vacancies = read_vacancies(HELDOUT / "vacancies.json")
     records = read_posts(HELDOUT / "posts.jsonl", vacancies)
-    assert len(records) == 400 and len(vacancies) == 4
+    assert len(records) == 800 and len(vacancies) == 8
     assert {v[:2] for v in vacancies} == {p for set_ in MOST_SPECIAL_SHOWN for p in set_}
     report = evaluate(records, [classifier.classify(r.post, vacancies[r.vacancy])
                                 for r in records])
