@@ -84,13 +84,19 @@ def surnames() -> frozenset[str]:
 
 
 @cache
+def context_first_names() -> frozenset[str]:
+    """Return the lower-case first names the generated lists lack that decide what is withheld
+    (`context/first_names.yaml`: the context rules read them, and redaction too)."""
+    return frozenset(str(word).lower() for word in load_word_list("context/first_names.yaml"))
+
+
+@cache
 def given_names() -> frozenset[str]:
     """Return every lower-case first name redaction knows, sex or not: the generated lists,
-    redaction's own (`redaction/names.yaml`) and the context rules' (`context/first_names.yaml`,
-    names that also decide what is withheld, kept there only)."""
+    redaction's own (`redaction/names.yaml`) and the context rules' (`context_first_names`)."""
     extra = load_mapping("redaction/names.yaml")["first_names"]
-    context = load_word_list("context/first_names.yaml")
-    return frozenset({str(name).lower() for name in (*extra, *context)} | first_names().keys())
+    return frozenset({str(name).lower() for name in extra}
+                     | context_first_names() | first_names().keys())
 
 
 @cache

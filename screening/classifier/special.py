@@ -36,7 +36,7 @@ from screening.classifier.lexicon import (
     load_word_list,
     required_steps,
 )
-from screening.classifier.names import first_names
+from screening.classifier.names import context_first_names, first_names
 from screening.classifier.newwords import watch
 
 # A term written `=sentenced` matches that form only, not its lemma ('sentence' is also a
@@ -340,13 +340,8 @@ def _is_first_name(text: str) -> bool:
         return False
     if text.endswith(_POSSESSIVE):  # the Dutch tokenizer keeps it: "Sanne's"
         text = text[:-2]
-    return text.istitle() and (text.lower() in first_names() or text.lower() in _more_names())
-
-
-@cache
-def _more_names() -> frozenset[str]:
-    """First names the generated lists lack (`context/first_names.yaml`)."""
-    return frozenset(str(word).lower() for word in load_word_list("context/first_names.yaml"))
+    return text.istitle() and (text.lower() in first_names()
+                               or text.lower() in context_first_names())
 
 
 # Word (its ORTH key) -> whether it is a capitalised first name; decided once per spelling,

@@ -2,6 +2,8 @@
 
 import pytest
 
+from screening.classifier.lexicon import load_mapping
+from screening.classifier.names import context_first_names
 from screening.classifier.redaction import contact_names, redact
 
 
@@ -260,9 +262,7 @@ def test_criteria_passed_as_protected_stay():
 def test_the_context_rules_first_names_are_redaction_names_too():
     """One home per name: redaction also reads context/first_names.yaml (Oluwaseun, Femi), and
     a name in that list is not repeated in redaction's own."""
-    from screening.classifier.lexicon import load_mapping, load_word_list
-
-    context = {str(name).lower() for name in load_word_list("context/first_names.yaml")}
+    context = context_first_names()
     own = {str(name).lower() for name in load_mapping("redaction/names.yaml")["first_names"]}
     assert context and not context & own
     assert redact("Femi fixed the build. Oluwaseun reviewed it.", author="me") == (
