@@ -58,8 +58,8 @@ DEFAULT_SPECIAL_THRESHOLD = 0.2
 # Vacancy matchers kept per classifier (one per vacancy and language): a worker that screens
 # for many vacancies in turn would otherwise rebuild them, which costs a pass over the
 # vocabulary each. When the cap is reached all are dropped, so it must stay well above the
-# vacancies a worker cycles through: the 90-vacancy corpus needs 170 and, at the old cap of 160,
-# rebuilt them all the time (bench_classifier 0.05x the tokenizer instead of 0.2x).
+# vacancies a worker cycles through: the 90-vacancy corpus needed 170 and, at the old cap of 160,
+# rebuilt them all the time (bench_classifier 0.05x the tokenizer instead of 0.2x); 98 need 196.
 MAX_MATCHERS = 512
 # The classifiers this process has built, by pipeline names (see Classifier.shared).
 _SHARED: dict[tuple, Classifier] = {}
